@@ -1,0 +1,35 @@
+# scalargrad: `make test` sets everything up on a fresh clone and runs every check;
+# `make book` serves the book at http://127.0.0.1:8000 with live reload.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup system test lint build book bench mutate clean
+
+setup: $(STAMP) system
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+system:
+	@scripts/ensure-system.sh
+
+lint: setup
+	$(BIN)/ruff check .
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: lint build
+	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest
+
+book: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+clean:
+	rm -rf site .pytest_cache .hypothesis
