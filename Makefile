@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system test lint build book bench mutate clean
+.PHONY: setup system test lint build book bench mutate proptest clean
 
 setup: $(STAMP) system
 
@@ -33,3 +33,12 @@ book: setup
 
 clean:
 	rm -rf site .pytest_cache .hypothesis
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+mutate: setup
+	$(BIN)/python scripts/mutate.py
+
+proptest: setup
+	HYPOTHESIS_PROFILE=thorough SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests/test_properties.py
