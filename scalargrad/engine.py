@@ -109,16 +109,23 @@ class Value:
 
         Sets this node's grad to 1 (dL/dL), then visits the nodes in reverse
         topological order, so that each node has collected its whole gradient
-        before it passes it on. Gradients accumulate: call
-        :meth:`scalargrad.nn.Module.zero_grad` between steps.
+        before it passes it on. The leaves' gradients accumulate: call
+        :meth:`scalargrad.nn.Module.zero_grad` between steps. Inner nodes start
+        from zero on every call, so a second call adds exactly one more dL/dx.
 
         >>> x = Value(3.0)
         >>> y = x * x + x
         >>> y.backward()
         >>> x.grad
         7.0
+        >>> y.backward()
+        >>> x.grad
+        14.0
         """
         topo = build_topo(self)
+        for node in topo:
+            if node._prev:  # an inner node: forget what an earlier call pushed into it
+                node.grad = 0.0
         self.grad = 1.0
         for node in reversed(topo):
             node._backward()
