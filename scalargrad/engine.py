@@ -312,7 +312,10 @@ def _pow_local(x: float, n: float) -> float:
         return 0.0
     if x == 0 and n < 1:
         return math.inf
-    return n * x ** (n - 1)
+    try:
+        return n * x ** (n - 1)
+    except OverflowError:  # xⁿ fits in a float but xⁿ⁻¹ does not (tiny x, n < 0): ±inf
+        return n * (x**n / x)
 
 
 # --8<-- [start:topo]
