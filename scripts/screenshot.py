@@ -72,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             page.route("**/*", route)
             page.on(
                 "console",
-                lambda m: problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error"
-                else None,
+                lambda m: (
+                    problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+                ),
             )
             page.on(
                 "response",
