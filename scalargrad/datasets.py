@@ -1,0 +1,103 @@
+"""Data to train on: the lecture's four samples, and two interleaving moons.
+
+Both are plain Python lists, so they go straight into a model:
+``[model(x) for x in xs]``.
+
+>>> from scalargrad.datasets import lecture_dataset, make_moons
+>>> xs, ys = lecture_dataset()
+>>> len(xs), ys
+(4, [1.0, -1.0, -1.0, 1.0])
+>>> X, y = make_moons(10, seed=0)
+>>> len(X), sorted(set(y))
+(10, [-1, 1])
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+__all__ = ["lecture_dataset", "make_moons"]
+
+
+# --8<-- [start:lecture-dataset]
+def lecture_dataset() -> tuple[list[list[float]], list[float]]:
+    """The lecture's four inputs of three numbers each, and their desired targets.
+
+    Returns fresh lists on every call, so changing them changes nothing else.
+
+    >>> xs, ys = lecture_dataset()
+    >>> xs
+    [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    >>> ys
+    [1.0, -1.0, -1.0, 1.0]
+    """
+    xs = [
+        [2.0, 3.0, -1.0],
+        [3.0, -1.0, 0.5],
+        [0.5, 1.0, 1.0],
+        [1.0, 1.0, -1.0],
+    ]
+    ys = [1.0, -1.0, -1.0, 1.0]  # desired targets
+    return xs, ys
+# --8<-- [end:lecture-dataset]
+
+
+def _linspace(start: float, stop: float, n: int) -> list[float]:
+    """``n`` evenly spaced numbers from ``start`` to ``stop`` inclusive, like ``numpy.linspace``.
+
+    >>> _linspace(0.0, 1.0, 5)
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
+    if n == 1:
+        return [start]
+    step = (stop - start) / (n - 1)
+    return [start + i * step for i in range(n - 1)] + [stop]
+
+
+def _check_moons_args(n_samples: object, noise: object, seed: object) -> None:
+    """Raise TypeError/ValueError unless the arguments of :func:`make_moons` make sense."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int):
+        raise TypeError(
+            f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}"
+        )
+    if n_samples < 2:
+        raise ValueError(f"n_samples must be at least 2 (one point per moon), got {n_samples}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)):
+        raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
+    if not noise >= 0 or math.isinf(noise):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+
+
+# --8<-- [start:moons]
+def make_moons(
+    n_samples: int = 100, noise: float = 0.1, seed: int = 0
+) -> tuple[list[list[float]], list[int]]:
+    """Two interleaving half circles, like scikit-learn's ``make_moons``, in pure Python.
+
+    The outer moon is labelled -1 and the inner moon +1. Points are shuffled,
+    then Gaussian noise of standard deviation ``noise`` is added to each
+    coordinate; everything random comes from ``random.Random(seed)``.
+
+    >>> X, y = make_moons(n_samples=4, noise=0.0)
+    >>> [[round(c, 3) for c in point] for point in X]
+    [[0.0, 0.5], [1.0, 0.0], [-1.0, 0.0], [2.0, 0.5]]
+    >>> y
+    [1, -1, -1, 1]
+    """
+    _check_moons_args(n_samples, noise, seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
+    inner = [[1.0 - math.cos(t), 0.5 - math.sin(t)] for t in _linspace(0.0, math.pi, n_in)]
+    X = outer + inner
+    y = [-1] * n_out + [1] * n_in
+    rng = random.Random(seed)
+    order = list(range(n_samples))
+    rng.shuffle(order)
+    X = [[X[i][0] + rng.gauss(0.0, noise), X[i][1] + rng.gauss(0.0, noise)] for i in order]
+    y = [y[i] for i in order]
+    return X, y
+# --8<-- [end:moons]

@@ -1,0 +1,304 @@
+"""Training: a loss that says how wrong the model is, and gradient descent to make it less wrong.
+
+The book builds this file in chapters 10 and 11 ("A loss to minimize" and
+"Gradient descent").
+
+>>> from scalargrad.datasets import lecture_dataset
+>>> from scalargrad.nn import MLP
+>>> from scalargrad.training import train
+>>> xs, ys = lecture_dataset()
+>>> history = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=20, lr=0.05)
+>>> history.losses[0] > history.losses[-1]
+True
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scalargrad.engine import Value
+
+__all__ = [
+    "LOSSES",
+    "History",
+    "accuracy",
+    "hinge_loss",
+    "linear_decay",
+    "sgd_step",
+    "sum_of_squares",
+    "train",
+]
+
+#: The losses :func:`train` knows by name.
+LOSSES = ("sum_of_squares", "hinge")
+
+
+def _check_pairs(ypred: Sequence[Any], ys: Sequence[Any], names: str) -> None:
+    """Raise unless the predictions and the targets are non-empty and pair up one to one."""
+    if len(ypred) != len(ys):
+        raise ValueError(f"{names} must have the same length, got {len(ypred)} and {len(ys)}")
+    if not ys:
+        raise ValueError(f"{names} must not be empty")
+
+
+def _check_labels(labels: Iterable[Any]) -> None:
+    """Raise unless every label is -1 or +1."""
+    for i, y in enumerate(labels):
+        if y not in (-1, 1) or isinstance(y, bool):
+            raise ValueError(f"labels must be -1 or +1, got labels[{i}] = {y!r}")
+
+
+def _check_positive(x: object, name: str) -> None:
+    """Raise unless ``x`` is a finite number greater than 0."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
+    if not 0 < x < math.inf:
+        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
+
+
+# --8<-- [start:sum-of-squares]
+def sum_of_squares(ypred: Sequence[Value], ys: Sequence[float]) -> Value:
+    """The lecture's loss: the sum over samples of (prediction - target)².
+
+    Zero only when every prediction hits its target exactly.
+
+    >>> sum_of_squares([Value(0.5), Value(-1.0)], [1.0, -1.0])
+    Value(data=0.25)
+    """
+    _check_pairs(ypred, ys, "ypred and ys")
+    return sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred, strict=True))
+# --8<-- [end:sum-of-squares]
+
+
+# --8<-- [start:hinge-loss]
+def hinge_loss(
+    scores: Sequence[Value],
+    labels: Sequence[float],
+    parameters: Iterable[Value] = (),
+    alpha: float = 1e-4,
+) -> Value:
+    """The max-margin loss of micrograd's demo: mean of relu(1 - y·s), plus alpha · Σ p².
+
+    A sample costs nothing once its score ``s`` has the sign of its label ``y``
+    (-1 or +1) with a margin of at least 1. The second term (L2 regularization)
+    keeps the ``parameters`` small.
+
+    >>> hinge_loss([Value(2.0), Value(0.5)], [1, 1])
+    Value(data=0.25)
+    >>> hinge_loss([Value(2.0)], [1], [Value(3.0)], alpha=0.1)
+    Value(data=0.9)
+    """
+    _check_pairs(scores, labels, "scores and labels")
+    _check_labels(labels)
+    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
+    loss = sum(losses) * (1.0 / len(losses))
+    params = list(parameters)
+    if params:
+        loss = loss + alpha * sum(p * p for p in params)
+    return loss
+# --8<-- [end:hinge-loss]
+
+
+def accuracy(scores: Sequence[Value | float], labels: Sequence[float]) -> float:
+    """The fraction of samples whose score has the sign of their label.
+
+    >>> accuracy([Value(0.3), Value(-2.0), Value(1.0)], [1, 1, -1])
+    0.3333333333333333
+    """
+    _check_pairs(scores, labels, "scores and labels")
+    hits = 0
+    for s, y in zip(scores, labels, strict=True):
+        s = s.data if isinstance(s, Value) else s
+        hits += (s > 0) == (y > 0)
+    return hits / len(labels)
+
+
+# --8<-- [start:sgd-step]
+def sgd_step(parameters: Iterable[Value], lr: float) -> None:
+    """One step of gradient descent: move every parameter a little against its gradient.
+
+    >>> p = Value(1.0)
+    >>> p.grad = 2.0
+    >>> sgd_step([p], lr=0.1)
+    >>> p.data
+    0.8
+    """
+    _check_positive(lr, "lr")
+    for p in parameters:
+        p.data -= lr * p.grad
+# --8<-- [end:sgd-step]
+
+
+def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]:
+    """A learning-rate schedule going in a straight line from ``start`` at step 0 to
+    ``end`` at step ``steps``, then staying at ``end``.
+
+    micrograd's demo uses ``1.0 - 0.9 * k / 100``, which is ``linear_decay(1.0, 0.1, 100)``.
+
+    >>> schedule = linear_decay(1.0, 0.1, 100)
+    >>> schedule(0), schedule(50), schedule(100), schedule(500)
+    (1.0, 0.55, 0.1, 0.1)
+    >>> all(schedule(k) == 1.0 - 0.9 * k / 100 for k in range(100))
+    True
+    """
+    _check_positive(start, "start")
+    if isinstance(end, bool) or not isinstance(end, (int, float)):
+        raise TypeError(f"end must be a number, got {type(end).__name__}: {end!r}")
+    if not 0 <= end < math.inf:
+        raise ValueError(f"end must be a finite number >= 0, got {end!r}")
+    _check_steps(steps)
+
+    def schedule(k: int) -> float:
+        """The learning rate at step ``k`` (0, 1, 2, ...)."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"the step k must be an int >= 0, got {k!r}")
+        if k >= steps:
+            return end
+        return start - (start - end) * k / steps
+
+    return schedule
+
+
+@dataclass
+class History:
+    """What :func:`train` measured at each step: the loss, and for the hinge loss the accuracy.
+
+    >>> h = History(losses=[4.2, 1.3, 0.1])
+    >>> h
+    History(steps=3, first_loss=4.2, last_loss=0.1)
+    >>> h.accuracies
+    []
+    """
+
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        if not self.losses:
+            return "History(steps=0)"
+        text = f"History(steps={len(self.losses)}, first_loss={self.losses[0]!r}, "
+        text += f"last_loss={self.losses[-1]!r}"
+        if self.accuracies:
+            text += f", last_accuracy={self.accuracies[-1]!r}"
+        return text + ")"
+
+
+def _check_steps(steps: object) -> None:
+    """Raise unless ``steps`` is an int >= 1."""
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise TypeError(f"steps must be an int, got {type(steps).__name__}: {steps!r}")
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+
+
+def _check_training_args(model: Any, xs: Sequence[Any], ys: Sequence[Any], steps: object) -> None:
+    """Raise unless ``model`` has parameters, ``xs``/``ys`` pair up, and ``steps`` >= 1."""
+    if not callable(model) or not hasattr(model, "parameters") or not hasattr(model, "zero_grad"):
+        raise TypeError(
+            "model must be callable and have parameters() and zero_grad(), such as an MLP; "
+            f"got {type(model).__name__}"
+        )
+    _check_pairs(xs, ys, "xs and ys")
+    _check_steps(steps)
+
+
+def _check_lr(lr: object) -> Callable[[int], float]:
+    """Return ``lr`` as a schedule: a callable as is, a number as a constant."""
+    if callable(lr):
+        return lr
+    _check_positive(lr, "lr (a number or a schedule k -> lr)")
+    return lambda k: lr  # type: ignore[return-value]
+
+
+def _check_batch_size(batch_size: object, n: int) -> None:
+    """Raise unless ``batch_size`` is None or an int from 1 to ``n``."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise TypeError(
+            f"batch_size must be None or an int, got {type(batch_size).__name__}: {batch_size!r}"
+        )
+    if not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch_size must be None or between 1 and {n} (len(xs)), got {batch_size}"
+        )
+
+
+# --8<-- [start:train]
+def train(
+    model: Any,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence[float],
+    *,
+    steps: int,
+    lr: float | Callable[[int], float] = 0.05,
+    loss: str = "sum_of_squares",
+    alpha: float = 1e-4,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> History:
+    """Gradient descent, ``steps`` times: forward, loss, zero_grad, backward, update.
+
+    ``lr`` is a number or a schedule ``k -> lr``. ``loss`` is ``"sum_of_squares"``
+    (the lecture's) or ``"hinge"`` (micrograd's demo, with L2 weight ``alpha``;
+    labels must be -1 or +1; accuracy is recorded too). ``batch_size=None`` uses
+    every sample at every step; otherwise each step uses ``batch_size`` samples
+    drawn by ``random.Random(seed)``.
+
+    >>> from scalargrad.datasets import lecture_dataset
+    >>> from scalargrad.nn import MLP
+    >>> xs, ys = lecture_dataset()
+    >>> train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=50, lr=0.1)
+    History(steps=50, first_loss=7.729794845790028, last_loss=0.0059477317047005075)
+    """
+    _check_training_args(model, xs, ys, steps)
+    schedule = _check_lr(lr)
+    _check_loss(loss, ys, alpha)
+    _check_batch_size(batch_size, len(xs))
+    rng = random.Random(seed)
+    params = model.parameters()
+    history = History()
+    for k in range(steps):
+        xb, yb = _batch(xs, ys, batch_size, rng)
+        # forward pass
+        ypred = [model(x) for x in xb]
+        if loss == "hinge":
+            total = hinge_loss(ypred, yb, params, alpha)
+            history.accuracies.append(accuracy(ypred, yb))
+        else:
+            total = sum_of_squares(ypred, yb)
+        # backward pass
+        model.zero_grad()
+        total.backward()
+        # update
+        sgd_step(params, schedule(k))
+        history.losses.append(total.data)
+    return history
+# --8<-- [end:train]
+
+
+def _batch(
+    xs: Sequence[Any], ys: Sequence[Any], batch_size: int | None, rng: random.Random
+) -> tuple[Sequence[Any], Sequence[Any]]:
+    """Every sample when ``batch_size`` is None, else ``batch_size`` of them at random."""
+    if batch_size is None:
+        return xs, ys
+    picks = rng.sample(range(len(xs)), batch_size)
+    return [xs[i] for i in picks], [ys[i] for i in picks]
+
+
+def _check_loss(loss: object, ys: Sequence[Any], alpha: object) -> None:
+    """Raise unless ``loss`` names a loss in :data:`LOSSES` that fits ``ys`` and ``alpha``."""
+    if loss not in LOSSES:
+        allowed = ", ".join(repr(name) for name in LOSSES)
+        raise ValueError(f"unknown loss {loss!r}; allowed: {allowed}")
+    if loss == "hinge":
+        _check_labels(ys)
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+            raise TypeError(f"alpha must be a number, got {type(alpha).__name__}: {alpha!r}")
+        if not 0 <= alpha < math.inf:
+            raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
