@@ -16,18 +16,17 @@ def f(x: float) -> float:
 
 def parabola() -> str:
     """f on [-5, 5] with its tangent lines at x = -3, 2/3 and 3."""
-    import matplotlib.pyplot as plt
-
-    from scalargrad.viz import figure_to_svg
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
 
     xs = [-5 + i * 0.05 for i in range(201)]
-    with plt.rc_context({"font.size": 12}):
-        fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
-        ax.plot(xs, [f(x) for x in xs], color="tab:blue", linewidth=2, label="f(x) = 3x² − 4x + 5")
+    with book_style():
+        fig = new_figure(WIDTH, 4.2)
+        ax = fig.axes[0]
+        ax.plot(xs, [f(x) for x in xs], color=COLORS[0], label="f(x) = 3x² − 4x + 5")
         for x0, color, offset in (
-            (-3.0, "tab:red", (-42, -62)),
-            (2 / 3, "tab:green", (0, 34)),
-            (3.0, "tab:orange", (52, -34)),
+            (-3.0, COLORS[1], (-42, -62)),
+            (2 / 3, COLORS[2], (0, 34)),
+            (3.0, COLORS[4], (52, -34)),
         ):
             slope = 6 * x0 - 4
             half = 1.3
@@ -48,10 +47,8 @@ def parabola() -> str:
         ax.set_ylabel("f(x)")
         ax.set_xlim(-5, 5)
         ax.set_ylim(-5, 105)
-        ax.grid(True, alpha=0.3)
         ax.legend(loc="upper center", frameon=False)
-        fig.tight_layout()
-        return figure_to_svg(fig)
+    return figure_to_svg(fig)
 
 
 def _errors(func, x: float, exact: float, hs: list[float], method) -> tuple[list, list]:
@@ -63,21 +60,21 @@ def _errors(func, x: float, exact: float, hs: list[float], method) -> tuple[list
 
 def step_error() -> str:
     """Log-log error of forward and central differences against h, for f and for sin."""
-    import matplotlib.pyplot as plt
-
-    from scalargrad.viz import figure_to_svg
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
 
     hs = [10.0 ** (-k / 4) for k in range(0, 65)]  # 1 down to 1e-16
     cases = (
         ("f(x) = 3x² − 4x + 5 at x = 3", f, 3.0, 14.0),
         ("sin(x) at x = 1", math.sin, 1.0, math.cos(1.0)),
     )
-    with plt.rc_context({"font.size": 12}):
-        fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 3.9), sharey=True)
+    with book_style():
+        fig = new_figure(WIDTH, 3.9)
+        fig.clear()
+        axes = fig.subplots(1, 2, sharey=True)
         for ax, (title, func, x, exact) in zip(axes, cases, strict=True):
             for method, label, color, marker in (
-                (forward_difference, "forward", "tab:blue", "o"),
-                (central_difference, "central", "tab:orange", "s"),
+                (forward_difference, "forward", COLORS[0], "o"),
+                (central_difference, "central", COLORS[1], "s"),
             ):
                 h, err = _errors(func, x, exact, hs, method)
                 ax.loglog(h, err, marker=marker, markersize=3.5, linewidth=1.5, color=color,
@@ -87,12 +84,10 @@ def step_error() -> str:
             ax.set_xlim(2e-17, 3)
             ax.set_ylim(1e-16, 10)
             ax.set_xticks([1e-16, 1e-12, 1e-8, 1e-4, 1])
-            ax.grid(True, which="major", alpha=0.3)
             ax.invert_xaxis()
         axes[0].set_ylabel("|estimate − true slope|")
         axes[1].legend(loc="upper center", frameon=False)
-        fig.tight_layout()
-        return figure_to_svg(fig)
+    return figure_to_svg(fig)
 
 
 FIGURES = {
