@@ -1,0 +1,51 @@
+"""Figures of chapter 10: the lecture's MLP, and the expression graph of a small one."""
+
+from __future__ import annotations
+
+
+def mlp() -> str:
+    """The layers and connections of MLP(3, [4, 4, 1])."""
+    from scalargrad.nn import MLP
+    from scalargrad.viz import draw_mlp
+
+    return draw_mlp(MLP(3, [4, 4, 1], seed=0)).pipe(format="svg").decode()
+
+
+def small_graph() -> str:
+    """One forward and backward pass of MLP(2, [2, 1], seed=0) on (1, -2), labelled, top to bottom.
+
+    The same network, input and gradients as the chapter's examples; only the labels are added.
+    """
+    from scalargrad import Value
+    from scalargrad.nn import MLP
+    from scalargrad.viz import draw_dot
+
+    model = MLP(2, [2, 1], seed=0)
+    names = ["h1", "h2"], ["out"]
+    for layer, layer_names in zip(model.layers, names, strict=True):
+        for neuron, name in zip(layer.neurons, layer_names, strict=True):
+            for i, w in enumerate(neuron.w, start=1):
+                w.label = f"{name}.w{i}"
+            neuron.b.label = f"{name}.b"
+    x = [Value(1.0, label="x1"), Value(-2.0, label="x2")]
+    out = model(x)
+    out.label = "out"
+    out.backward()
+    return _stacked(draw_dot(out, rankdir="TB")).pipe(format="svg").decode()
+
+
+def _stacked(dot):
+    """Stack each record's fields (label, data, grad) vertically, so a top-to-bottom graph
+    stays narrow enough to read at the page's width: in a TB graph, braces turn a record's
+    row of fields into a column."""
+    for i, line in enumerate(dot.body):
+        if "shape=record" in line and '[label="' in line:
+            line = line.replace('[label="', '[label="{ ', 1)
+            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
+    return dot
+
+
+FIGURES = {
+    "ch10-mlp.svg": mlp,
+    "ch10-small-graph.svg": small_graph,
+}
