@@ -1,0 +1,50 @@
+"""Figures of chapter 3: the expression graphs of d = a*b + c and L = (a*b + c) * f."""
+
+from __future__ import annotations
+
+from scalargrad import Value
+
+
+def build_d() -> Value:
+    """d = a*b + c with the chapter's numbers and labels."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    d = a * b + c
+    d.label = "d"
+    return d
+
+
+def build_L() -> Value:
+    """L = (a*b + c) * f, with the intermediate values labelled e and d."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def graph_d() -> str:
+    """The graph of d, no grads yet."""
+    from scalargrad.viz import draw_dot
+
+    return draw_dot(build_d(), show_grad=False).pipe(format="svg").decode()
+
+
+def graph_L() -> str:
+    """The graph of L, no grads yet."""
+    from scalargrad.viz import draw_dot
+
+    return draw_dot(build_L(), show_grad=False).pipe(format="svg").decode()
+
+
+FIGURES = {
+    "ch03-graph-d.svg": graph_d,
+    "ch03-graph-L.svg": graph_L,
+}
