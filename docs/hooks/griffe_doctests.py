@@ -1,0 +1,72 @@
+"""Griffe extension for the API reference: show docstring doctests as ``pycon`` code.
+
+The package's docstrings carry their examples as bare doctests (``>>>`` lines followed
+by the expected output), which pytest runs. Markdown would read them as paragraphs,
+and an output such as ``['a', 'b']`` as a link. This extension puts every run of
+doctest lines that is not already in a fenced block or an ``Examples:`` section into a
+```` ```pycon ```` fence. Loaded by mkdocstrings (``extensions:`` in mkdocs.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import griffe
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_SECTION = re.compile(r"^(\w[\w ]*):\s*$")
+
+
+def fence_doctests(text: str) -> str:
+    """Wrap runs of doctest lines in pycon fences.
+
+    >>> print(fence_doctests("Add.\\n\\n>>> 1 + 1\\n2\\n\\nDone."))
+    Add.
+    <BLANKLINE>
+    ```pycon
+    >>> 1 + 1
+    2
+    ```
+    <BLANKLINE>
+    Done.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    in_fence: str | None = None
+    in_examples = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker
+            elif marker.startswith(in_fence):
+                in_fence = None
+        section = _SECTION.match(line)
+        if section and in_fence is None:
+            in_examples = section.group(1).strip().lower() in {"examples", "example"}
+        stripped = line.lstrip()
+        if in_fence is None and not in_examples and stripped.startswith(">>>"):
+            indent = line[: len(line) - len(stripped)]
+            block: list[str] = []
+            while i < len(lines) and lines[i].strip():
+                block.append(lines[i])
+                i += 1
+            out.append(f"{indent}```pycon")
+            out.extend(block)
+            out.append(f"{indent}```")
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+class DoctestFences(griffe.Extension):
+    """Fence the doctests of every docstring griffe loads."""
+
+    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+        if obj.docstring is not None:
+            obj.docstring.value = fence_doctests(obj.docstring.value)

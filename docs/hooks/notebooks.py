@@ -1,0 +1,453 @@
+"""MkDocs hook: every chapter as an executed Jupyter notebook, and the lecture notebook.
+
+For each ``docs/chapters/NN-slug.md`` the hook collects the code of the chapter's
+``pycon`` blocks, top to bottom, exactly what the doctests run: the ``>>>``/``...``
+source lines, not the outputs. A cell ends where the book shows an output; an example
+whose expected output is a traceback gets a cell of its own tagged ``raises-exception``
+(the cell must raise, and nothing else may). Section headings and exercise titles
+become markdown cells, and a first markdown cell names the chapter and links back to it.
+``docs/notebooks/lecture.py`` (a jupytext percent file) is the whole-lecture notebook.
+
+Every notebook is executed here, in a fresh kernel, and a cell that raises fails the
+build. The executed notebook is published twice:
+
+* ``notebooks/NN-slug.ipynb``: the download, valid nbformat 4 JSON with its outputs;
+* ``notebooks/NN-slug/``: the same notebook rendered as a page by mkdocs-jupyter.
+
+Executed notebooks are deterministic (fixed cell ids, no timing metadata). They are
+cached in the system temp directory under a key made of the notebook, the package
+source and the versions of Python and the kernel libraries, so ``mkdocs serve``
+rebuilds stay quick; ``SCALARGRAD_NOTEBOOK_CACHE=0`` turns the cache off.
+
+Chapter pages and notebook pages get ``sg_notebook`` in their context: the relative
+URL of the download, which ``docs/overrides/main.html`` shows as a button. The build
+fails if ``docs/notebooks/index.md`` does not link every notebook page and download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import importlib.metadata
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+CHAPTERS_DIR = "chapters"
+LECTURE = "notebooks/lecture.py"
+INDEX = "notebooks/index.md"
+# Where executed notebooks are written for mkdocs-jupyter to render. The include pattern
+# in mkdocs.yml ("scalargrad-notebooks/notebooks/*/index.ipynb") matches these paths only.
+PAGE_DIR_NAME = "scalargrad-notebooks"
+KERNEL = "python3"
+TIMEOUT = 600  # seconds per cell
+PARALLEL = 2  # kernels at a time: the machine has two cores
+_CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$")
+_EXERCISE = re.compile(r'^\?{3}\+?\s+question\s+"(?P<title>[^"]+)"')
+_DOCTEST_DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+_TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^Traceback \(innermost last\):")
+
+
+@dataclass
+class Example:
+    source: list[str]
+    output: list[str]
+    skip: bool = False
+
+
+@dataclass
+class Notebook:
+    """One notebook: where it comes from and what it becomes."""
+
+    slug: str  # "01-slope" or "lecture"
+    title: str
+    source_uri: str  # the chapter page (or lecture file) it is made from
+    nb: nbformat.NotebookNode
+    executed: nbformat.NotebookNode | None = None
+    page_uri: str = ""  # "notebooks/01-slope/index.ipynb"
+    download_uri: str = ""  # "notebooks/01-slope.ipynb"
+    extra: dict = field(default_factory=dict)
+
+
+# --- reading pycon blocks ---------------------------------------------------------------
+
+
+def pycon_blocks(markdown: str) -> list[tuple[str, list[str] | str]]:
+    """Return the chapter as a sequence of ("heading", text) and ("pycon", lines) items."""
+    items: list[tuple[str, list[str] | str]] = []
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _FENCE.match(line)
+        if m:
+            indent, fence, info = m.group("indent"), m.group("fence"), m.group("info").strip()
+            body: list[str] = []
+            i += 1
+            while i < len(lines):
+                close = lines[i].strip()
+                if close.startswith(fence[0] * len(fence)) and set(close) == {fence[0]}:
+                    break
+                body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
+                i += 1
+            else:
+                raise PluginError(f"notebooks: unclosed code fence: {line.strip()!r}")
+            language = info.split()[0].lstrip(".{") if info else ""
+            if language == "pycon":
+                items.append(("pycon", body))
+            i += 1
+            continue
+        if not line.startswith((" ", "\t")):
+            h = _HEADING.match(line)
+            if h:
+                items.append(("heading", f"{h.group(1)} {h.group(2)}"))
+            e = _EXERCISE.match(line)
+            if e:
+                items.append(("heading", f"### {e.group('title')}"))
+        i += 1
+    return items
+
+
+def examples(block: list[str]) -> list[Example]:
+    """Split one pycon block into doctest-like examples (source lines and output lines)."""
+    result: list[Example] = []
+    current: Example | None = None
+    for line in block:
+        if line.startswith(">>>"):
+            current = Example(source=[line[4:] if line.startswith(">>> ") else line[3:]], output=[])
+            result.append(current)
+        elif line.startswith("...") and current is not None and not current.output:
+            current.source.append(line[4:] if line.startswith("... ") else line[3:])
+        elif current is not None:
+            current.output.append(line)
+    for example in result:
+        while example.output and not example.output[-1].strip():
+            example.output.pop()
+        directives = " ".join(_DOCTEST_DIRECTIVE.findall(example.source[0]))
+        example.skip = "+SKIP" in directives
+        example.source = [_DOCTEST_DIRECTIVE.sub("", s) for s in example.source]
+        while example.source and not example.source[-1].strip():
+            example.source.pop()
+    return result
+
+
+def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.NotebookNode:
+    """Build the (unexecuted) notebook of one chapter."""
+    v4 = nbformat.v4
+    cells = [
+        v4.new_markdown_cell(
+            f"# {title}\n\n"
+            f"The code of the chapter [{title}]({page_url}) of the *scalargrad* book, "
+            "in the order the chapter runs it. Run the cells from the top: like the "
+            "chapter, they share one namespace.\n\n"
+            "Needs the package: `pip install scalargrad[viz]`, or `pip install -e .[viz]` "
+            "in a clone of the repository."
+        )
+    ]
+    pending: list[str] = []
+    heading: str | None = None
+
+    def flush(tags: tuple[str, ...] = ()) -> None:
+        nonlocal pending
+        if pending:
+            metadata = {"tags": list(tags)} if tags else {}
+            cells.append(v4.new_code_cell("\n".join(pending), metadata=metadata))
+            pending = []
+
+    for kind, value in pycon_blocks(markdown):
+        if kind == "heading":
+            flush()
+            heading = value  # shown only if code follows before the next heading
+            continue
+        for example in examples(value):  # type: ignore[arg-type]
+            if example.skip:
+                continue
+            if heading is not None:
+                flush()
+                cells.append(v4.new_markdown_cell(heading))
+                heading = None
+            raises = bool(example.output) and bool(_TRACEBACK.match(example.output[0]))
+            if raises:
+                flush()
+                pending.extend(example.source)
+                flush(("raises-exception",))
+                continue
+            pending.extend(example.source)
+            if example.output:
+                flush()
+        flush()
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index:03d}"
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL,
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    return nb
+
+
+def lecture_notebook(path: Path) -> nbformat.NotebookNode:
+    nb = jupytext.read(path, fmt="py:percent")
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL,
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:03d}"
+        cell.get("metadata", {}).pop("lines_to_next_cell", None)
+    return nbformat.from_dict(nb)
+
+
+# --- execution --------------------------------------------------------------------------
+
+
+def _package_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((root / "scalargrad").rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    versions = []
+    for dist in ("ipykernel", "ipython", "torch", "matplotlib", "graphviz", "nbclient"):
+        try:
+            versions.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist}=absent")
+    digest.update(f"{sys.version}|{'|'.join(versions)}".encode())
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("SCALARGRAD_NOTEBOOK_CACHE", "1") == "0":
+        return None
+    return Path(tempfile.gettempdir()) / "scalargrad-notebook-cache"
+
+
+def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between two runs of the same notebook."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _check_raises(nb: nbformat.NotebookNode, name: str) -> None:
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        raised = any(o.output_type == "error" for o in cell.outputs)
+        if tagged and not raised:
+            raise PluginError(
+                f"notebooks: {name}: cell {index} shows a traceback in the book but ran "
+                f"without raising:\n{cell.source}"
+            )
+
+
+async def _execute_one(item: Notebook, cwd: str, sem: asyncio.Semaphore) -> None:
+    async with sem:
+        nb = copy.deepcopy(item.nb)
+        client = NotebookClient(
+            nb,
+            timeout=TIMEOUT,
+            kernel_name=KERNEL,
+            allow_errors=False,
+            record_timing=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            resources={"metadata": {"path": cwd}},
+        )
+        try:
+            await client.async_execute()
+        except CellExecutionError as exc:
+            raise PluginError(f"notebooks: executing {item.slug} failed:\n{exc}") from exc
+        item.executed = _clean(nb)
+        _check_raises(item.executed, item.slug)
+
+
+async def _execute_all(items: list[Notebook], cwd: str) -> None:
+    sem = asyncio.Semaphore(PARALLEL)
+    await asyncio.gather(*(_execute_one(item, cwd, sem) for item in items))
+
+
+def execute(items: list[Notebook], root: Path) -> None:
+    """Execute every notebook (or take it from the cache); fill ``item.executed``."""
+    cache = _cache_dir()
+    package = _package_digest(root)
+    todo: list[Notebook] = []
+    keys: dict[str, Path] = {}
+    for item in items:
+        key = hashlib.sha256((package + nbformat.writes(item.nb)).encode()).hexdigest()
+        if cache is not None:
+            path = cache / f"{item.slug}-{key[:32]}.ipynb"
+            keys[item.slug] = path
+            if path.is_file():
+                item.executed = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+                continue
+        todo.append(item)
+    if todo:
+        asyncio.run(_execute_all(todo, str(root)))
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for item in todo:
+            target = keys[item.slug]
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(_dumps(item.executed), encoding="utf-8")
+            tmp.replace(target)
+
+
+def _dumps(nb: nbformat.NotebookNode | None) -> str:
+    assert nb is not None
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+
+
+# --- MkDocs events -----------------------------------------------------------------------
+
+_state: dict = {}
+
+
+def _nav_titles(config: MkDocsConfig) -> dict[str, str]:
+    titles: dict[str, str] = {}
+
+    def walk(entries) -> None:
+        for entry in entries or []:
+            if isinstance(entry, dict):
+                for title, value in entry.items():
+                    if isinstance(value, str):
+                        titles[value] = title
+                    else:
+                        walk(value)
+
+    walk(config.nav)
+    return titles
+
+
+def collect(config: MkDocsConfig) -> list[Notebook]:
+    docs = Path(config.docs_dir)
+    site_url = (config.site_url or "").rstrip("/") + "/"
+    titles = _nav_titles(config)
+    items: list[Notebook] = []
+    for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
+        if not _CHAPTER.match(path.name):
+            continue
+        uri = f"{CHAPTERS_DIR}/{path.name}"
+        markdown = path.read_text(encoding="utf-8")
+        title = titles.get(uri)
+        if title is None:
+            h1 = re.search(r"^#\s+(.+)$", markdown, re.M)
+            title = h1.group(1).strip() if h1 else path.stem
+        page_url = f"{site_url}{CHAPTERS_DIR}/{path.stem}/"
+        nb = chapter_notebook(markdown, title, page_url)
+        items.append(Notebook(slug=path.stem, title=title, source_uri=uri, nb=nb))
+    lecture = docs / LECTURE
+    if lecture.is_file():
+        items.append(
+            Notebook(
+                slug="lecture",
+                title=titles.get("notebooks/lecture/index.ipynb", "The whole lecture"),
+                source_uri=LECTURE,
+                nb=lecture_notebook(lecture),
+            )
+        )
+    return items
+
+
+@event_priority(100)  # before mkdocs-jupyter's on_files, which claims the notebook pages
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    root = Path(config.config_file_path).resolve().parent
+    items = collect(config)
+    execute(items, root)
+    build_dir = tempfile.mkdtemp(prefix="scalargrad-build-")
+    _state.clear()
+    _state["items"] = items
+    _state["files"] = files
+    _state["build_dir"] = build_dir
+    _state["by_uri"] = {}
+    for item in items:
+        text = _dumps(item.executed)
+        item.download_uri = f"notebooks/{item.slug}.ipynb"
+        item.page_uri = f"notebooks/{item.slug}/index.ipynb"
+        src_dir = Path(build_dir) / PAGE_DIR_NAME
+        page_path = src_dir / item.page_uri
+        page_path.parent.mkdir(parents=True)
+        page_path.write_text(text, encoding="utf-8")
+        files.append(File.generated(config, item.download_uri, content=text.encode("utf-8")))
+        # A real file in a docs-like folder: mkdocs-jupyter wraps it and reads it from disk.
+        page = File(
+            item.page_uri,
+            src_dir=str(src_dir),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        page.generated_by = "docs/hooks/notebooks.py"
+        files.append(page)
+        _state["by_uri"][item.source_uri] = item
+        _state["by_uri"][item.page_uri] = item
+    lecture_source = files.get_file_from_path(LECTURE)
+    if lecture_source is not None:
+        files.remove(lecture_source)  # published as notebooks/lecture.ipynb instead
+    return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    missing = [
+        item.source_uri
+        for item in _state.get("items", [])
+        if files.get_file_from_path(item.download_uri) is None
+    ]
+    if missing:
+        raise PluginError(f"notebooks: no download published for {missing}")
+    return nav
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri == INDEX:
+        links = set(re.findall(r"\]\(([^)\s]+)", markdown))
+        wanted = []
+        for item in _state.get("items", []):
+            page_link = f"{item.slug}/index.ipynb"
+            download_link = f"{item.slug}.ipynb"
+            for link in (page_link, download_link):
+                if link not in links:
+                    wanted.append(link)
+        if wanted:
+            raise PluginError(
+                f"notebooks: {INDEX} must link every notebook page and download; "
+                f"missing links: {', '.join(wanted)}"
+            )
+    return markdown
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    item = _state.get("by_uri", {}).get(page.file.src_uri)
+    if item is not None:
+        files = _state.get("files")
+        download = files.get_file_from_path(item.download_uri) if files else None
+        if download is not None:
+            context["sg_notebook"] = download.url_relative_to(page.file)
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    build_dir = _state.get("build_dir")
+    if build_dir:
+        shutil.rmtree(build_dir, ignore_errors=True)
