@@ -1,0 +1,35 @@
+"""Figure of chapter 4: the graph of L with every grad filled in by hand (the chain rule)."""
+
+from __future__ import annotations
+
+from scalargrad import Value
+
+RANKDIR = "TB"  # inputs on top, L at the bottom (as in chapter 5): narrow enough to read
+
+
+def graph_L_grads() -> str:
+    """Build L = (a*b + c) * f and fill in the grads node by node, as the chapter does."""
+    from scalargrad.viz import draw_dot
+
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    # The chain rule, from L back to the inputs: grad of a child = local derivative * parent's grad.
+    L.grad = 1.0
+    d.grad = f.data * L.grad
+    f.grad = d.data * L.grad
+    e.grad = 1.0 * d.grad
+    c.grad = 1.0 * d.grad
+    a.grad = b.data * e.grad
+    b.grad = a.data * e.grad
+    return draw_dot(L, rankdir=RANKDIR).pipe(format="svg").decode()
+
+
+FIGURES = {"ch04-graph-L-grads.svg": graph_L_grads}
