@@ -1,0 +1,66 @@
+"""Figures of chapter 8: tanh rebuilt from exp, with single-operation - and / and composed."""
+
+from __future__ import annotations
+
+from scalargrad import Value
+
+N = 0.8813735870195432  # the neuron's n from chapter 5
+
+
+def stack_records(dot):
+    """Stack each record's fields vertically in a top-to-bottom graph (half the width)."""
+    for i, line in enumerate(dot.body):
+        if "shape=record" in line and '[label="{' not in line:
+            line = line.replace('[label="', '[label="{ ', 1)
+            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
+    return dot
+
+
+def exp_of_2n() -> tuple[Value, Value]:
+    """n as a leaf, and e = exp(2n), labelled."""
+    n = Value(N, label="n")
+    two_n = 2 * n
+    two_n.label = "2n"
+    e = two_n.exp()
+    e.label = "e"
+    return n, e
+
+
+def single_ops() -> Value:
+    """(e - 1) / (e + 1) with this engine's own - and /."""
+    _, e = exp_of_2n()
+    top = e - 1
+    top.label = "e - 1"
+    bottom = e + 1
+    bottom.label = "e + 1"
+    o = top / bottom
+    o.label = "o"
+    o.backward()
+    return o
+
+
+def composed() -> Value:
+    """(e + (-1)) * (e + 1) ** -1: subtraction and division the lecture's way."""
+    _, e = exp_of_2n()
+    top = e + -1
+    top.label = "e + (-1)"
+    bottom = e + 1
+    bottom.label = "e + 1"
+    inverse = bottom**-1
+    inverse.label = "(e + 1)**-1"
+    o = top * inverse
+    o.label = "o"
+    o.backward()
+    return o
+
+
+def draw(o: Value) -> str:
+    from scalargrad.viz import draw_dot
+
+    return stack_records(draw_dot(o, rankdir="TB")).pipe(format="svg").decode()
+
+
+FIGURES = {
+    "ch08-tanh-single-ops.svg": lambda: draw(single_ops()),
+    "ch08-tanh-composed.svg": lambda: draw(composed()),
+}
