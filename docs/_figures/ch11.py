@@ -1,0 +1,43 @@
+"""Figures of chapter 11: the loss curve of the lecture's loop, and four learning rates."""
+
+from __future__ import annotations
+
+
+def _losses(lr: float, steps: int) -> list[float]:
+    """The losses of MLP(3, [4, 4, 1], seed=0) trained on the lecture's four samples."""
+    from scalargrad.datasets import lecture_dataset
+    from scalargrad.nn import MLP
+    from scalargrad.training import train
+
+    xs, ys = lecture_dataset()
+    return train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=steps, lr=lr).losses
+
+
+def loss_curve() -> str:
+    """20 steps at the lecture's learning rate, 0.05."""
+    from scalargrad.viz import figure_to_svg, plot_loss
+
+    fig = plot_loss({"learning rate 0.05": _losses(0.05, 20)},
+                    title="MLP(3, [4, 4, 1]) on the four samples")
+    ax = fig.axes[0]
+    ax.set_xticks(range(0, 20, 2))
+    ax.set_ylim(bottom=0)
+    return figure_to_svg(fig)
+
+
+def learning_rates() -> str:
+    """The same network for 30 steps at 0.01, 0.05, 0.3 and 1.0, on a log axis."""
+    from scalargrad.viz import figure_to_svg, plot_loss
+
+    curves = {f"lr {lr}": _losses(lr, 30) for lr in (0.01, 0.05, 0.3, 1.0)}
+    fig = plot_loss(curves, log_y=True, title="The same network, four learning rates")
+    ax = fig.axes[0]
+    ax.set_ylabel("loss (log scale)")
+    ax.legend(loc="lower left", ncols=2)
+    return figure_to_svg(fig)
+
+
+FIGURES = {
+    "ch11-loss.svg": loss_curve,
+    "ch11-learning-rates.svg": learning_rates,
+}
