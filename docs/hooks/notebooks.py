@@ -451,3 +451,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     build_dir = _state.get("build_dir")
     if build_dir:
         shutil.rmtree(build_dir, ignore_errors=True)
+
+
+# mkdocs-jupyter's template always emits a MathJax loader (with no MathJax URL: an empty
+# <script src="">) and a Mermaid loader that imports Mermaid from a CDN when a notebook
+# has a diagram. The book typesets math with KaTeX and loads nothing from outside: both go.
+_JUPYTER_LOADERS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r'|<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{'
+    r'\s*const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>',
+    re.S,
+)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
+        return _JUPYTER_LOADERS.sub("", output)
+    return output
