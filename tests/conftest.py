@@ -50,6 +50,8 @@ except ImportError:  # a test extra: without it only tests/test_properties.py fa
     settings = None
 
 if settings is not None:
-    settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None, database=None)
+    settings.register_profile(
+        "ci", max_examples=100, derandomize=True, deadline=None, database=None
+    )
     settings.register_profile("thorough", max_examples=2000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
