@@ -343,11 +343,18 @@ def _check_range(lo: object, hi: object) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _check_points(points: object, least: int) -> int:
+def _check_points(points: object, least: int, name: str = "points") -> int:
     """``points`` if it is an int >= ``least``, else ValueError."""
     if isinstance(points, bool) or not isinstance(points, int) or points < least:
-        raise ValueError(f"points must be an int >= {least}, got {points!r}")
+        raise ValueError(f"{name} must be an int >= {least}, got {points!r}")
     return points
+
+
+def _number(value: object, what: str) -> float:
+    """``value`` as a float; TypeError naming ``what`` unless it is a real number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(value).__name__}: {value!r}")
+    return float(value)
 
 
 def plot_function(
@@ -370,14 +377,14 @@ def plot_function(
     """
     lo, hi = _check_range(lo, hi)
     xs = _linspace(lo, hi, _check_points(points, 2))
-    ys = [float(f(x)) for x in xs]
+    ys = [_number(f(x), "f(x)") for x in xs]
     with book_style():
         fig = new_figure()
         ax = fig.axes[0]
         ax.plot(xs, ys, label=label)
         ax.set(xlabel="x", ylabel=label, title=title or "")
         if tangent_at is not None:
-            a, half = float(tangent_at), (hi - lo) / 4
+            a, half = _number(tangent_at, "tangent_at"), (hi - lo) / 4
             _draw_tangent(ax, f, a, (max(lo, a - half), min(hi, a + half)))
             ax.legend(loc="best")
     return fig
@@ -387,7 +394,7 @@ def _draw_tangent(
     ax: Axes, f: Callable[[float], float], a: float, xs: tuple[float, float]
 ) -> None:
     """Draw the tangent of ``f`` at ``a`` from ``xs[0]`` to ``xs[1]``, keeping the y axis."""
-    slope, fa = central_difference(f, a), float(f(a))
+    slope, fa = central_difference(f, a), _number(f(a), "f(x)")
     ylim = ax.get_ylim()
     ax.plot(xs, [fa + slope * (x - a) for x in xs], color=COLORS[1], linestyle="--",
             label=f"slope at x = {a:g}: {slope:.4g}")
@@ -438,7 +445,7 @@ def _plain_log_y(ax: Axes, values: list[float]) -> None:
 
 def _check_losses(name: str, losses: Sequence[float], log_y: bool) -> list[float]:
     """The losses as floats; ValueError if empty, or not positive on a log axis."""
-    values = [float(x) for x in losses]
+    values = [_number(x, f"each loss of {name!r}") for x in losses]
     if not values:
         raise ValueError(f"the losses of {name!r} are empty")
     if log_y and min(values) <= 0:
@@ -489,7 +496,7 @@ def plot_decision_boundary(
     ['y = +1', 'y = −1']
     """
     _check_points_2d(X, y)
-    n = _check_points(resolution, 2)
+    n = _check_points(resolution, 2, "resolution")
     (x_lo, x_hi), (y_lo, y_hi) = (_padded([p[k] for p in X]) for k in (0, 1))
     gx, gy = _linspace(x_lo, x_hi, n), _linspace(y_lo, y_hi, n)
     scores = [[_score(model, [a, b]) for a in gx] for b in gy]

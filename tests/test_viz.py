@@ -308,6 +308,10 @@ def test_plot_function_bad_input():
         plot_function(parabola, 0, float("inf"))
     with pytest.raises(ValueError, match="points must be an int >= 2"):
         plot_function(parabola, 0, 1, points=1)
+    with pytest.raises(TypeError, match=r"f\(x\) must be a real number, got Value"):
+        plot_function(Value, 0, 1)
+    with pytest.raises(TypeError, match="tangent_at must be a real number, got str"):
+        plot_function(parabola, 0, 1, tangent_at="1")
 
 
 def test_plot_loss_draws_one_named_curve_each():
@@ -322,6 +326,8 @@ def test_plot_loss_draws_one_named_curve_each():
 def test_plot_loss_bad_input():
     with pytest.raises(TypeError, match="non-empty mapping"):
         plot_loss([1.0, 2.0])
+    with pytest.raises(TypeError, match="each loss of 'a' must be a real number, got Value"):
+        plot_loss({"a": [Value(1.0)]})
     with pytest.raises(ValueError, match="the losses of 'a' are empty"):
         plot_loss({"a": []})
     with pytest.raises(ValueError, match=r"log_y needs positive losses, but 'a' has 0\.0"):
@@ -349,6 +355,8 @@ def test_plot_decision_boundary():
 def test_plot_decision_boundary_bad_input():
     with pytest.raises(ValueError, match="same length, got 2 and 1"):
         plot_decision_boundary(diagonal, [[0, 0], [1, 1]], [1])
+    with pytest.raises(ValueError, match="resolution must be an int >= 2, got 1"):
+        plot_decision_boundary(diagonal, [[0, 0]], [1], resolution=1)
     with pytest.raises(ValueError, match="exactly two coordinates"):
         plot_decision_boundary(diagonal, [[0, 0, 0]], [1])
     with pytest.raises(ValueError, match=r"labels must be \+1 or -1, got \[0\]"):
