@@ -1,0 +1,64 @@
+"""Figures of chapter 12: the loop with zero_grad against the loop without it, three times."""
+
+from __future__ import annotations
+
+FIXED = "with zero_grad (train)"
+BUGGY = "without zero_grad (the bug)"
+
+
+def _both(seed: int, steps: int, lr: float, scale: float = 1.0) -> dict[str, list[float]]:
+    """Both loops from MLP(3, [4, 4, 1], seed=seed) on the four samples, targets times scale."""
+    from scalargrad.datasets import lecture_dataset
+    from scalargrad.nn import MLP
+    from scalargrad.pitfalls import train_without_zero_grad
+    from scalargrad.training import train
+
+    xs, ys = lecture_dataset()
+    ys = [y * scale for y in ys]
+    fixed = train(MLP(3, [4, 4, 1], seed=seed), xs, ys, steps=steps, lr=lr)
+    buggy = train_without_zero_grad(MLP(3, [4, 4, 1], seed=seed), xs, ys, steps=steps, lr=lr)
+    return {FIXED: fixed.losses, BUGGY: buggy.losses}
+
+
+def lecture() -> str:
+    """The lecture's setting: seed 0, 20 steps at 0.05; the bug looks faster."""
+    from scalargrad.viz import figure_to_svg, plot_loss
+
+    fig = plot_loss(_both(0, 20, 0.05), log_y=True,
+                    title="Targets ±1, learning rate 0.05: the bug looks faster")
+    ax = fig.axes[0]
+    ax.set_xticks(range(0, 20, 2))
+    ax.set_ylabel("loss (log scale)")
+    ax.legend(loc="lower left")
+    return figure_to_svg(fig)
+
+
+def half_targets() -> str:
+    """Targets ±0.5: the buggy loop never settles."""
+    from scalargrad.viz import figure_to_svg, plot_loss
+
+    fig = plot_loss(_both(0, 100, 0.05, scale=0.5), log_y=True,
+                    title="Targets ±0.5, learning rate 0.05: the bug never settles")
+    ax = fig.axes[0]
+    ax.set_ylabel("loss (log scale)")
+    ax.legend(loc="lower left")
+    return figure_to_svg(fig)
+
+
+def dies() -> str:
+    """Seed 3 at 0.1: the buggy loop coasts off the far side onto the dead plateau."""
+    from scalargrad.viz import figure_to_svg, plot_loss
+
+    fig = plot_loss(_both(3, 30, 0.1),
+                    title="Seed 3, targets ±1, learning rate 0.1: the bug dies")
+    ax = fig.axes[0]
+    ax.set_ylim(-0.2, 8.6)
+    ax.legend(loc="upper left")
+    return figure_to_svg(fig)
+
+
+FIGURES = {
+    "ch12-lecture.svg": lecture,
+    "ch12-half-targets.svg": half_targets,
+    "ch12-dies.svg": dies,
+}
