@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from scalargrad.engine import build_topo
+from scalargrad.nn import Module
 from scalargrad.training import (
     History,
     _check_positive,
@@ -141,7 +141,7 @@ class OverwritingValue:
 
 # --8<-- [start:train-without-zero-grad]
 def train_without_zero_grad(
-    model: Any, xs: Sequence[Sequence[float]], ys: Sequence[float], *, steps: int, lr: float
+    model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float], *, steps: int, lr: float
 ) -> History:
     """The lecture's first training loop, with its bug: it never calls ``zero_grad()``.
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from scalargrad.engine import Value
+from scalargrad.nn import Module
 
 __all__ = [
     "LOSSES",
@@ -37,7 +36,7 @@ __all__ = [
 LOSSES = ("sum_of_squares", "hinge")
 
 
-def _check_pairs(ypred: Sequence[Any], ys: Sequence[Any], names: str) -> None:
+def _check_pairs(ypred: Sequence[object], ys: Sequence[object], names: str) -> None:
     """Raise unless the predictions and the targets are non-empty and pair up one to one."""
     if len(ypred) != len(ys):
         raise ValueError(f"{names} must have the same length, got {len(ypred)} and {len(ys)}")
@@ -45,7 +44,7 @@ def _check_pairs(ypred: Sequence[Any], ys: Sequence[Any], names: str) -> None:
         raise ValueError(f"{names} must not be empty")
 
 
-def _check_labels(labels: Iterable[Any]) -> None:
+def _check_labels(labels: Iterable[object]) -> None:
     """Raise unless every label is -1 or +1."""
     for i, y in enumerate(labels):
         if y not in (-1, 1) or isinstance(y, bool):
@@ -163,7 +162,6 @@ def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]
     return schedule
 
 
-@dataclass
 class History:
     """What :func:`train` measured at each step: the loss, and for the hinge loss the accuracy.
 
@@ -174,8 +172,18 @@ class History:
     []
     """
 
-    losses: list[float] = field(default_factory=list)
-    accuracies: list[float] = field(default_factory=list)
+    def __init__(
+        self, losses: list[float] | None = None, accuracies: list[float] | None = None
+    ) -> None:
+        self.losses: list[float] = [] if losses is None else losses
+        self.accuracies: list[float] = [] if accuracies is None else accuracies
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        return self.losses == other.losses and self.accuracies == other.accuracies
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
     def __repr__(self) -> str:
         if not self.losses:
@@ -195,7 +203,9 @@ def _check_steps(steps: object) -> None:
         raise ValueError(f"steps must be at least 1, got {steps}")
 
 
-def _check_training_args(model: Any, xs: Sequence[Any], ys: Sequence[Any], steps: object) -> None:
+def _check_training_args(
+    model: object, xs: Sequence[object], ys: Sequence[object], steps: object
+) -> None:
     """Raise unless ``model`` has parameters, ``xs``/``ys`` pair up, and ``steps`` >= 1."""
     if not callable(model) or not hasattr(model, "parameters") or not hasattr(model, "zero_grad"):
         raise TypeError(
@@ -230,7 +240,7 @@ def _check_batch_size(batch_size: object, n: int) -> None:
 
 # --8<-- [start:train]
 def train(
-    model: Any,
+    model: Module,
     xs: Sequence[Sequence[float]],
     ys: Sequence[float],
     *,
@@ -282,8 +292,8 @@ def train(
 
 
 def _batch(
-    xs: Sequence[Any], ys: Sequence[Any], batch_size: int | None, rng: random.Random
-) -> tuple[Sequence[Any], Sequence[Any]]:
+    xs: Sequence[object], ys: Sequence[object], batch_size: int | None, rng: random.Random
+) -> tuple[Sequence[object], Sequence[object]]:
     """Every sample when ``batch_size`` is None, else ``batch_size`` of them at random."""
     if batch_size is None:
         return xs, ys
@@ -291,7 +301,7 @@ def _batch(
     return [xs[i] for i in picks], [ys[i] for i in picks]
 
 
-def _check_loss(loss: object, ys: Sequence[Any], alpha: object) -> None:
+def _check_loss(loss: object, ys: Sequence[object], alpha: object) -> None:
     """Raise unless ``loss`` names a loss in :data:`LOSSES` that fits ``ys`` and ``alpha``."""
     if loss not in LOSSES:
         allowed = ", ".join(repr(name) for name in LOSSES)
