@@ -11,7 +11,34 @@ matplotlib are imported only by the functions that draw (:mod:`scalargrad.viz`).
 12.0
 """
 
+from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.engine import Value, build_topo
+from scalargrad.nn import MLP, Layer, Module, Neuron
+from scalargrad.training import (
+    History,
+    accuracy,
+    hinge_loss,
+    linear_decay,
+    sgd_step,
+    sum_of_squares,
+    train,
+)
 
-__all__ = ["Value", "build_topo"]
+__all__ = [
+    "MLP",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Value",
+    "accuracy",
+    "build_topo",
+    "hinge_loss",
+    "lecture_dataset",
+    "linear_decay",
+    "make_moons",
+    "sgd_step",
+    "sum_of_squares",
+    "train",
+]
 __version__ = "0.1.0"
