@@ -44,6 +44,16 @@ def _check_pairs(ypred: Sequence[object], ys: Sequence[object], names: str) -> N
         raise ValueError(f"{names} must not be empty")
 
 
+def _check_scalars(ypred: Sequence[object], names: str) -> None:
+    """Raise unless every prediction is one Value or number (a model with one output)."""
+    for i, y in enumerate(ypred):
+        if not isinstance(y, (Value, int, float)):
+            raise TypeError(
+                f"{names}[{i}] must be a single Value (a model with one output), "
+                f"got {type(y).__name__}"
+            )
+
+
 def _check_labels(labels: Iterable[object]) -> None:
     """Raise unless every label is -1 or +1."""
     for i, y in enumerate(labels):
@@ -69,6 +79,7 @@ def sum_of_squares(ypred: Sequence[Value], ys: Sequence[float]) -> Value:
     Value(data=0.25)
     """
     _check_pairs(ypred, ys, "ypred and ys")
+    _check_scalars(ypred, "ypred")
     return sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred, strict=True))
 # --8<-- [end:sum-of-squares]
 
@@ -92,6 +103,7 @@ def hinge_loss(
     Value(data=0.9)
     """
     _check_pairs(scores, labels, "scores and labels")
+    _check_scalars(scores, "scores")
     _check_labels(labels)
     losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
     loss = sum(losses) * (1.0 / len(losses))

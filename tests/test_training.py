@@ -480,6 +480,19 @@ def test_train_model_must_be_a_model(bad):
         train(bad, xs, ys, steps=1)
 
 
+def test_losses_need_one_value_per_sample():
+    with pytest.raises(TypeError, match=r"ypred\[1\] must be a single Value .*, got list"):
+        sum_of_squares([Value(1.0), [Value(1.0), Value(2.0)]], [1.0, 1.0])
+    with pytest.raises(TypeError, match=r"scores\[0\] must be a single Value .*, got str"):
+        hinge_loss(["1"], [1])
+
+
+def test_train_rejects_a_model_with_several_outputs():
+    xs, ys = lecture_dataset()
+    with pytest.raises(TypeError, match=r"ypred\[0\] must be a single Value \(a model with one"):
+        train(MLP(3, [4, 2], seed=0), xs, ys, steps=1)
+
+
 def test_train_rejects_inputs_of_the_wrong_size():
     xs, ys = lecture_dataset()
     with pytest.raises(ValueError, match="takes 2 inputs, got 3"):
