@@ -453,6 +453,39 @@ def on_post_build(config: MkDocsConfig) -> None:
         shutil.rmtree(build_dir, ignore_errors=True)
 
 
+_HEADING_ID = re.compile(r'<h[1-6] id="([^"]+)"')
+
+
+def _is_notebook_page(page: Page) -> bool:
+    return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb")
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Point the notebook page's table of contents at the headings' real ids.
+
+    mkdocs-jupyter slugs the TOC with Python-Markdown but nbconvert gives the headings
+    their own ids; they differ for a heading with code in it, which breaks its TOC link.
+    """
+    if not _is_notebook_page(page):
+        return html
+    ids = _HEADING_ID.findall(html)
+    items = []
+
+    def walk(entries) -> None:
+        for entry in entries:
+            items.append(entry)
+            walk(entry.children)
+
+    walk(page.toc)
+    if len(items) != len(ids):
+        raise PluginError(
+            f"notebooks: {page.file.src_uri}: {len(items)} TOC entries but {len(ids)} headings"
+        )
+    for item, heading_id in zip(items, ids, strict=True):
+        item.id = heading_id
+    return html
+
+
 # mkdocs-jupyter's template always emits a MathJax loader (with no MathJax URL: an empty
 # <script src="">) and a Mermaid loader that imports Mermaid from a CDN when a notebook
 # has a diagram. The book typesets math with KaTeX and loads nothing from outside: both go.
@@ -465,6 +498,6 @@ _JUPYTER_LOADERS = re.compile(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
+    if _is_notebook_page(page):
         return _JUPYTER_LOADERS.sub("", output)
     return output

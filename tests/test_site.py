@@ -1,0 +1,449 @@
+"""Checks of the book as a whole: snippet markers, the figure and notebook hooks, the
+built site's links, and that two builds of the same tree are byte-identical.
+
+The link and notebook checks read ``site/``, which ``make test`` builds with
+``mkdocs build --strict`` before running pytest; without it they fail and say so.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+DOCS = ROOT / "docs"
+# The site is published under the path of site_url (mkdocs.yml); absolute links carry it.
+SITE_PATH = "/scalargrad/"
+
+
+def require_site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(
+            f"{SITE} has no built site: run `mkdocs build --strict` from {ROOT} first "
+            "(`make test` does)",
+            pytrace=False,
+        )
+    return SITE
+
+
+def load_hook(name: str):
+    path = DOCS / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_test_hook_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- snippet markers ----------------------------------------------------------------------
+
+_MARKER = re.compile(r"--8<--\s*\[(start|end):([^\]\s]+)\]")
+_REFERENCE = re.compile(r"""^\s*--8<--\s+(["'])(?P<target>[^"']+)\1\s*$""", re.M)
+
+
+def marker_problems(text: str, where: str) -> list[str]:
+    """Unbalanced, misordered or repeated ``--8<-- [start:X]``/``[end:X]`` markers."""
+    problems: list[str] = []
+    open_at: dict[str, int] = {}
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        for kind, name in _MARKER.findall(line):
+            if kind == "start":
+                if name in seen:
+                    problems.append(f"{where}:{number}: section {name!r} starts a second time")
+                seen.add(name)
+                open_at[name] = number
+            elif name not in open_at:
+                problems.append(
+                    f"{where}:{number}: [end:{name}] without a [start:{name}] before it"
+                )
+            else:
+                del open_at[name]
+    for name, number in open_at.items():
+        problems.append(f"{where}:{number}: [start:{name}] is never ended")
+    return problems
+
+
+def sections(text: str) -> set[str]:
+    return {name for kind, name in _MARKER.findall(text) if kind == "start"}
+
+
+def test_marker_checker_catches_mistakes() -> None:
+    good = "# --8<-- [start:a]\nx = 1\n# --8<-- [start:b]\n# --8<-- [end:b]\n# --8<-- [end:a]\n"
+    assert marker_problems(good, "good.py") == []
+    assert "never ended" in marker_problems("# --8<-- [start:a]\nx = 1\n", "f.py")[0]
+    assert "without a [start:a]" in marker_problems("# --8<-- [end:a]\n", "f.py")[0]
+    twice = "# --8<-- [start:a]\n# --8<-- [end:a]\n# --8<-- [start:a]\n# --8<-- [end:a]\n"
+    assert "second time" in marker_problems(twice, "f.py")[0]
+    ends_first = "# --8<-- [end:a]\n# --8<-- [start:a]\n"
+    assert len(marker_problems(ends_first, "f.py")) == 2
+
+
+def source_files() -> list[Path]:
+    return sorted([*(ROOT / "scalargrad").rglob("*.py"), *(ROOT / "tests").rglob("*.py")])
+
+
+def test_snippet_markers_are_balanced() -> None:
+    files = source_files()
+    assert any("[start:" in p.read_text(encoding="utf-8") for p in files), "no markers found"
+    problems = []
+    for path in files:
+        if path == Path(__file__).resolve():
+            continue  # this file holds markers as test data
+        problems += marker_problems(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_snippet_reference_exists() -> None:
+    references = []
+    for md in sorted(DOCS.rglob("*.md")):
+        for match in _REFERENCE.finditer(md.read_text(encoding="utf-8")):
+            references.append((md, match.group("target")))
+    problems = []
+    for md, target in references:
+        path, _, section = target.partition(":")
+        file = ROOT / path
+        where = f"{md.relative_to(ROOT)}: --8<-- {target!r}"
+        if not file.is_file():
+            problems.append(f"{where}: no file {path}")
+        elif (
+            section
+            and not section[0].isdigit()
+            and section not in sections(file.read_text(encoding="utf-8"))
+        ):
+            problems.append(f"{where}: {path} has no section {section!r}")
+    assert not problems, "\n".join(problems)
+
+
+# --- the hooks ----------------------------------------------------------------------------
+
+
+def test_figure_hook_fails_on_duplicates_and_errors(tmp_path: Path) -> None:
+    from mkdocs.exceptions import PluginError
+
+    figures = load_hook("figures")
+    (tmp_path / "ch01.py").write_text(
+        'FIGURES = {"ch01-a.svg": lambda: "<svg></svg>", "ch01-b.svg": lambda: 1 / 0}\n'
+    )
+    found = figures.collect_figures(tmp_path)
+    assert sorted(found) == ["ch01-a.svg", "ch01-b.svg"]
+    assert figures.render("ch01-a.svg", *found["ch01-a.svg"]) == "<svg></svg>"
+    with pytest.raises(PluginError, match=r"drawing 'ch01-b\.svg' failed"):
+        figures.render("ch01-b.svg", *found["ch01-b.svg"])
+    (tmp_path / "ch02.py").write_text('FIGURES = {"ch01-a.svg": lambda: "<svg></svg>"}\n')
+    with pytest.raises(PluginError, match=r"defined in both ch01\.py and ch02\.py"):
+        figures.collect_figures(tmp_path)
+
+
+def test_figure_links_open_full_size() -> None:
+    figures = load_hook("figures")
+    html = (
+        '<p><img alt="x" src="../figures/ch01-a.svg" /></p>'
+        '<a href="y"><img src="../figures/b.svg"></a>'
+    )
+    out = figures.on_page_content(html, page=None, config=None, files=None)
+    assert '<a class="sg-figure" href="../figures/ch01-a.svg"' in out
+    assert out.count("sg-figure") == 1, "an image the author linked is left alone"
+
+
+CHAPTER = textwrap.dedent(
+    """\
+    # A chapter
+
+    ```pycon
+    >>> import math
+
+    ```
+
+    ## Numbers
+
+    ```pycon
+    >>> x = 2  # doctest: +NORMALIZE_WHITESPACE
+    >>> y = x * 3
+    >>> y
+    6
+    >>> def f(t):
+    ...     return t + 1
+    >>> f(y)
+    7
+    >>> f("a")
+    Traceback (most recent call last):
+    ...
+    TypeError: can only concatenate str (not "int") to str
+    >>> z = 1
+
+    ```
+
+    ??? question "Exercise 1: More"
+
+        ??? success "Solution"
+
+            ```pycon
+            >>> math.sqrt(y + 3)
+            3.0
+
+            ```
+    """
+)
+
+
+def test_chapter_notebook_cells() -> None:
+    notebooks = load_hook("notebooks")
+    nb = notebooks.chapter_notebook(CHAPTER, "1. A chapter", "https://example.org/ch/")
+    cells = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
+    assert cells[0][0] == "markdown" and "[1. A chapter](https://example.org/ch/)" in cells[0][1]
+    assert cells[1:] == [
+        ("code", "import math", []),
+        ("markdown", "## Numbers", []),
+        ("code", "x = 2\ny = x * 3\ny", []),
+        ("code", "def f(t):\n    return t + 1\nf(y)", []),
+        ("code", 'f("a")', ["raises-exception"]),
+        ("code", "z = 1", []),
+        ("markdown", "### Exercise 1: More", []),
+        ("code", "math.sqrt(y + 3)", []),
+    ]
+    assert [c.id for c in nb.cells] == [f"cell-{i:03d}" for i in range(len(nb.cells))]
+
+
+def test_a_traceback_that_does_not_happen_is_caught() -> None:
+    import nbformat
+    from mkdocs.exceptions import PluginError
+
+    notebooks = load_hook("notebooks")
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["raises-exception"]})]
+    )
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
+    with pytest.raises(PluginError, match="without raising"):
+        notebooks._check_raises(nb, "test")
+
+
+# --- the built site -------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Collect ids, links and loaded resources of one HTML page."""
+
+    NOT_LOADED: ClassVar[set[str]] = {
+        "canonical",
+        "alternate",
+        "prev",
+        "next",
+        "author",
+        "license",
+        "help",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []  # href of <a>: followed by the reader
+        self.loads: list[str] = []  # fetched by the browser when the page is shown
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "name" in a:
+            self.ids.add(a["name"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        elif tag == "link" and "href" in a:
+            rels = set(a.get("rel", "").lower().split())
+            (self.links if rels and rels <= self.NOT_LOADED else self.loads).append(a["href"])
+        for attr in ("src", "data", "poster"):
+            if attr in a and tag in {
+                "img",
+                "script",
+                "iframe",
+                "source",
+                "embed",
+                "object",
+                "video",
+                "audio",
+                "track",
+                "input",
+            }:
+                self.loads.append(a[attr])
+        if "srcset" in a:
+            self.loads += [part.split()[0] for part in a["srcset"].split(",") if part.strip()]
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _target(site: Path, page: Path, ref: str) -> tuple[Path, str] | None:
+    """The file and fragment an internal reference points at, or None if external."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        return None
+    base = "/" + page.relative_to(site).as_posix()
+    url = urlsplit(urljoin(base, ref))
+    path = unquote(url.path)
+    if path.startswith(SITE_PATH):  # absolute links (404.html) carry the site's path
+        path = "/" + path[len(SITE_PATH) :]
+    file = site / path.lstrip("/")
+    if path.endswith("/") or file.is_dir():
+        file = file / "index.html"
+    return file, url.fragment
+
+
+def link_problems(site: Path) -> list[str]:
+    pages = sorted(site.rglob("*.html"))
+    parsed = {p: _parse(p) for p in pages}
+    problems: list[str] = []
+    for page, info in parsed.items():
+        where = page.relative_to(site).as_posix()
+        for ref in info.loads:
+            if ref.startswith(("data:", "blob:")):
+                continue
+            if urlsplit(ref).scheme or ref.startswith("//"):
+                problems.append(f"{where}: loads an external resource {ref}")
+                continue
+            if not ref:
+                problems.append(f"{where}: an element loads an empty URL")
+                continue
+        for ref in info.links + info.loads:
+            if not ref or ref.startswith(("data:", "blob:", "mailto:", "javascript:")):
+                continue
+            target = _target(site, page, ref)
+            if target is None:
+                continue
+            file, fragment = target
+            if not file.is_file():
+                problems.append(f"{where}: {ref} -> {file.relative_to(site)} does not exist")
+            elif fragment and file.suffix == ".html":
+                ids = parsed[file].ids if file in parsed else _parse(file).ids
+                if unquote(fragment) not in ids:
+                    problems.append(f"{where}: {ref} -> no id {fragment!r} in {file.name}")
+    return problems
+
+
+def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(
+        '<h1 id="top">A</h1><a href="../b.html#nope">b</a><a href="#top">top</a>'
+        '<img src="https://cdn.example.org/x.png"><a href="https://example.org/">ok</a>'
+        '<script src="missing.js"></script><link rel="canonical" href="https://example.org/a/">'
+    )
+    (tmp_path / "b.html").write_text('<p id="yes">B</p><a href="a/#top">a</a>')
+    problems = link_problems(tmp_path)
+    assert len(problems) == 3, problems
+    assert any("no id 'nope'" in p for p in problems)
+    assert any("external resource https://cdn.example.org/x.png" in p for p in problems)
+    assert any("missing.js" in p for p in problems)
+
+
+def test_site_links_resolve_and_nothing_loads_from_outside() -> None:
+    site = require_site()
+    problems = link_problems(site)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
+
+
+def test_no_inline_script_imports_from_outside() -> None:
+    site = require_site()
+    pattern = re.compile(r"""(import\(|importScripts\(|fetch\()\s*["'`]https?://""")
+    offenders = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.rglob("*.html"))
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"pages with scripts that fetch from outside: {offenders}"
+
+
+def chapters() -> list[Path]:
+    return sorted((DOCS / "chapters").glob("[0-9][0-9]-*.md"))
+
+
+def test_every_chapter_has_an_executed_notebook_and_a_download_button() -> None:
+    import nbformat
+
+    site = require_site()
+    found = chapters()
+    assert found, "no chapters in docs/chapters"
+    for chapter in found:
+        download = site / "notebooks" / f"{chapter.stem}.ipynb"
+        assert download.is_file(), f"no notebook for {chapter.name}"
+        nb = nbformat.reads(download.read_text(encoding="utf-8"), as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        has_pycon = "```pycon" in chapter.read_text(encoding="utf-8")
+        assert bool(code) == has_pycon, f"{download.name}: code cells do not match the chapter"
+        if has_pycon:
+            assert all(c.execution_count for c in code), f"{download.name} is not executed"
+        page = (site / "chapters" / chapter.stem / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../notebooks/{chapter.stem}.ipynb"' in page, (
+            f"chapter page {chapter.stem} has no download-notebook link"
+        )
+        rendered = site / "notebooks" / chapter.stem / "index.html"
+        assert rendered.is_file(), f"no rendered notebook page for {chapter.name}"
+    lecture = site / "notebooks" / "lecture.ipynb"
+    assert lecture.is_file()
+    assert json.loads(lecture.read_text(encoding="utf-8"))["nbformat"] == 4
+
+
+def test_nav_lists_every_chapter() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    missing = [c.name for c in chapters() if f"chapters/{c.name}" not in config]
+    assert not missing, f"chapters missing from the nav in mkdocs.yml: {missing}"
+
+
+# --- reproducibility -----------------------------------------------------------------------
+
+
+def _build(dest: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+
+
+def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
+    out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
+    out += [f"{prefix}{n}" for n in cmp.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+    out += [f"differs: {prefix}{n}" for n in mismatch + errors]
+    for name, sub in sorted(cmp.subdirs.items()):
+        out += _differences(sub, f"{prefix}{name}/")
+    return out
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    epoch = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        # the sitemap's dates and the gzip header come from the clock unless this is set
+        "SOURCE_DATE_EPOCH": epoch or "1700000000",
+        # execute the notebooks in both builds, so their outputs are compared too
+        "SCALARGRAD_NOTEBOOK_CACHE": "0",
+    }
+    first, second = tmp_path / "one", tmp_path / "two"
+    _build(first, env)
+    _build(second, env)
+    differences = _differences(filecmp.dircmp(first, second, ignore=[]))
+    assert not differences, "the two builds differ:\n" + "\n".join(differences)
