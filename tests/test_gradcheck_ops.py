@@ -74,11 +74,13 @@ def expand(cases):
     return params
 
 
+# --8<-- [start:operator-test]
 @pytest.mark.parametrize(("f", "point"), expand(OPERATOR_CASES + MIXED_CASES + COMPOSITE_CASES))
 def test_backward_agrees_with_central_differences(f, point):
     check = gradient_check(f, point)
-    assert check.ok, str(check)
+    assert check.ok, str(check)  # on failure, pytest prints the check's table
     assert len(check.analytic) == len(point)
+# --8<-- [end:operator-test]
 
 
 @pytest.mark.parametrize("name", [case[0] for case in OPERATOR_CASES])
