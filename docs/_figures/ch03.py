@@ -46,5 +46,5 @@ def graph_L() -> str:
 
 FIGURES = {
     "ch03-graph-d.svg": graph_d,
-    "ch03-graph-L.svg": graph_L,
+    "ch03-graph-l.svg": graph_L,
 }

@@ -32,4 +32,4 @@ def graph_L_grads() -> str:
     return draw_dot(L, rankdir=RANKDIR).pipe(format="svg").decode()
 
 
-FIGURES = {"ch04-graph-L-grads.svg": graph_L_grads}
+FIGURES = {"ch04-graph-grads.svg": graph_L_grads}
