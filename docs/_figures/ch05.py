@@ -1,4 +1,4 @@
-"""Figures of chapter 5: tanh and its derivative; the neuron's graph with the grads found by hand."""
+"""Figures of chapter 5: tanh and its slope; the neuron's graph with the grads found by hand."""
 
 from __future__ import annotations
 
