@@ -5,8 +5,9 @@ output moves. That costs one or two extra evaluations per input, and its
 answer is only approximate, but it needs no calculus at all, so it is the
 perfect referee for :meth:`scalargrad.engine.Value.backward`.
 
-The book uses this file in chapter 2 ("Derivatives by nudging") and chapter 9
-("Checking gradients").
+The book builds this file in chapter 1 ("The slope of a function,
+numerically") and chapter 2 ("Many inputs"), checks hand-computed gradients
+with it in chapter 4, and tests the whole engine with it in chapter 14.
 
 >>> from scalargrad.numeric import central_difference
 >>> def f(x):
@@ -105,6 +106,7 @@ def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -
 # --8<-- [end:central-difference]
 
 
+# --8<-- [start:partial-derivatives]
 def partial_derivatives(
     f: Callable[..., float], inputs: Sequence[float], h: float = 1e-6
 ) -> list[float]:
@@ -125,6 +127,7 @@ def partial_derivatives(
             return _call(f, *xs[:i], t, *xs[i + 1 :])
         grads.append(central_difference(f_i, x, h))
     return grads
+# --8<-- [end:partial-derivatives]
 
 
 class GradientMismatch(ValueError):
