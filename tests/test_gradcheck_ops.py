@@ -103,3 +103,24 @@ def test_gradient_check_catches_a_wrong_local_derivative():
     assert check.analytic[0] == 3.0
     assert check.numeric[0] == pytest.approx(6.0, rel=1e-6)
     assert "MISMATCH" in str(check)
+
+
+def test_the_numbers_chapter_14_quotes_from_its_figure():
+    """docs/chapters/14-testing.md describes its figure in numbers; they must stay true."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "_figures" / "ch14.py"
+    spec = importlib.util.spec_from_file_location("_ch14_figures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    right = module.disagreements(lambda a: a.tanh())
+    assert len(right) == 188
+    assert max(right) <= 1e-5
+    assert (f"{min(right):.0e}", f"{max(right):.0e}") == ("5e-14", "3e-10")
+
+    buggy = module.disagreements(module.buggy_tanh)
+    failed = [e for e in buggy if e > 1e-5]
+    assert (len(buggy), len(failed)) == (188, 93)
+    assert (f"{min(failed):.0e}", round(max(failed))) == ("2e-04", 9)
