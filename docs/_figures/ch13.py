@@ -1,0 +1,87 @@
+"""Figures of chapter 13: the two moons, the trained network's decision boundary, and the
+training curves of full-batch and mini-batch gradient descent.
+
+Training the network takes seconds, so each run happens once per build (functools.cache)
+and the figures share it. The settings are the chapter's, so the figures show the very
+networks whose numbers the chapter prints.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+def _moons() -> tuple[list[list[float]], list[int]]:
+    from scalargrad.datasets import make_moons
+
+    return make_moons(n_samples=100, noise=0.1, seed=0)
+
+
+@functools.cache
+def _trained(batch_size: int | None) -> tuple[Any, Any]:
+    """(model, history) of the chapter's MLP(2, [8, 8, 1]) after 100 steps of hinge loss."""
+    from scalargrad.nn import MLP
+    from scalargrad.training import linear_decay, train
+
+    X, y = _moons()
+    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=0)
+    history = train(model, X, y, steps=100, lr=linear_decay(1.0, 0.1, 100), loss="hinge",
+                    alpha=1e-4, batch_size=batch_size, seed=0)
+    return model, history
+
+
+def moons() -> str:
+    """The hundred points, with the markers and colours of plot_decision_boundary."""
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+
+    X, y = _moons()
+    with book_style():
+        fig = new_figure(6.8, 3.6)
+        ax = fig.axes[0]
+        for sign, marker, color, text in ((1, "o", COLORS[0], "y = +1"),
+                                          (-1, "s", COLORS[1], "y = −1")):
+            pts = [p for p, label in zip(X, y, strict=True) if label == sign]
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, s=30,
+                       color=color, edgecolors="#1b1b1b", linewidths=0.6, label=text, zorder=3)
+        ax.set(xlabel="x₀", ylabel="x₁", title="make_moons(n_samples=100, noise=0.1, seed=0)")
+        ax.set_aspect("equal")
+        ax.legend(loc="upper right")
+    return figure_to_svg(fig)
+
+
+def boundary() -> str:
+    """Where the trained full-batch network's score is positive or negative."""
+    from scalargrad.viz import figure_to_svg, plot_decision_boundary
+
+    X, y = _moons()
+    model, _ = _trained(None)
+    fig = plot_decision_boundary(model, X, y, resolution=40,
+                                 title="MLP(2, [8, 8, 1]) after 100 steps: 100% training accuracy")
+    return figure_to_svg(fig)
+
+
+def training() -> str:
+    """Loss (log scale) and accuracy per step, full batch against mini-batches of 20."""
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+
+    runs = {"all 100 points": _trained(None)[1], "mini-batches of 20": _trained(20)[1]}
+    with book_style():
+        fig = new_figure(6.8, 3.8)
+        fig.clear()
+        loss_ax, acc_ax = fig.subplots(1, 2)
+        for (name, history), color in zip(runs.items(), COLORS, strict=False):
+            loss_ax.plot(history.losses, color=color, label=name, linewidth=1.6)
+            acc_ax.plot(history.accuracies, color=color, label=name, linewidth=1.6)
+        loss_ax.set(xlabel="step", ylabel="loss (log scale)", yscale="log", title="Hinge loss")
+        acc_ax.set(xlabel="step", ylabel="accuracy of the step's points", title="Accuracy",
+                   ylim=(0.3, 1.02))
+        acc_ax.legend(loc="lower right")
+    return figure_to_svg(fig)
+
+
+FIGURES = {
+    "ch13-moons.svg": moons,
+    "ch13-boundary.svg": boundary,
+    "ch13-training.svg": training,
+}
