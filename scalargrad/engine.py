@@ -306,6 +306,7 @@ class Value:
     # --8<-- [end:relu-sigmoid]
 
 
+# --8<-- [start:pow-local]
 def _pow_local(x: float, n: float) -> float:
     """d/dx xⁿ = n·xⁿ⁻¹, with the limits at x = 0 that PyTorch uses."""
     if n == 0:
@@ -316,6 +317,7 @@ def _pow_local(x: float, n: float) -> float:
         return n * x ** (n - 1)
     except OverflowError:  # xⁿ fits in a float but xⁿ⁻¹ does not (tiny x, n < 0): ±inf
         return n * (x**n / x)
+# --8<-- [end:pow-local]
 
 
 # --8<-- [start:topo]

@@ -5,7 +5,8 @@
 2. :func:`train_without_zero_grad`: the training loop without ``zero_grad()``,
    so every step's gradients pile up on top of the previous steps'.
 
-The book shows them in chapter 12 ("Two bugs"). Never use them for real work.
+The book shows them in chapter 7 ("The accumulation bug") and chapter 12
+("The zero_grad bug"). Never use them for real work.
 
 >>> from scalargrad.pitfalls import OverwritingValue
 >>> a = OverwritingValue(3.0, label="a")
