@@ -247,6 +247,8 @@ class MLP(Module):
         """
         _check_inputs(x, self.nin, self)
         for layer in self.layers:
+            if isinstance(x, Value):  # a one-neuron layer hands on a single Value
+                x = [x]
             x = layer(x)
         return x
 

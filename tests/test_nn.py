@@ -404,3 +404,14 @@ def test_seed_must_be_an_int(bad):
 def test_rng_must_be_a_random_random(make):
     with pytest.raises(TypeError, match=r"rng must be a random\.Random or None, got int"):
         make(42)
+
+
+def test_mlp_with_a_one_neuron_hidden_layer():
+    # Layer returns a bare Value when it has one neuron (as in the lecture);
+    # the next layer must still receive it as a one-element input.
+    model = MLP(2, [1, 3], seed=0)
+    out = model([0.5, -1.0])
+    assert isinstance(out, list) and len(out) == 3
+    hidden = model.layers[0]([0.5, -1.0])
+    expected = [n([hidden]).data for n in model.layers[1].neurons]
+    assert [v.data for v in out] == expected
