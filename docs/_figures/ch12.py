@@ -46,14 +46,14 @@ def half_targets() -> str:
 
 
 def dies() -> str:
-    """Seed 3 at 0.1: the buggy loop coasts off the far side onto the dead plateau."""
+    """Seed 9 at the lecture's 0.05: the buggy loop stalls, then coasts onto the dead plateau."""
     from scalargrad.viz import figure_to_svg, plot_loss
 
-    fig = plot_loss(_both(3, 30, 0.1),
-                    title="Seed 3, targets ±1, learning rate 0.1: the bug dies")
+    fig = plot_loss(_both(9, 40, 0.05),
+                    title="Seed 9, targets ±1, learning rate 0.05: the bug dies")
     ax = fig.axes[0]
-    ax.set_ylim(-0.2, 8.6)
-    ax.legend(loc="upper left")
+    ax.set_ylim(-0.3, 11)
+    ax.legend(loc="upper right")
     return figure_to_svg(fig)
 
 
