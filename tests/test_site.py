@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "site"
+SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
 DOCS = ROOT / "docs"
 # The site is published under the path of site_url (mkdocs.yml); absolute links carry it.
 SITE_PATH = "/scalargrad/"
@@ -447,3 +447,23 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     _build(second, env)
     differences = _differences(filecmp.dircmp(first, second, ignore=[]))
     assert not differences, "the two builds differ:\n" + "\n".join(differences)
+
+
+def test_copy_hides_whole_output_lines_including_tracebacks() -> None:
+    pycon = load_hook("pycon")
+    html = (
+        '<div class="language-pycon highlight"><pre><span></span><code>'
+        '<span class="gp">&gt;&gt;&gt; </span><span class="n">f</span>()\n'
+        '<span class="gt">Traceback (most recent call last):</span>\n'
+        '<span class="c">...</span>\n'
+        '<span class="gr">TypeError</span>: <span class="n">bad</span>\n'
+        "</code></pre></div>"
+    )
+    out = pycon.on_page_content(html, page=None, config=None, files=None)
+    code = out.split("<code>")[1].split("</code>")[0]
+    # every line but the prompt line is a whole output span, newline included
+    assert code.count("\n</span>") == 3
+    assert code.startswith('<span class="gp">') and code.endswith("\n</span>")
+    assert (
+        '<span class="go"><span class="gr">TypeError</span>: <span class="n">bad</span>\n' in code
+    )

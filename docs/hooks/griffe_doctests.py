@@ -21,15 +21,8 @@ _SECTION = re.compile(r"^(\w[\w ]*):\s*$")
 def fence_doctests(text: str) -> str:
     """Wrap runs of doctest lines in pycon fences.
 
-    >>> print(fence_doctests("Add.\\n\\n>>> 1 + 1\\n2\\n\\nDone."))
-    Add.
-    <BLANKLINE>
-    ```pycon
-    >>> 1 + 1
-    2
-    ```
-    <BLANKLINE>
-    Done.
+    >>> fence_doctests("Add.\\n\\n>>> 1 + 1\\n2\\n\\nDone.").splitlines()
+    ['Add.', '', '```pycon', '>>> 1 + 1', '2', '```', '', 'Done.']
     """
     lines = text.split("\n")
     out: list[str] = []

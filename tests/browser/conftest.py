@@ -1,0 +1,88 @@
+"""Fixtures for the browser tests: the built site served on 127.0.0.1, one headless Chromium.
+
+The site is served under the path of its ``site_url`` (``/scalargrad/``), as on GitHub
+Pages, so absolute links (the 404 page has them) resolve as they will when published.
+``site/`` must exist: ``make test`` builds it with ``mkdocs build --strict`` first. Without
+it every browser test fails with a message saying so; none is skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
+PREFIX = "/scalargrad"
+CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serve site/ under /scalargrad/, quietly."""
+
+    def translate_path(self, path: str) -> str:
+        if path == PREFIX or path.startswith(PREFIX + "/"):
+            path = path[len(PREFIX) :] or "/"
+        else:
+            path = "/__outside_the_site__"
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(
+            f"{SITE} has no built site: run `mkdocs build --strict` from {ROOT} first "
+            "(`make test` does)",
+            pytrace=False,
+        )
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Handler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium (`make test` does) "
+            "or set SCALARGRAD_CHROMIUM",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
