@@ -46,7 +46,7 @@ from scalargrad.viz import (
 # %% [markdown]
 # ## 1. The slope of a function
 #
-# A function of one number, and its graph with the tangent at $x = 3$
+# A function of one number, and its graph with the tangent at x = 3
 # ([chapter 1](https://scalargrad.github.io/scalargrad/chapters/01-slope/)). Figures are shown as SVG, the way the book
 # draws them.
 
@@ -59,8 +59,8 @@ def f(x):
 SVG(figure_to_svg(plot_function(f, -5, 5, tangent_at=3.0)))
 
 # %% [markdown]
-# The slope is "rise over run" for a tiny run $h$. Calculus says $f'(x) = 6x - 4$,
-# so 14 at $x = 3$, and $-22$ at $x = -3$:
+# The slope is "rise over run" for a tiny run h. Calculus says f′(x) = 6x − 4,
+# so 14 at x = 3, and −22 at x = −3:
 
 # %%
 h = 0.0001
@@ -70,7 +70,7 @@ print(forward_difference(f, 3.0), forward_difference(f, -3.0))
 # %% [markdown]
 # ## 2. Many inputs
 #
-# $d = a b + c$ has three inputs, so three slopes: nudge one input at a time
+# d = a·b + c has three inputs, so three slopes: nudge one input at a time
 # ([chapter 2](https://scalargrad.github.io/scalargrad/chapters/02-many-inputs/)).
 
 
@@ -86,7 +86,7 @@ def d_of(a, b, c):
 #
 # A [`Value`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.engine.Value) holds a number, and
 # remembers the operation and the inputs that made it
-# ([chapter 3](https://scalargrad.github.io/scalargrad/chapters/03-value/)). Here is the lecture's expression $L$, with
+# ([chapter 3](https://scalargrad.github.io/scalargrad/chapters/03-value/)). Here is the lecture's expression L, with
 # every node labelled.
 
 # %%
@@ -103,12 +103,12 @@ L.label = "L"
 L, L._prev, L._op
 
 # %%
-draw_dot(L)
+draw_dot(L, rankdir="TB")
 
 # %% [markdown]
 # ## 4. Backpropagation
 #
-# `L.backward()` fills in every node's `grad`, $\partial L / \partial \text{node}$,
+# `L.backward()` fills in every node's `grad`, ∂L/∂node,
 # from the output back to the inputs with the chain rule
 # ([chapters 4](https://scalargrad.github.io/scalargrad/chapters/04-backprop-by-hand/) and
 # [6](https://scalargrad.github.io/scalargrad/chapters/06-automating-backward/)).
@@ -118,10 +118,10 @@ L.backward()
 [(v.label, v.grad) for v in (a, b, c, e, d, f_)]
 
 # %%
-draw_dot(L)
+draw_dot(L, rankdir="TB")
 
 # %% [markdown]
-# Each gradient says which way to nudge an input to raise $L$. Nudging all four leaves
+# Each gradient says which way to nudge an input to raise L. Nudging all four leaves
 # a little in the direction of their gradients does raise it:
 
 # %%
@@ -132,9 +132,9 @@ print(L.data, "->", ((a * b + c) * f_).data)
 # %% [markdown]
 # ## 5. A neuron
 #
-# Two inputs, two weights, a bias, and $\tanh$
+# Two inputs, two weights, a bias, and tanh
 # ([chapter 5](https://scalargrad.github.io/scalargrad/chapters/05-neuron/)). The bias is chosen so that the output is
-# $1/\sqrt{2}$.
+# 1/√2.
 
 # %%
 x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -149,7 +149,7 @@ n.label = "n"
 o = n.tanh()
 o.label = "o"
 o.backward()
-draw_dot(o)
+draw_dot(o, rankdir="TB")
 
 # %% [markdown]
 # The same gradients, estimated numerically with
@@ -180,7 +180,7 @@ a.grad
 # %% [markdown]
 # ## 7. tanh from smaller pieces
 #
-# $\tanh(n) = (e^{2n} - 1)/(e^{2n} + 1)$, built from `exp`, `-`, `+` and `/`, gives the
+# tanh(n) = (e²ⁿ − 1)/(e²ⁿ + 1), built from `exp`, `-`, `+` and `/`, gives the
 # same output and the same gradient ([chapter 8](https://scalargrad.github.io/scalargrad/chapters/08-more-operations/)).
 
 # %%
@@ -262,7 +262,7 @@ SVG(figure_to_svg(plot_loss({"learning rate 0.05": history.losses})))
 # ## 12. The zero_grad bug
 #
 # The lecture's first loop forgot to reset the gradients. On these four samples it
-# even looks faster; with targets $\pm 0.5$ it never settles
+# even looks faster; with targets ±0.5 it never settles
 # ([chapter 12](https://scalargrad.github.io/scalargrad/chapters/12-zero-grad-bug/)).
 
 # %%
