@@ -158,8 +158,8 @@ def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.Noteb
             f"The code of the chapter [{title}]({page_url}) of the *scalargrad* book, "
             "in the order the chapter runs it. Run the cells from the top: like the "
             "chapter, they share one namespace.\n\n"
-            "Needs the package: `pip install scalargrad[viz]`, or `pip install -e .[viz]` "
-            "in a clone of the repository."
+            "It needs the `scalargrad` package: in a clone of the repository, run "
+            '`pip install -e ".[viz]"`.'
         )
     ]
     pending: list[str] = []
