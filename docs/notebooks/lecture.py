@@ -24,6 +24,7 @@
 # the repository (Graphviz's `dot` program draws the graphs).
 
 # %%
+# ruff: noqa: B018 (a notebook cell shows the value of its last expression)
 import random
 
 from IPython.display import SVG
@@ -47,8 +48,8 @@ from scalargrad.viz import (
 # ## 1. The slope of a function
 #
 # A function of one number, and its graph with the tangent at x = 3
-# ([chapter 1](https://scalargrad.github.io/scalargrad/chapters/01-slope/)). Figures are shown as SVG, the way the book
-# draws them.
+# ([chapter 1](https://scalargrad.github.io/scalargrad/chapters/01-slope/)).
+# Figures are shown as SVG, the way the book draws them.
 
 
 # %%
@@ -84,10 +85,10 @@ def d_of(a, b, c):
 # %% [markdown]
 # ## 3. A value that remembers
 #
-# A [`Value`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.engine.Value) holds a number, and
-# remembers the operation and the inputs that made it
-# ([chapter 3](https://scalargrad.github.io/scalargrad/chapters/03-value/)). Here is the lecture's expression L, with
-# every node labelled.
+# A [`Value`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.engine.Value)
+# holds a number, and remembers the operation and the inputs that made it
+# ([chapter 3](https://scalargrad.github.io/scalargrad/chapters/03-value/)).
+# Here is the lecture's expression L, with every node labelled.
 
 # %%
 a = Value(2.0, label="a")
@@ -133,8 +134,8 @@ print(L.data, "->", ((a * b + c) * f_).data)
 # ## 5. A neuron
 #
 # Two inputs, two weights, a bias, and tanh
-# ([chapter 5](https://scalargrad.github.io/scalargrad/chapters/05-neuron/)). The bias is chosen so that the output is
-# 1/√2.
+# ([chapter 5](https://scalargrad.github.io/scalargrad/chapters/05-neuron/)).
+# The bias is chosen so that the output is 1/√2.
 
 # %%
 x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -153,8 +154,8 @@ draw_dot(o, rankdir="TB")
 
 # %% [markdown]
 # The same gradients, estimated numerically with
-# [`gradient_check`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.numeric.gradient_check), which
-# nudges each input and compares:
+# [`gradient_check`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.numeric.gradient_check),
+# which nudges each input and compares:
 
 
 # %%
@@ -169,7 +170,8 @@ check.ok, [round(g, 4) for g in check.analytic]
 # ## 6. The accumulation bug, fixed
 #
 # A value used twice must collect a gradient from both uses
-# ([chapter 7](https://scalargrad.github.io/scalargrad/chapters/07-accumulation-bug/)): `backward` adds with `+=`.
+# ([chapter 7](https://scalargrad.github.io/scalargrad/chapters/07-accumulation-bug/)):
+# `backward` adds with `+=`.
 
 # %%
 a = Value(3.0, label="a")
@@ -195,8 +197,9 @@ round(o2.data, 6), round(n2.grad, 6)
 #
 # The package's [`Neuron`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.Neuron),
 # [`Layer`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.Layer) and
-# [`MLP`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.MLP) build such expressions for us
-# ([chapter 10](https://scalargrad.github.io/scalargrad/chapters/10-mlp/)). `seed` makes the random weights reproducible.
+# [`MLP`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.MLP)
+# build such expressions for us ([chapter 10](https://scalargrad.github.io/scalargrad/chapters/10-mlp/)).
+# `seed` makes the random weights reproducible.
 
 # %%
 x = [2.0, 3.0, -1.0]
@@ -287,8 +290,9 @@ SVG(figure_to_svg(plot_loss({k: [v + 1e-12 for v in h.losses] for k, h in runs.i
 #
 # micrograd's demo: two moons, ReLU hidden layers, a linear output score, the hinge
 # loss with L2 regularization and a decaying learning rate
-# ([chapter 13](https://scalargrad.github.io/scalargrad/chapters/13-classifier/)). Chapter 13 trains on all 100 points at
-# every step; to keep this notebook quick we use mini-batches of 20.
+# ([chapter 13](https://scalargrad.github.io/scalargrad/chapters/13-classifier/)).
+# Chapter 13 trains on all 100 points at every step; to keep this notebook quick we
+# use mini-batches of 20.
 
 # %%
 X, y = make_moons(n_samples=100, noise=0.1, seed=0)
