@@ -3,7 +3,7 @@
 Nothing here is new mathematics: a neuron is ``w · x + b`` squashed by an
 activation, written with :class:`~scalargrad.engine.Value` operations, so
 ``backward()`` already knows how to differentiate it. The book builds this file
-in chapter 9 ("A neuron, a layer, a network").
+in chapter 10 ("Neurons, layers and an MLP").
 
 >>> from scalargrad.nn import MLP
 >>> model = MLP(3, [4, 4, 1], seed=0)

@@ -1,7 +1,7 @@
 """Training: a loss that says how wrong the model is, and gradient descent to make it less wrong.
 
-The book builds this file in chapters 10 and 11 ("A loss to minimize" and
-"Gradient descent").
+The book builds this file in chapter 11 ("Loss and gradient descent") and
+chapter 13 ("A real classifier"); chapter 12 compares its loop with the buggy one.
 
 >>> from scalargrad.datasets import lecture_dataset
 >>> from scalargrad.nn import MLP

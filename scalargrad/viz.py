@@ -111,14 +111,19 @@ def _escape(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-def _record_label(node: Any, show_grad: bool, flip: bool) -> str:
-    """``{ label | data 2.0000 | grad 0.0000 }``, with the braces only when ``flip``."""
+def _record_label(node: Any, show_grad: bool) -> str:
+    """``{ label | data 2.0000 | grad 0.0000 }``.
+
+    The braces turn the record's fields across the direction of the arrows: one
+    row in a left-to-right graph (the lecture's look), one compact column in a
+    top-to-bottom graph, which keeps tall graphs narrow enough to read.
+    """
     fields = [_escape(node.label)] if getattr(node, "label", "") else []
     fields.append(f"data {node.data:.4f}")
     if show_grad:
         fields.append(f"grad {node.grad:.4f}")
     body = " | ".join(fields)
-    return f"{{ {body} }}" if flip else body
+    return f"{{ {body} }}"
 
 
 # --8<-- [start:draw-dot]
@@ -154,10 +159,9 @@ def draw_dot(root: Any, *, rankdir: str = "LR", show_grad: bool = True) -> graph
     names = {node: f"n{i}" for i, node in enumerate(nodes)}
     dot = Digraph(format="svg", graph_attr={**_GRAPH_ATTR, "rankdir": rankdir},
                   node_attr=_NODE_ATTR, edge_attr=_EDGE_ATTR)
-    flip = rankdir in ("LR", "RL")
     for node in nodes:
         name = names[node]
-        dot.node(name, nohtml(_record_label(node, show_grad, flip)), shape="record")
+        dot.node(name, nohtml(_record_label(node, show_grad)), shape="record")
         if node._op:  # the operation that made this node gets a node of its own
             dot.node(f"{name}_op", nohtml(_escape(node._op)), shape="box", style="rounded,filled",
                      fillcolor=_OP_FILL, width="0.3")

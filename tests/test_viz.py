@@ -72,7 +72,12 @@ def test_trace_of_the_lecture_graph():
     assert nodes == build_topo(L)  # the order backward uses, reversed
     assert [n.label for n in nodes] == ["f", "c", "b", "a", "e", "d", "L"]
     assert [(c.label, p.label) for c, p in edges] == [
-        ("a", "e"), ("b", "e"), ("e", "d"), ("c", "d"), ("d", "L"), ("f", "L"),
+        ("a", "e"),
+        ("b", "e"),
+        ("e", "d"),
+        ("c", "d"),
+        ("d", "L"),
+        ("f", "L"),
     ]
 
 
@@ -138,7 +143,8 @@ def test_draw_dot_options():
     assert "grad" not in draw_dot(y, show_grad=False).source
     top_down = draw_dot(y, rankdir="TB")
     assert "rankdir=TB" in top_down.source
-    assert '"x | data 2.0000 | grad 0.0000"' in top_down.source  # one row of fields
+    # braces stack the fields into one narrow column in a top-to-bottom graph
+    assert '"{ x | data 2.0000 | grad 0.0000 }"' in top_down.source
     with pytest.raises(ValueError, match="rankdir must be one of LR, RL, TB, BT, got 'up'"):
         draw_dot(y, rankdir="up")
 
@@ -243,8 +249,13 @@ def test_draw_mlp_rejects_layers_that_do_not_chain():
 
 
 def test_book_style_is_legible():
-    for key in ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
-                "legend.fontsize"):
+    for key in (
+        "font.size",
+        "axes.labelsize",
+        "xtick.labelsize",
+        "ytick.labelsize",
+        "legend.fontsize",
+    ):
         assert BOOK_STYLE[key] >= 11
     width, _ = BOOK_STYLE["figure.figsize"]
     assert 6.4 <= width <= 7
@@ -348,8 +359,7 @@ def test_plot_decision_boundary():
     positive, negative = (c for c in ax.collections if c.get_label().startswith("y ="))
     assert positive.get_offsets().tolist() == [[1.0, 0.0], [2.0, 0.5]]
     assert negative.get_offsets().tolist() == [[0.0, 1.0]]
-    assert figure_to_svg(fig) == figure_to_svg(plot_decision_boundary(diagonal, X, y,
-                                                                      resolution=7))
+    assert figure_to_svg(fig) == figure_to_svg(plot_decision_boundary(diagonal, X, y, resolution=7))
 
 
 def test_plot_decision_boundary_bad_input():

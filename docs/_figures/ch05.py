@@ -54,24 +54,11 @@ def neuron_by_hand() -> Value:
     return o
 
 
-def stack_records(dot):
-    """Stack each record's fields (label, data, grad) vertically in a top-to-bottom graph.
-
-    draw_dot lays a record's fields side by side when rankdir is TB; stacked, the
-    graph is about half as wide, so its text stays readable at the page's width.
-    """
-    for i, line in enumerate(dot.body):
-        if "shape=record" in line and '[label="{' not in line:
-            line = line.replace('[label="', '[label="{ ', 1)
-            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
-    return dot
-
-
 def neuron_grads() -> str:
     """The neuron's graph, top to bottom, with the grads found by hand."""
     from scalargrad.viz import draw_dot
 
-    dot = stack_records(draw_dot(neuron_by_hand(), rankdir="TB"))
+    dot = draw_dot(neuron_by_hand(), rankdir="TB")
     return dot.pipe(format="svg").decode()
 
 

@@ -25,15 +25,6 @@ def build_neuron() -> Value:
     return o
 
 
-def stack_records(dot):
-    """Stack each record's fields vertically in a top-to-bottom graph (half the width)."""
-    for i, line in enumerate(dot.body):
-        if "shape=record" in line and '[label="{' not in line:
-            line = line.replace('[label="', '[label="{ ', 1)
-            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
-    return dot
-
-
 def topo_order() -> str:
     """The graph top to bottom; each label starts with the node's position in build_topo(o)."""
     from scalargrad.viz import draw_dot
@@ -41,7 +32,7 @@ def topo_order() -> str:
     o = build_neuron()
     for position, node in enumerate(build_topo(o), start=1):
         node.label = f"{position}.  {node.label}"
-    dot = stack_records(draw_dot(o, rankdir="TB", show_grad=False))
+    dot = draw_dot(o, rankdir="TB", show_grad=False)
     return dot.pipe(format="svg").decode()
 
 

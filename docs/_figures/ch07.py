@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 
-def stack_records(dot):
-    """Stack each record's fields vertically in a top-to-bottom graph (half the width)."""
-    for i, line in enumerate(dot.body):
-        if "shape=record" in line and '[label="{' not in line:
-            line = line.replace('[label="', '[label="{ ', 1)
-            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
-    return dot
-
-
 def build_f(cls):
     """The lecture's example with Values of class ``cls``, after backward()."""
     a = cls(-2.0, label="a")
@@ -29,7 +20,7 @@ def build_f(cls):
 def draw(cls) -> str:
     from scalargrad.viz import draw_dot
 
-    return stack_records(draw_dot(build_f(cls), rankdir="TB")).pipe(format="svg").decode()
+    return draw_dot(build_f(cls), rankdir="TB").pipe(format="svg").decode()
 
 
 def buggy() -> str:

@@ -7,15 +7,6 @@ from scalargrad import Value
 N = 0.8813735870195432  # the neuron's n from chapter 5
 
 
-def stack_records(dot):
-    """Stack each record's fields vertically in a top-to-bottom graph (half the width)."""
-    for i, line in enumerate(dot.body):
-        if "shape=record" in line and '[label="{' not in line:
-            line = line.replace('[label="', '[label="{ ', 1)
-            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
-    return dot
-
-
 def exp_of_2n() -> tuple[Value, Value]:
     """n as a leaf, and e = exp(2n), labelled."""
     n = Value(N, label="n")
@@ -57,7 +48,7 @@ def composed() -> Value:
 def draw(o: Value) -> str:
     from scalargrad.viz import draw_dot
 
-    return stack_records(draw_dot(o, rankdir="TB")).pipe(format="svg").decode()
+    return draw_dot(o, rankdir="TB").pipe(format="svg").decode()
 
 
 FIGURES = {

@@ -31,18 +31,7 @@ def small_graph() -> str:
     out = model(x)
     out.label = "out"
     out.backward()
-    return _stacked(draw_dot(out, rankdir="TB")).pipe(format="svg").decode()
-
-
-def _stacked(dot):
-    """Stack each record's fields (label, data, grad) vertically, so a top-to-bottom graph
-    stays narrow enough to read at the page's width: in a TB graph, braces turn a record's
-    row of fields into a column."""
-    for i, line in enumerate(dot.body):
-        if "shape=record" in line and '[label="' in line:
-            line = line.replace('[label="', '[label="{ ', 1)
-            dot.body[i] = line.replace('" shape=record', ' }" shape=record', 1)
-    return dot
+    return draw_dot(out, rankdir="TB").pipe(format="svg").decode()
 
 
 FIGURES = {

@@ -24,7 +24,6 @@
 # the repository (Graphviz's `dot` program draws the graphs).
 
 # %%
-# ruff: noqa: B018 (a notebook cell shows the value of its last expression)
 import random
 
 from IPython.display import SVG
