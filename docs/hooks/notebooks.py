@@ -234,6 +234,7 @@ def _package_digest(root: Path) -> str:
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{dist}=absent")
     digest.update(f"{sys.version}|{'|'.join(versions)}".encode())
+    digest.update(Path(__file__).read_bytes())  # a change to this hook invalidates the cache
     return digest.hexdigest()
 
 
@@ -243,10 +244,23 @@ def _cache_dir() -> Path | None:
     return Path(tempfile.gettempdir()) / "scalargrad-notebook-cache"
 
 
+_DEFAULT_REPR = re.compile(r"^<[\w.]+ (object )?at 0x[0-9a-f]+>$")
+_RICH = ("image/svg+xml", "image/png", "text/html")
+
+
 def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what differs between two runs of the same notebook."""
+    """Drop what differs between two runs of the same notebook.
+
+    Timing metadata goes, and so does the plain-text fallback of a rich output (a
+    graphviz drawing) when it is only Python's default repr with a memory address.
+    """
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = data.get("text/plain", "")
+            if any(m in data for m in _RICH) and _DEFAULT_REPR.match(str(text).strip()):
+                del data["text/plain"]
     return nb
 
 
