@@ -470,3 +470,11 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     _build(second, env)
     differences = _differences(filecmp.dircmp(first, second, ignore=[]))
     assert not differences, "the two builds differ:\n" + "\n".join(differences)
+
+
+def test_api_reference_fences_docstring_doctests() -> None:
+    griffe_doctests = load_hook("griffe_doctests")
+    text = "Add.\n\n>>> [1, 2]\n[1, 2]\n\nExamples:\n    >>> 1\n    1\n\n```python\n>>> x\n```"
+    out = griffe_doctests.fence_doctests(text).splitlines()
+    assert out[:6] == ["Add.", "", "```pycon", ">>> [1, 2]", "[1, 2]", "```"]
+    assert out[7:] == ["Examples:", "    >>> 1", "    1", "", "```python", ">>> x", "```"]
