@@ -478,3 +478,8 @@ def test_api_reference_fences_docstring_doctests() -> None:
     out = griffe_doctests.fence_doctests(text).splitlines()
     assert out[:6] == ["Add.", "", "```pycon", ">>> [1, 2]", "[1, 2]", "```"]
     assert out[7:] == ["Examples:", "    >>> 1", "    1", "", "```python", ">>> x", "```"]
+    rst = "See :func:`central_difference` and :class:`~scalargrad.engine.Value`::"
+    assert (
+        griffe_doctests.fence_doctests(rst)
+        == "See `central_difference` and `scalargrad.engine.Value`:"
+    )

@@ -1,10 +1,12 @@
-"""Griffe extension for the API reference: show docstring doctests as ``pycon`` code.
+"""Griffe extension for the API reference: docstrings written for ``help()`` read well.
 
 The package's docstrings carry their examples as bare doctests (``>>>`` lines followed
 by the expected output), which pytest runs. Markdown would read them as paragraphs,
 and an output such as ``['a', 'b']`` as a link. This extension puts every run of
 doctest lines that is not already in a fenced block or an ``Examples:`` section into a
-```` ```pycon ```` fence. Loaded by mkdocstrings (``extensions:`` in mkdocs.yml).
+```` ```pycon ```` fence. It also turns reStructuredText roles (``:func:`name```) into
+code and drops the ``::`` that introduces a literal block. Loaded by mkdocstrings
+(``extensions:`` in mkdocs.yml).
 """
 
 from __future__ import annotations
@@ -16,6 +18,20 @@ import griffe
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SECTION = re.compile(r"^(\w[\w ]*):\s*$")
+_ROLE = re.compile(r":(?:py:)?(?:class|meth|func|mod|attr|exc|data|obj|const):`~?([^`]+)`")
+_LITERAL = re.compile(r"(\S)?( ?)::$")
+
+
+def rst_to_markdown(line: str) -> str:
+    """Turn reStructuredText roles into code and ``text::`` into ``text:``.
+
+    >>> rst_to_markdown("Calls :meth:`Value._backward` on :class:`~scalargrad.engine.Value`::")
+    'Calls `Value._backward` on `scalargrad.engine.Value`:'
+    """
+    line = _ROLE.sub(lambda m: f"`{m.group(1)}`", line)
+    return _LITERAL.sub(
+        lambda m: (m.group(1) + ":") if m.group(1) and not m.group(2) else (m.group(1) or ""), line
+    )
 
 
 def fence_doctests(text: str) -> str:
@@ -52,7 +68,7 @@ def fence_doctests(text: str) -> str:
             out.extend(block)
             out.append(f"{indent}```")
             continue
-        out.append(line)
+        out.append(rst_to_markdown(line) if in_fence is None else line)
         i += 1
     return "\n".join(out)
 
