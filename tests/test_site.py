@@ -245,10 +245,24 @@ def test_executed_notebooks_drop_memory_addresses() -> None:
         nbformat.v4.new_output("execute_result", {"text/plain": "Value(data=2.0)"}),
     ]
     cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
-    nb = notebooks._clean(nbformat.v4.new_notebook(cells=[cell]))
+    printed = nbformat.v4.new_code_cell("print(1); print(2); 1 / 0")
+    printed.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output(
+            "error",
+            ename="ZeroDivisionError",
+            evalue="division by zero",
+            traceback=["File /src/repo/scalargrad/engine.py:3, in f"],
+        ),
+    ]
+    nb = notebooks._clean(nbformat.v4.new_notebook(cells=[cell, printed]), "/src/repo")
     assert nb.cells[0].outputs[0]["data"] == {"image/svg+xml": "<svg/>"}
     assert nb.cells[0].outputs[1]["data"] == {"text/plain": "Value(data=2.0)"}
     assert "execution" not in nb.cells[0].metadata
+    assert [o.output_type for o in nb.cells[1].outputs] == ["stream", "error"]
+    assert nb.cells[1].outputs[0].text == "1\n2\n"
+    assert nb.cells[1].outputs[1].traceback == ["File scalargrad/engine.py:3, in f"]
 
 
 # --- the built site -------------------------------------------------------------------------

@@ -248,19 +248,38 @@ _DEFAULT_REPR = re.compile(r"^<[\w.]+ (object )?at 0x[0-9a-f]+>$")
 _RICH = ("image/svg+xml", "image/png", "text/html")
 
 
-def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
     """Drop what differs between two runs of the same notebook.
 
-    Timing metadata goes, and so does the plain-text fallback of a rich output (a
-    graphviz drawing) when it is only Python's default repr with a memory address.
+    Timing metadata goes; consecutive pieces of one output stream are joined (how
+    print output is chunked depends on timing); tracebacks name files relative to the
+    repository, not by where it happens to be checked out; and the plain-text fallback
+    of a rich output (a graphviz drawing) goes when it is only Python's default repr
+    with a memory address.
     """
+    prefix = root.rstrip("/") + "/" if root else ""
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        outputs = []
         for output in cell.get("outputs", []):
+            previous = outputs[-1] if outputs else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+                continue
+            if output.output_type == "error" and prefix:
+                output.traceback = [line.replace(prefix, "") for line in output.traceback]
             data = output.get("data", {})
             text = data.get("text/plain", "")
             if any(m in data for m in _RICH) and _DEFAULT_REPR.match(str(text).strip()):
                 del data["text/plain"]
+            outputs.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = outputs
     return nb
 
 
@@ -293,7 +312,7 @@ async def _execute_one(item: Notebook, cwd: str, sem: asyncio.Semaphore) -> None
             await client.async_execute()
         except CellExecutionError as exc:
             raise PluginError(f"notebooks: executing {item.slug} failed:\n{exc}") from exc
-        item.executed = _clean(nb)
+        item.executed = _clean(nb, cwd)
         _check_raises(item.executed, item.slug)
 
 
