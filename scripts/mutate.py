@@ -222,7 +222,9 @@ def run_check(check: str, tree: Path, timeout: float) -> tuple[bool, str]:
                PYTHONDONTWRITEBYTECODE="1")
     env.pop("SCALARGRAD_REQUIRE_TORCH", None)
     if check == TESTS:
+        # importlib mode: tests/conftest.py and docs/conftest.py share a basename
         cmd = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               "--import-mode=importlib",
                "-m", "not browser and not slow", "--ignore=tests/browser",
                *(f"--deselect={t}" for t in NEEDS_SITE),
                "scalargrad", "tests", "docs/chapters"]
@@ -236,6 +238,11 @@ def run_check(check: str, tree: Path, timeout: float) -> tuple[bool, str]:
     except subprocess.TimeoutExpired:
         return False, f"timed out after {timeout:.0f} s"
     lines = (proc.stdout + proc.stderr).strip().splitlines()
+    if proc.returncode != 0 and check == TESTS:
+        # name the first failing test: evidence that the mutant, not chance, failed it
+        failed = [line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
+        if failed:
+            return False, failed[0]
     return proc.returncode == 0, "\n".join(lines[-3:])
 
 
@@ -293,15 +300,18 @@ def main(argv: list[str] | None = None) -> int:
             copy_repo(files, tree)
             apply(m, tree)
             t0 = time.perf_counter()
-            caught_by = []
+            caught_by, evidence = [], ""
             for check in m.checks:
                 ok, tail = run_check(check, tree, args.timeout)
                 if not ok:
                     caught_by.append(check)
+                    evidence = evidence or tail.splitlines()[-1]
             seconds = time.perf_counter() - t0
             status = f"caught by {', '.join(caught_by)}" if caught_by else "SURVIVED"
             print(f"[{i:2}/{len(mutants)}] {m.name:24} {status:18} {seconds:5.0f} s  "
                   f"{m.description}", flush=True)
+            if evidence:
+                print(f"{'':33}{evidence}", flush=True)
             results.append((m, bool(caught_by)))
             shutil.rmtree(tree)
 
