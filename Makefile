@@ -1,10 +1,13 @@
 # scalargrad: `make test` sets everything up on a fresh clone and runs every check;
-# `make book` serves the book at http://127.0.0.1:8000 with live reload.
+# `make book` serves the book at http://127.0.0.1:8000 (the site lives under /scalargrad/,
+# as on GitHub Pages; the root redirects there) with live reload.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
+# Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
+export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
 .PHONY: setup system test lint build book bench mutate proptest clean
 
