@@ -99,7 +99,8 @@ class Value:
         >>> a.grad, b.grad
         (-3.0, 2.0)
         """
-        for child, local in zip(self._prev, self._local, strict=True):
+        # __init__ checked that there is one local derivative per child
+        for child, local in zip(self._prev, self._local, strict=False):
             child.grad += local * self.grad
     # --8<-- [end:backward-step]
 

@@ -14,9 +14,11 @@ True
 
 from __future__ import annotations
 
+import gc
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from scalargrad.engine import Value
 from scalargrad.nn import Module
@@ -284,23 +286,52 @@ def train(
     rng = random.Random(seed)
     params = model.parameters()
     history = History()
-    for k in range(steps):
-        xb, yb = _batch(xs, ys, batch_size, rng)
-        # forward pass
-        ypred = [model(x) for x in xb]
-        if loss == "hinge":
-            total = hinge_loss(ypred, yb, params, alpha)
-            history.accuracies.append(accuracy(ypred, yb))
-        else:
-            total = sum_of_squares(ypred, yb)
-        # backward pass
-        model.zero_grad()
-        total.backward()
-        # update
-        sgd_step(params, schedule(k))
-        history.losses.append(total.data)
+    with _collector_paused():  # graphs have no cycles: see chapter 15
+        for k in range(steps):
+            xb, yb = _batch(xs, ys, batch_size, rng)
+            # forward pass
+            ypred = [model(x) for x in xb]
+            if loss == "hinge":
+                total = hinge_loss(ypred, yb, params, alpha)
+                history.accuracies.append(accuracy(ypred, yb))
+            else:
+                total = sum_of_squares(ypred, yb)
+            # backward pass
+            model.zero_grad()
+            total.backward()
+            # update
+            sgd_step(params, schedule(k))
+            history.losses.append(total.data)
     return history
 # --8<-- [end:train]
+
+
+# --8<-- [start:collector-paused]
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it afterwards.
+
+    A scalargrad graph holds no reference cycles, so reference counting alone
+    frees each step's graph; the cyclic collector could find nothing, yet it
+    would walk the whole live graph several times per step. Python's gc docs
+    allow disabling it when a program creates no cycles. Chapter 15 measures it.
+
+    >>> gc.isenabled()
+    True
+    >>> with _collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+# --8<-- [end:collector-paused]
 
 
 def _batch(

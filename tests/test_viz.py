@@ -141,6 +141,8 @@ def test_draw_dot_options():
     x = Value(2.0, label="x")
     y = x.tanh()
     assert "grad" not in draw_dot(y, show_grad=False).source
+    default = draw_dot(y).source  # the lecture's look: left to right, grads shown
+    assert "rankdir=LR" in default and "grad 0.0000" in default
     top_down = draw_dot(y, rankdir="TB")
     assert "rankdir=TB" in top_down.source
     # braces stack the fields into one narrow column in a top-to-bottom graph
