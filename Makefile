@@ -30,6 +30,7 @@ build: setup
 
 test: lint build
 	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest
+	$(BIN)/python scripts/mutate.py --subset
 
 book: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
