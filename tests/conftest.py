@@ -13,6 +13,7 @@ repeatable; ``thorough`` (``make proptest``) draws many more random examples.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -55,3 +56,19 @@ if settings is not None:
     )
     settings.register_profile("thorough", max_examples=2000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site; fails (never skips) when it is missing."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(
+            f"{SITE} has no built site: run `mkdocs build --strict` from {ROOT} first "
+            "(`make test` does)",
+            pytrace=False,
+        )
+    return SITE

@@ -23,20 +23,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
 DOCS = ROOT / "docs"
 # The site is published under the path of site_url (mkdocs.yml); absolute links carry it.
 SITE_PATH = "/scalargrad/"
-
-
-def require_site() -> Path:
-    if not (SITE / "index.html").is_file():
-        pytest.fail(
-            f"{SITE} has no built site: run `mkdocs build --strict` from {ROOT} first "
-            "(`make test` does)",
-            pytrace=False,
-        )
-    return SITE
 
 
 def load_hook(name: str):
@@ -384,14 +373,12 @@ def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
     assert any("missing.js" in p for p in problems)
 
 
-def test_site_links_resolve_and_nothing_loads_from_outside() -> None:
-    site = require_site()
+def test_site_links_resolve_and_nothing_loads_from_outside(site: Path) -> None:
     problems = link_problems(site)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
-def test_no_inline_script_imports_from_outside() -> None:
-    site = require_site()
+def test_no_inline_script_imports_from_outside(site: Path) -> None:
     pattern = re.compile(r"""(import\(|importScripts\(|fetch\()\s*["'`]https?://""")
     offenders = [
         p.relative_to(site).as_posix()
@@ -405,10 +392,9 @@ def chapters() -> list[Path]:
     return sorted((DOCS / "chapters").glob("[0-9][0-9]-*.md"))
 
 
-def test_every_chapter_has_an_executed_notebook_and_a_download_button() -> None:
+def test_every_chapter_has_an_executed_notebook_and_a_download_button(site: Path) -> None:
     import nbformat
 
-    site = require_site()
     found = chapters()
     assert found, "no chapters in docs/chapters"
     for chapter in found:
@@ -463,15 +449,13 @@ def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     return out
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
     """Build again and compare every byte with the site/ that `make test` just built.
 
     This build executes every notebook afresh (no cache), while site/ may have
     taken executed notebooks from the cache, so notebook outputs are compared
     across separate runs either way. One extra build keeps the test command short.
     """
-    if not (SITE / "index.html").is_file():
-        pytest.fail(f"{SITE} has no index.html: run `make build` (or `make test`) first")
     epoch = subprocess.run(
         ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -485,7 +469,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     }
     again = tmp_path / "again"
     _build(again, env)
-    differences = _differences(filecmp.dircmp(SITE, again, ignore=[]))
+    differences = _differences(filecmp.dircmp(site, again, ignore=[]))
     assert not differences, (
         "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
         + "\n".join(differences)

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
 PREFIX = "/scalargrad"
 CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,17 +42,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    if not (SITE / "index.html").is_file():
-        pytest.fail(
-            f"{SITE} has no built site: run `mkdocs build --strict` from {ROOT} first "
-            "(`make test` does)",
-            pytrace=False,
-        )
-    return SITE
 
 
 @pytest.fixture(scope="session")
