@@ -1,7 +1,8 @@
 """Data to train on: the lecture's four samples, and two interleaving moons.
 
 Both are plain Python lists, so they go straight into a model:
-``[model(x) for x in xs]``.
+``[model(x) for x in xs]``. Also the lecture's two example expressions, ready
+built, for figures and tests that need them again.
 
 >>> from scalargrad.datasets import lecture_dataset, make_moons
 >>> xs, ys = lecture_dataset()
@@ -17,7 +18,56 @@ from __future__ import annotations
 import math
 import random
 
-__all__ = ["lecture_dataset", "make_moons"]
+from scalargrad.engine import Value
+
+__all__ = ["lecture_dataset", "lecture_expression", "lecture_neuron", "make_moons"]
+
+
+def lecture_expression() -> Value:
+    """The lecture's first expression, ``L = (a*b + c) * f``, every node labelled.
+
+    >>> L = lecture_expression()
+    >>> L, [child.label for child in L._prev]
+    (Value(data=-8.0), ['d', 'f'])
+    """
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def lecture_neuron() -> Value:
+    """The lecture's neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, every node labelled.
+
+    The bias 6.8813735870195432 makes the output about 0.7071.
+
+    >>> o = lecture_neuron()
+    >>> o.label, round(o.data, 4)
+    ('o', 0.7071)
+    """
+    x1 = Value(2.0, label="x1")
+    x2 = Value(0.0, label="x2")
+    w1 = Value(-3.0, label="w1")
+    w2 = Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
 
 
 # --8<-- [start:lecture-dataset]

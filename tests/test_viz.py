@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from scalargrad import Value, build_topo
+from scalargrad.datasets import lecture_expression
 from scalargrad.viz import (
     BOOK_STYLE,
     book_style,
@@ -26,16 +27,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def lecture_graph():
     """L = (a*b + c) * f from the lecture, after backward."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    L = lecture_expression()
     L.backward()
     return L
 

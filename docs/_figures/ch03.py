@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scalargrad import Value
+from scalargrad.datasets import lecture_expression
 
 
 def build_d() -> Value:
@@ -13,21 +14,6 @@ def build_d() -> Value:
     d = a * b + c
     d.label = "d"
     return d
-
-
-def build_L() -> Value:
-    """L = (a*b + c) * f, with the intermediate values labelled e and d."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return L
 
 
 def graph_d() -> str:
@@ -41,7 +27,7 @@ def graph_L() -> str:
     """The graph of L, no grads yet."""
     from scalargrad.viz import draw_dot
 
-    return draw_dot(build_L(), show_grad=False).pipe(format="svg").decode()
+    return draw_dot(lecture_expression(), show_grad=False).pipe(format="svg").decode()
 
 
 FIGURES = {

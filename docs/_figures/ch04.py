@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scalargrad import Value
+from scalargrad import build_topo
+from scalargrad.datasets import lecture_expression
 
 RANKDIR = "TB"  # inputs on top, L at the bottom (as in chapter 5): narrow enough to read
 
@@ -11,16 +12,9 @@ def graph_L_grads() -> str:
     """Build L = (a*b + c) * f and fill in the grads node by node, as the chapter does."""
     from scalargrad.viz import draw_dot
 
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
+    L = lecture_expression()
+    node = {n.label: n for n in build_topo(L)}
+    a, b, c, d, e, f = (node[name] for name in "abcdef")
     # The chain rule, from L back to the inputs: grad of a child = local derivative * parent's grad.
     L.grad = 1.0
     d.grad = f.data * L.grad

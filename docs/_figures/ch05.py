@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from scalargrad import Value
+from scalargrad import Value, build_topo
+from scalargrad.datasets import lecture_neuron
 
 
 def tanh_plot() -> str:
@@ -26,21 +27,10 @@ def tanh_plot() -> str:
 
 def neuron_by_hand() -> Value:
     """The chapter's neuron with every grad set by hand, exactly as the chapter does it."""
-    x1 = Value(2.0, label="x1")
-    x2 = Value(0.0, label="x2")
-    w1 = Value(-3.0, label="w1")
-    w2 = Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = lecture_neuron()
+    node = {n.label: n for n in build_topo(o)}
+    x1, x2, w1, w2, b, n = (node[name] for name in ("x1", "x2", "w1", "w2", "b", "n"))
+    s, x1w1, x2w2 = (node[name] for name in ("x1*w1 + x2*w2", "x1*w1", "x2*w2"))
     o.grad = 1.0
     n.grad = (1 - o.data**2) * o.grad
     s.grad = 1.0 * n.grad
