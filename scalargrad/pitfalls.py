@@ -25,8 +25,8 @@ from scalargrad.engine import build_topo
 from scalargrad.nn import Module
 from scalargrad.training import (
     History,
+    _check_loop_args,
     _check_positive,
-    _check_training_args,
     sgd_step,
     sum_of_squares,
 )
@@ -168,7 +168,7 @@ def train_without_zero_grad(
     >>> [model(x).data for x in xs]  # every prediction is +1: two of the four are wrong
     [1.0, 1.0, 1.0, 1.0]
     """
-    _check_training_args(model, xs, ys, steps)
+    _check_loop_args(model, xs, ys, steps)
     _check_positive(lr, "lr")
     history = History()
     for _ in range(steps):
