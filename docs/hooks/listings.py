@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -91,7 +91,7 @@ class Listing:
     region: Region
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source(path: str, mtime: float) -> str:
     return (ROOT / path).read_text(encoding="utf-8")
 
