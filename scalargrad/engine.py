@@ -50,8 +50,9 @@ def _as_float(data: object) -> float:
     return float(data)
 
 
-def _local_mismatch(prev: tuple[Value, ...], local: tuple[float, ...]
-                    ) -> ValueError:
+def _local_mismatch(
+    prev: tuple[Value, ...], local: tuple[float, ...]
+) -> ValueError:
     """The error for a Value made with a wrong number of local derivatives."""
     return ValueError(
         f"a Value needs one local derivative per child: got {len(prev)} "

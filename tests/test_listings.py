@@ -80,7 +80,8 @@ def test_titles_say_where_each_listing_goes() -> None:
     assert titles[(10, "module")] == "nn.py — after _pick_rng"
     assert titles[(13, "relu")] == "engine.py — in class Value, after log"
     assert titles[(7, "overwriting-value")] == (
-        "scalargrad/pitfalls.py — in class OverwritingValue; the book's, not in your files"
+        "scalargrad/pitfalls.py — in class OverwritingValue; "
+        "the book's code, not one of your files"
     )
 
 

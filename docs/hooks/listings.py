@@ -231,7 +231,7 @@ def title(listing: Listing, earlier: list[Listing]) -> str:
         cls, _ = _scope(reg)
         place = f"in class {cls}; " if cls else ""
         whose = "the book's tests" if reg.path.startswith("tests/") else (
-            "the book's, not in your files")
+            "the book's code, not one of your files")
         return f"{reg.path} {DASH} {place}{whose}"
     same = [e for e in earlier if e.region.path == reg.path]
     for e in same:
