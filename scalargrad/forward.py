@@ -38,10 +38,7 @@ def _lift(other: object) -> Dual:
     if isinstance(other, Dual):
         return other
     if isinstance(other, Value):
-        raise TypeError(
-            "a Dual cannot be combined with a Value: run the whole expression on Duals "
-            "(forward mode) or on Values (reverse mode)"
-        )
+        raise TypeError("a Dual cannot be combined with a Value: use one mode per expression")
     if isinstance(other, bool) or not isinstance(other, numbers.Real):
         raise TypeError(
             "a Dual can only be combined with a Dual or a real number (int or float), "
@@ -52,7 +49,7 @@ def _lift(other: object) -> Dual:
 
 # --8<-- [start:dual]
 class Dual:
-    """A number ``data`` and its derivative ``deriv`` with respect to one input."""
+    """A number ``data`` and its derivative ``deriv`` along one input."""
 
     __slots__ = ("data", "deriv")
 
@@ -242,14 +239,32 @@ def _check_outputs(out: object) -> Dual | list[Dual]:
     raise TypeError(f"f must return a Dual or a list of Duals, got {type(out).__name__}: {out!r}")
 
 
+def _check_index(wrt: object, n: int) -> None:
+    """Raise unless ``wrt`` is the index of one of ``n`` inputs."""
+    if isinstance(wrt, bool) or not isinstance(wrt, int) or not 0 <= wrt < n:
+        raise ValueError(f"wrt must be an input's index, 0 to {n - 1}, got {wrt!r}")
+
+
+def _check_one_output(out: Dual | list[Dual]) -> None:
+    """Raise unless ``f`` returned a single Dual (a gradient is of one output)."""
+    if not isinstance(out, Dual):
+        raise TypeError(f"gradient needs f to return one Dual, got {len(out)} outputs")
+
+
+def _check_values(roots: list[object]) -> None:
+    """Raise unless every root is a Value."""
+    for i, root in enumerate(roots):
+        if not isinstance(root, Value):
+            raise TypeError(f"operations counts Values, got {type(root).__name__} at [{i}]")
+
+
 # --8<-- [start:derivative]
 def derivative(
     f: Callable[..., Dual | Sequence[Dual]], inputs: Sequence[float], wrt: int
 ) -> Dual | list[Dual]:
     """One forward pass of ``f``: its output(s), with d/d ``inputs[wrt]``."""
     xs = _check_inputs(inputs)
-    if isinstance(wrt, bool) or not isinstance(wrt, int) or not 0 <= wrt < len(xs):
-        raise ValueError(f"wrt must be an input's index, 0 to {len(xs) - 1}, got {wrt!r}")
+    _check_index(wrt, len(xs))
     duals = [Dual(x, 1.0 if i == wrt else 0.0) for i, x in enumerate(xs)]
     return _check_outputs(f(*duals))
 
@@ -259,8 +274,7 @@ def gradient(f: Callable[..., Dual], inputs: Sequence[float]) -> list[float]:
     grads = []
     for i in range(len(_check_inputs(inputs))):
         out = derivative(f, inputs, i)
-        if not isinstance(out, Dual):
-            raise TypeError(f"gradient needs f to return one Dual, got {len(out)} outputs")
+        _check_one_output(out)
         grads.append(out.deriv)
     return grads
 # --8<-- [end:derivative]
@@ -268,11 +282,9 @@ def gradient(f: Callable[..., Dual], inputs: Sequence[float]) -> list[float]:
 
 # --8<-- [start:operations]
 def operations(outputs: Value | Iterable[Value]) -> int:
-    """How many operations built ``outputs``: their graph's nodes that are not leaves."""
+    """How many operations built ``outputs``: their graph's inner nodes."""
     roots = [outputs] if isinstance(outputs, Value) else list(outputs)
-    for i, root in enumerate(roots):
-        if not isinstance(root, Value):
-            raise TypeError(f"operations counts Values, got {type(root).__name__} at [{i}]")
+    _check_values(roots)
     seen: set[Value] = set()
     for root in roots:
         seen.update(node for node in build_topo(root) if node._prev)
