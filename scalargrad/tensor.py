@@ -76,10 +76,8 @@ def _check_linear(x: Array, W: Array, b: Array) -> None:
         if not isinstance(a, np.ndarray) or a.ndim != ndim:
             raise ValueError(f"{name} must be a {ndim}-D NumPy array, got {a!r}")
     if x.shape[1] != W.shape[0]:
-        raise ValueError(
-            f"cannot multiply x of shape {x.shape} by W of shape {W.shape}: "
-            f"x has {x.shape[1]} columns but W has {W.shape[0]} rows"
-        )
+        raise ValueError(f"x of shape {x.shape} @ W of shape {W.shape}: "
+                         f"{x.shape[1]} columns but {W.shape[0]} rows")
     if b.shape != (W.shape[1],):
         raise ValueError(f"W of shape {W.shape} needs a bias of shape {(W.shape[1],)}, "
                          f"got b of shape {b.shape}")
@@ -87,32 +85,39 @@ def _check_linear(x: Array, W: Array, b: Array) -> None:
 
 # --8<-- [start:backward-rules]
 def matmul_backward(x: Array, W: Array, dout: Array) -> tuple[Array, Array]:
-    """The gradients of ``out = x @ W``: ``dx = dout @ W.T``, ``dW = x.T @ dout``."""
-    expected = (x.shape[0], W.shape[1])
-    if dout.shape != expected:
-        raise ValueError(f"x of shape {x.shape} @ W of shape {W.shape} has shape {expected}, "
-                         f"but its gradient dout has shape {dout.shape}")
+    """The gradients of ``out = x @ W``: ``dout @ W.T`` and ``x.T @ dout``."""
+    _check_matmul_grad(x, W, dout)
     return dout @ W.T, x.T @ dout
 
 
 def tanh_backward(t: Array, dout: Array) -> Array:
-    """The gradient of ``t = tanh(a)``, element by element: ``dout * (1 - t²)``."""
-    if t.shape != dout.shape:
-        raise ValueError(f"tanh's output has shape {t.shape}, its gradient dout {dout.shape}")
+    """The gradient of ``t = tanh(a)``, element by element."""
+    _check_same_shape(t, dout, "tanh's output t", "its gradient dout")
     return dout * (1.0 - t * t)
 
 
 def sum_of_squares(ypred: Array, ys: Array) -> tuple[float, Array]:
-    """The loss ``Σ (ypred - ys)²`` and its gradient with respect to ``ypred``."""
-    if ypred.shape != ys.shape:
-        raise ValueError(
-            f"ypred has shape {ypred.shape} but ys has shape {ys.shape}: they must be equal "
-            "(NumPy would broadcast them into a table of every pair)"
-        )
+    """The loss ``Σ (ypred - ys)²`` and its gradient along ``ypred``."""
+    _check_same_shape(ypred, ys, "ypred", "ys")
     diff = ypred - ys
-    # a sum passes its gradient, 1, to every term; each square turns it into 2·diff
+    # the sum passes 1 to every term; each square turns it into 2·diff
     return float((diff * diff).sum()), 2.0 * diff
 # --8<-- [end:backward-rules]
+
+
+def _check_matmul_grad(x: Array, W: Array, dout: Array) -> None:
+    """Raise unless ``dout`` has the shape of ``x @ W``."""
+    expected = (x.shape[0], W.shape[1])
+    if dout.shape != expected:
+        raise ValueError(f"x of shape {x.shape} @ W of shape {W.shape} has shape {expected}, "
+                         f"but its gradient dout has shape {dout.shape}")
+
+
+def _check_same_shape(a: Array, b: Array, a_name: str, b_name: str) -> None:
+    """Raise unless ``a`` and ``b`` have one shape (NumPy would broadcast them)."""
+    if a.shape != b.shape:
+        raise ValueError(f"{a_name} has shape {a.shape} but {b_name} has shape {b.shape}; "
+                         "they must be equal")
 
 
 def _activate(a: Array, activation: str) -> Array:
@@ -133,30 +138,38 @@ def _activation_backward(out: Array, dout: Array, activation: str) -> Array:
 
 # --8<-- [start:array-mlp]
 class ArrayMLP:
-    """The chapter-10 MLP on arrays: each layer is a matrix ``W`` and a bias row ``b``."""
+    """The chapter-10 MLP on arrays: a matrix ``W`` and a bias row per layer."""
 
-    def __init__(self, weights: Sequence[Array], biases: Sequence[Array],
-                 activation: str = "tanh", output_activation: str | None = None) -> None:
-        self.W = [_as_array(W, f"weights[{k}]", 2) for k, W in enumerate(weights)]
-        self.b = [_as_array(b, f"biases[{k}]", 1) for k, b in enumerate(biases)]
+    def __init__(
+        self,
+        weights: Sequence[Array],
+        biases: Sequence[Array],
+        activation: str = "tanh",
+        output_activation: str | None = None,
+    ) -> None:
+        self.W = [_as_array(W, f"weights[{k}]", 2)
+                  for k, W in enumerate(weights)]
+        self.b = [_as_array(b, f"biases[{k}]", 1)
+                  for k, b in enumerate(biases)]
         _check_layers(self.W, self.b)
-        self.activations = _activations(len(self.W), activation, output_activation)
+        self.activations = _activations(len(self.W), activation,
+                                        output_activation)
         self.grad_W = [np.zeros_like(W) for W in self.W]
         self.grad_b = [np.zeros_like(b) for b in self.b]
-        self._seen: list[tuple[Array, Array]] = []  # (input, output) of each layer
+        self._seen: list[tuple[Array, Array]] = []  # each layer's (in, out)
 
     def __call__(self, x: ArrayLike) -> Array:
         """The forward pass for a batch ``x`` of shape (samples, nin)."""
         x = _as_array(x, "x", 2)
         self._seen = []
-        for W, b, activation in zip(self.W, self.b, self.activations, strict=True):
-            out = _activate(linear(x, W, b), activation)
+        for W, b, act in zip(self.W, self.b, self.activations, strict=True):
+            out = _activate(linear(x, W, b), act)
             self._seen.append((x, out))
             x = out
         return x
 
     def backward(self, dout: ArrayLike) -> None:
-        """From d loss / d output, fill ``grad_W`` and ``grad_b`` of every layer."""
+        """From dL/d(output), fill every layer's ``grad_W`` and ``grad_b``."""
         dout = _check_dout(dout, self._seen)
         for k in reversed(range(len(self.W))):
             x, out = self._seen[k]

@@ -120,12 +120,13 @@ def test_the_backward_rules_against_central_differences():
 def test_shape_mismatches_name_both_shapes():
     net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1], seed=0))
     X = np.ones((4, 3))
-    with pytest.raises(ValueError, match=r"x of shape \(4, 3\) by W of shape \(4, 4\)"):
+    with pytest.raises(ValueError, match=r"x of shape \(4, 3\) @ W of shape \(4, 4\): "
+                                         r"3 columns but 4 rows"):
         linear(X, net.W[1], net.b[1])
     with pytest.raises(ValueError, match=r"W of shape \(3, 4\) needs a bias of shape \(4,\), "
                                          r"got b of shape \(3,\)"):
         linear(X, net.W[0], np.ones(3))
-    with pytest.raises(ValueError, match=r"x of shape \(4, 2\) by W of shape \(3, 4\)"):
+    with pytest.raises(ValueError, match=r"x of shape \(4, 2\) @ W of shape \(3, 4\)"):
         net(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"ypred has shape \(4, 1\) but ys has shape \(4,\)"):
         sum_of_squares(net(X), np.ones(4))
@@ -135,8 +136,8 @@ def test_shape_mismatches_name_both_shapes():
     with pytest.raises(ValueError, match=r"has shape \(4, 4\), but its gradient dout has "
                                          r"shape \(4, 3\)"):
         matmul_backward(np.ones((4, 3)), np.ones((3, 4)), np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"tanh's output has shape \(2, 2\), its gradient "
-                                         r"dout \(2,\)"):
+    with pytest.raises(ValueError, match=r"tanh's output t has shape \(2, 2\) but its "
+                                         r"gradient dout has shape \(2,\)"):
         tanh_backward(np.ones((2, 2)), np.ones(2))
 
 
