@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from scalargrad.engine import Value, _pow_local, build_topo
 
@@ -41,8 +41,8 @@ def _lift(other: object) -> Dual:
         raise TypeError("a Dual cannot be combined with a Value: use one mode per expression")
     if isinstance(other, bool) or not isinstance(other, numbers.Real):
         raise TypeError(
-            "a Dual can only be combined with a Dual or a real number (int or float), "
-            f"got {type(other).__name__}: {other!r}"
+            f"a Dual combines only with Duals and real numbers, got {type(other).__name__}: "
+            f"{other!r}"
         )
     return Dual(other)
 
@@ -251,11 +251,18 @@ def _check_one_output(out: Dual | list[Dual]) -> None:
         raise TypeError(f"gradient needs f to return one Dual, got {len(out)} outputs")
 
 
-def _check_values(roots: list[object]) -> None:
-    """Raise unless every root is a Value."""
-    for i, root in enumerate(roots):
+def _roots(outputs: object) -> list[Value]:
+    """``outputs`` as a list of Values: one Value, or a list (or tuple) of them."""
+    if isinstance(outputs, Value):
+        return [outputs]
+    if not isinstance(outputs, (list, tuple)):
+        raise TypeError(
+            f"operations needs a Value or a list of Values, got {type(outputs).__name__}"
+        )
+    for i, root in enumerate(outputs):
         if not isinstance(root, Value):
             raise TypeError(f"operations counts Values, got {type(root).__name__} at [{i}]")
+    return list(outputs)
 
 
 # --8<-- [start:derivative]
@@ -281,12 +288,10 @@ def gradient(f: Callable[..., Dual], inputs: Sequence[float]) -> list[float]:
 
 
 # --8<-- [start:operations]
-def operations(outputs: Value | Iterable[Value]) -> int:
+def operations(outputs: Value | Sequence[Value]) -> int:
     """How many operations built ``outputs``: their graph's inner nodes."""
-    roots = [outputs] if isinstance(outputs, Value) else list(outputs)
-    _check_values(roots)
     seen: set[Value] = set()
-    for root in roots:
+    for root in _roots(outputs):
         seen.update(node for node in build_topo(root) if node._prev)
     return len(seen)
 # --8<-- [end:operations]

@@ -251,8 +251,8 @@ def _check_layers(Ws: Sequence[Array], bs: Sequence[Array]) -> None:
                              f"shape {(W.shape[1],)}; got {b.shape}")
         if k and Ws[k - 1].shape[1] != W.shape[0]:
             raise ValueError(
-                f"weights[{k - 1}] of shape {Ws[k - 1].shape} gives {Ws[k - 1].shape[1]} "
-                f"outputs, but weights[{k}] of shape {W.shape} takes {W.shape[0]} inputs"
+                f"weights[{k - 1}] {Ws[k - 1].shape} gives {Ws[k - 1].shape[1]} outputs; "
+                f"weights[{k}] {W.shape} takes {W.shape[0]} inputs"
             )
 
 

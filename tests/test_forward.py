@@ -151,9 +151,9 @@ def test_bad_data_is_refused_like_value_refuses_it():
         Dual(True)
     with pytest.raises(TypeError, match=r"Dual deriv must be a real number.*got NoneType"):
         Dual(1.0, None)
-    with pytest.raises(TypeError, match=r"combined with a Dual or a real number.*got str"):
+    with pytest.raises(TypeError, match=r"combines only with Duals and real numbers, got str: '2'"):
         Dual(1.0) + "2"
-    with pytest.raises(TypeError, match=r"combined with a Dual or a real number.*got list"):
+    with pytest.raises(TypeError, match=r"combines only with Duals and real numbers, got list"):
         [1.0] * Dual(1.0)
     with pytest.raises(TypeError, match="cannot be combined with a Value"):
         Dual(1.0) * Value(2.0)
@@ -189,6 +189,8 @@ def test_derivative_and_gradient_say_what_was_wrong():
         gradient(lambda x: [x, x * x], [1.0])
     with pytest.raises(TypeError, match=r"operations counts Values, got Dual at \[0\]"):
         operations([Dual(1.0)])
+    with pytest.raises(TypeError, match="operations needs a Value or a list of Values, got float"):
+        operations(2.0)
 
 
 # --- both modes against each other and against nudging --------------------------------

@@ -142,8 +142,8 @@ def test_shape_mismatches_name_both_shapes():
 
 
 def test_bad_networks_and_inputs_are_refused_clearly():
-    with pytest.raises(ValueError, match=r"weights\[0\] of shape \(3, 4\) gives 4 outputs, "
-                                         r"but weights\[1\] of shape \(5, 1\) takes 5 inputs"):
+    with pytest.raises(ValueError, match=r"weights\[0\] \(3, 4\) gives 4 outputs; "
+                                         r"weights\[1\] \(5, 1\) takes 5 inputs"):
         ArrayMLP([np.ones((3, 4)), np.ones((5, 1))], [np.ones(4), np.ones(1)])
     with pytest.raises(ValueError, match=r"biases\[0\] must have shape \(4,\); got \(3,\)"):
         ArrayMLP([np.ones((3, 4))], [np.ones(3)])
