@@ -65,7 +65,7 @@ sys.path.insert(0, ".")
 def _titles() -> dict[tuple[int, str], str]:
     out, seen = {}, []
     for listing in BOOK:
-        out[(listing.chapter, listing.region.name)] = listings.title(listing, seen)
+        out.setdefault((listing.chapter, listing.region.name), listings.title(listing, seen))
         seen.append(listing)
     return out
 
@@ -77,11 +77,20 @@ def test_titles_say_where_each_listing_goes() -> None:
     assert titles[(5, "tanh")] == "engine.py — in class Value, after __mul__"
     assert titles[(6, "topo")] == "engine.py — after class Value"
     assert titles[(7, "backward-step")] == "engine.py — as shown in chapter 6"
-    assert titles[(10, "module")] == "nn.py — after _pick_rng"
-    assert titles[(13, "relu")] == "engine.py — in class Value, after log"
+    assert titles[(10, "module")] == "nn.py — after _pick_rng, before class Neuron"
+    assert titles[(6, "backward-step")] == (
+        "engine.py — in class Value, after __repr__, before __add__"
+    )
+    assert titles[(12, "train-without-zero-grad")] == (
+        "scalargrad/pitfalls.py — after class OverwritingValue "
+        "(the book's code, not one of your files)"
+    )
+    assert titles[(13, "relu")] == (
+        "engine.py — in class Value, after log, before sigmoid"
+    )
     assert titles[(7, "overwriting-value")] == (
-        "scalargrad/pitfalls.py — in class OverwritingValue; "
-        "the book's code, not one of your files"
+        "scalargrad/pitfalls.py — in class OverwritingValue "
+        "(the book's code, not one of your files)"
     )
 
 

@@ -206,7 +206,10 @@ def _name(stmt: ast.stmt) -> str:
 
 
 def _inside(stmt: ast.stmt, shown: list[Region]) -> bool:
-    return any(r.first <= _start(stmt) <= r.last for r in shown)
+    """True if a shown region covers any line of ``stmt`` (a class counts once
+    any of its methods has been shown)."""
+    end = stmt.end_lineno or stmt.lineno
+    return any(r.first <= end and _start(stmt) <= r.last for r in shown)
 
 
 def where(reg: Region, shown: list[Region]) -> str:
@@ -215,6 +218,8 @@ def where(reg: Region, shown: list[Region]) -> str:
     before = [s for s in body if (s.end_lineno or s.lineno) < reg.first and _inside(s, shown)]
     after = [s for s in body if _start(s) > reg.last and _inside(s, shown)]
     place = f"in class {cls}, " if cls else ""
+    if before and after:
+        return f"{place}after {_name(before[-1])}, before {_name(after[0])}"
     if before:
         return f"{place}after {_name(before[-1])}"
     if after:
@@ -227,17 +232,15 @@ def where(reg: Region, shown: list[Region]) -> str:
 def title(listing: Listing, earlier: list[Listing]) -> str:
     """The derived title of ``listing``, given every listing before it in the book."""
     reg = listing.region
-    if not reg.reader:
-        cls, _ = _scope(reg)
-        place = f"in class {cls}; " if cls else ""
-        whose = "the book's tests" if reg.path.startswith("tests/") else (
-            "the book's code, not one of your files")
-        return f"{reg.path} {DASH} {place}{whose}"
+    if reg.path.startswith("tests/"):
+        return f"{reg.path} {DASH} the book's tests"
     same = [e for e in earlier if e.region.path == reg.path]
+    name = reg.file if reg.reader else reg.path
+    note = "" if reg.reader else " (the book's code, not one of your files)"
     for e in same:
         if e.region.name == reg.name:
-            return f"{reg.file} {DASH} as shown in chapter {e.chapter}"
-    return f"{reg.file} {DASH} {where(reg, [e.region for e in same])}"
+            return f"{name} {DASH} as shown in chapter {e.chapter}{note}"
+    return f"{name} {DASH} {where(reg, [e.region for e in same])}{note}"
 
 
 # --- snapshots ----------------------------------------------------------------------
