@@ -61,7 +61,7 @@ def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     except ImportError as exc:
         why = describe_exception(exc)
         raise LoadError(f"{name} could not import what it needs: {why}") from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise LoadError(f"{name} {describe_exception(exc)} while it was loading") from None
     return namespace
 

@@ -88,7 +88,7 @@ def run_one(ctx: Context, check: Check) -> Result:
     """One check; an exception in the learner's code becomes its failure."""
     try:
         return check(ctx)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         return Result(NAMES[check], FAILED, describe_exception(exc))
 
 
