@@ -24,6 +24,7 @@ class Context:
     gradients: bool  # check gradients (the chapter has backward(), and the class too)
     speed: bool = False
     wrong: set[str] = field(default_factory=set)  # what an earlier check found wrong
+    errors: set[str] = field(default_factory=set)  # exceptions already reported
 
     def wants(self, first_chapter: int) -> bool:
         """True when the chapter requires a piece the book adds in ``first_chapter``."""

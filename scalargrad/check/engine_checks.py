@@ -190,6 +190,7 @@ def check_order(ctx: Context) -> Result:
     _, want = grads_with(Reference, ORDER, xs)
     if all(close(g, w) for g, w in zip(got, want, strict=True)):
         return passed("order of the backward pass")
+    ctx.wrong.add("order")
     if close(got[2], want[2]) and close(got[0], 0.0) and close(got[1], 0.0):
         return failed("order of the backward pass", f"a.grad and b.grad stayed 0 (expected "
                       f"{want[0]!r} and {want[1]!r}) while c.grad is right: the inner `a * b` "
@@ -234,7 +235,7 @@ def cause(ctx: Context, expr: Expr) -> str:
     wrong = [OPS[n].example for n in sorted(ops_in(expr)) if n in ctx.wrong]
     if wrong:
         return f"Probably the same mistake as above, in `{'`, `'.join(wrong)}`."
-    if "seed" in ctx.wrong or "used twice" in ctx.wrong:
+    if {"seed", "order", "used twice"} & ctx.wrong:
         return "Probably the same mistake as above."
     if any(n > 1 for n in exprs.leaf_uses(expr).values()):
         return ("An input used twice must collect the gradients of both uses (`+=`, chapter 7), "
@@ -295,9 +296,9 @@ ENGINE_CHECKS = [  # (check, the chapter from which it runs, needs gradients)
     (check_values, 3, False),
     (check_children, 3, False),
     (check_seed, 6, True),
-    (check_local_derivatives, 6, True),
     (check_order, 6, True),
     (check_used_twice, 6, True),
+    (check_local_derivatives, 6, True),
     (check_chapter4, 4, False),
     (check_neuron, 5, False),
     (check_neuron_exp, 8, False),

@@ -62,7 +62,7 @@ def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         why = describe_exception(exc)
         raise LoadError(f"{name} could not import what it needs: {why}") from None
     except (Exception, SystemExit) as exc:
-        raise LoadError(f"{name} {describe_exception(exc)} while it was loading") from None
+        raise LoadError(f"loading {name} {describe_exception(exc)}") from None
     return namespace
 
 

@@ -23,11 +23,10 @@ def depth_note(ctx: Context) -> str:
     try:
         y.backward()
     except RecursionError:
-        return (f"depth: backward() on a chain of {DEPTH:,} additions hit Python's recursion "
-                "limit (RecursionError). A recursive topological sort goes one call deeper per "
-                "node, and Python stops at about 1,000; the lecture's engine does the same. "
-                "Not a failure: see chapter 6, 'Why not recursion?', for a loop that "
-                "keeps its own stack.")
+        return (f"depth: backward() on a chain of {DEPTH:,} additions raised RecursionError: "
+                "a recursive topological sort needs one Python call per node, and Python "
+                "stops at about 1,000. Not a failure (the lecture's engine does the same); "
+                "chapter 6 shows a loop that keeps its own stack.")
     except Exception as exc:
         return f"depth: backward() on a chain of {DEPTH:,} additions {describe_exception(exc)}"
     return f"depth: backward() handles a chain of {DEPTH:,} additions."

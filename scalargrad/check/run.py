@@ -31,6 +31,8 @@ EXAMPLES = {  # the book's worked examples: the operations each one needs
 }
 AFTER_SEED = (engine_checks.check_local_derivatives, engine_checks.check_order,
               engine_checks.check_used_twice, check_random)  # pointless without the seed
+AFTER_ORDER = (engine_checks.check_local_derivatives, engine_checks.check_used_twice)
+NN_GRADIENTS = (nn_checks.check_training, nn_checks.check_zero_grad)
 NAMES = {
     engine_checks.check_interface: "Value(data)",
     engine_checks.check_operations: "operations of the chapter",
@@ -50,6 +52,10 @@ NAMES = {
     nn_checks.check_training: "training lowers the loss",
     nn_checks.check_zero_grad: "zero_grad()",
 }
+
+
+GRADIENT_NAMES = {NAMES[c] for c, _, grads in engine_checks.ENGINE_CHECKS if grads} | {
+    NAMES[c] for c in EXAMPLES} | {NAMES[check_random]}
 
 
 def plan(ctx: Context) -> list[tuple[Check, str]]:
@@ -89,7 +95,15 @@ def run_one(ctx: Context, check: Check) -> Result:
     try:
         return check(ctx)
     except (Exception, SystemExit) as exc:
-        return Result(NAMES[check], FAILED, describe_exception(exc))
+        text = describe_exception(exc)
+        head, _, frames = text.partition("\n")
+        where = frames.strip().splitlines()[-2:-1] if frames else []
+        key = head + "|" + "".join(where)
+        if key in ctx.errors:  # the same mistake again: say so in one line
+            short = f"{head.split(':')[0]} as above" + (f" ({where[0].strip()})" if where else "")
+            return Result(NAMES[check], FAILED, short.replace("raised", "raised the same", 1))
+        ctx.errors.add(key)
+        return Result(NAMES[check], FAILED, text)
 
 
 def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
@@ -112,6 +126,11 @@ def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
     for check, why in plan(ctx):
         if not why and "seed" in ctx.wrong and (check in AFTER_SEED or check in EXAMPLES):
             why = "not run: backward() leaves every gradient at 0 (see the seed above)."
+        if not why and "order" in ctx.wrong and check in AFTER_ORDER:
+            why = "not run: the order of the backward pass is wrong (see above)."
+        if not why and check in NN_GRADIENTS and any(r.failed for r in report.results
+                                                     if r.check in GRADIENT_NAMES):
+            why = "not run: fix the engine's gradients first (see above)."
         if not why and nn_broken:
             why = "not run: Neuron, Layer and MLP are missing."
         if why:
