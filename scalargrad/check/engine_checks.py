@@ -237,6 +237,11 @@ def cause(ctx: Context, expr: Expr) -> str:
         return f"Probably the same mistake as above, in `{'`, `'.join(wrong)}`."
     if {"seed", "order", "used twice"} & ctx.wrong:
         return "Probably the same mistake as above."
+    used = ops_in(expr)
+    if len(used) == 1:
+        op = OPS[used.pop()]
+        return (f"Only `{op.example}` is involved: look at `{op.method}` for these numbers "
+                f"({op.rule}); the one-operation checks above used other ones.")
     if any(n > 1 for n in exprs.leaf_uses(expr).values()):
         return ("An input used twice must collect the gradients of both uses (`+=`, chapter 7), "
                 "after every node that uses it has passed its part (chapter 6).")

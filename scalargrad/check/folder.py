@@ -43,7 +43,8 @@ class FileResult:
         what = first.failures[0] if first.failures else None
         reason = f"{what.check}: {what.message}" if what else first.error
         lead = f"passes {passes}; " if ok else ""
-        return f"{self.file}: {lead}fails at {where}: {reason.splitlines()[0]}"
+        verb = "fails at" if first.failures else "could not be checked at"
+        return f"{self.file}: {lead}{verb} {where}: {reason.splitlines()[0]}"
 
     def to_dict(self) -> dict[str, Any]:
         """One JSON object for the file: a verdict per chapter, and the full reports."""

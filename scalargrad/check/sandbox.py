@@ -64,7 +64,7 @@ def run_file(path: str | os.PathLike[str], chapters: Sequence[int | None], *,
     with tempfile.TemporaryDirectory(prefix="scalargrad-check-") as tmp:
         env = {"PATH": os.defpath, "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8"}
         cpu = int(time_limit * 20) + 10
-        with open(Path(tmp) / ".stderr", "w+b") as errors:
+        with tempfile.TemporaryFile() as errors:  # not in the learner's folder
             proc = subprocess.Popen(
                 [sys.executable, "-I", "-c", BOOT, ROOT, json.dumps(config)],
                 cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -90,6 +90,10 @@ def candidates(expr: Expr, xs: list[float]) -> Iterator[tuple[Expr, list[float]]
     """Smaller neighbours of (expr, xs), the most promising first."""
     for smaller in replacements(expr):
         yield smaller, xs
+    for smaller in replacements(expr):  # a smaller expression may need other numbers
+        for i in range(len(xs)):
+            for r in ROUND:
+                yield smaller, [*xs[:i], r, *xs[i + 1:]]
     for old in range(1, len(xs)):
         for new in range(old):
             yield renamed(expr, old, new), xs
