@@ -229,7 +229,8 @@ def test_check_namespace_needs_a_value_class_and_a_real_chapter():
 
 
 def test_import_scalargrad_does_not_import_the_checker():
-    code = "import sys, scalargrad; print(any(m.startswith('scalargrad.check') for m in sys.modules))"
+    code = ("import sys, scalargrad; "
+            "print(any(m.startswith('scalargrad.check') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
