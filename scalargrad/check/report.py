@@ -87,19 +87,28 @@ class Report:
             error=data["error"],
         )
 
-    def text(self, notes: bool = True) -> str:
-        """The report as a learner reads it: a headline, then one line per check."""
+    def text(self, notes: bool = True, passed: bool = True) -> str:
+        """The report as a learner reads it: a headline, then one line per check.
+
+        ``passed=False`` leaves out the checks that passed; ``notes=False`` the notes.
+        """
         lines = [self.headline()]
         if self.error:
             lines += _wrap(self.error, "  ", "  ")
-        for r in self.results:
-            if r.failed:
+        results = list(self.results)
+        while results:
+            r = results.pop(0)
+            if r.status == SKIPPED:  # consecutive checks skipped for one reason: one entry
+                same = [r]
+                while results and results[0].status == SKIPPED and results[0].message == r.message:
+                    same.append(results.pop(0))
+                names = ", ".join(s.check for s in same)
+                lines += _wrap(f"{names}: {r.message}", "  skip  ", "        ")
+            elif r.failed:
                 lines += _wrap(f"{r.check}: {r.message}", "  FAIL  ", "        ")
                 if r.example:
                     lines += _wrap(r.example, "        smallest example: ", "          ")
-            elif r.status == SKIPPED:
-                lines += _wrap(f"{r.check}: {r.message}", "  skip  ", "        ")
-            else:
+            elif passed:
                 lines += _wrap(r.check + (f" ({r.message})" if r.message else ""),
                                "  ok    ", "        ")
         for note in self.notes if notes else []:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scalargrad.check import chapters, engine_checks, nn_checks
+from scalargrad.check.chapters import OPS
 from scalargrad.check.context import Context, make_context
 from scalargrad.check.engine_checks import ops_in, skipped
 from scalargrad.check.learner import describe_exception, find_value
@@ -72,7 +73,7 @@ def plan(ctx: Context) -> list[tuple[Check, str]]:
             if lacking and ctx.chapter is None:
                 continue
             if lacking:
-                why = "not run: Value lacks " + ", ".join(lacking) + "."
+                why = "not run: needs " + ", ".join(f"`{OPS[n].example}`" for n in lacking) + "."
         steps.append((check, why))
     namespace = ctx.namespace
     if ctx.chapter is None and not isinstance(namespace.get("MLP"), type):

@@ -1,6 +1,6 @@
 """An import that fails: the engine imports a module that does not exist."""
 
-import mathz  # noqa: F401
+import mathz
 
 
 class Value:
