@@ -131,9 +131,16 @@ def check_children(ctx: Context) -> Result:
             return failed("children", f"`a {sign} b` has no `_prev`: a Value keeps the values "
                           "it was computed from (its children) in self._prev. See chapter 3.", 3)
         if sorted(map(id, prev)) != sorted([id(a), id(b)]):
-            return failed("children", f"`(a {sign} b)._prev` holds {list(prev)!r}; it should "
-                          "hold a and b, the two operands. See chapter 3.", 3)
+            return failed("children", f"`(a {sign} b)._prev` should hold a and b, the two "
+                          f"operands, and nothing else; it holds {_describe(prev)}. See "
+                          "chapter 3.", 3)
     return passed("children")
+
+
+def _describe(prev: Any) -> str:
+    """What a ``_prev`` holds, without the learner's reprs (they may show addresses)."""
+    items = list(prev)
+    return f"{len(items)} value" + ("" if len(items) == 1 else "s")
 
 
 def check_seed(ctx: Context) -> Result:

@@ -85,16 +85,24 @@ def check_parameters(ctx: Context) -> Result:
                   f"41 = (3+1)*4 + (4+1)*4 + (4+1)*1.{hint} See chapter 10.", 10)
 
 
+def shape(out: Any) -> str:
+    """``a list of 4 Values`` or ``a float``: what a network returned, without reprs."""
+    if isinstance(out, (list, tuple)):
+        kinds = sorted({type(o).__name__ for o in out})
+        return f"a {type(out).__name__} of {len(out)} ({', '.join(kinds) or 'nothing'})"
+    return f"a {type(out).__name__}"
+
+
 def check_shape(ctx: Context) -> Result:
     """An MLP ending in one neuron returns one Value; Layer(3, 4) returns a list of 4."""
     with seeded(0):
         layer_out = ctx.namespace["Layer"](3, 4)(XS[0])
     out = mlp(ctx)(XS[0])
     if not isinstance(layer_out, list) or len(layer_out) != 4:
-        return failed("output shape", f"Layer(3, 4) returned {layer_out!r}, expected a list of "
-                      "4 Values, one per neuron. See chapter 10.", 10)
+        return failed("output shape", f"Layer(3, 4) returned {shape(layer_out)}, expected a "
+                      "list of 4 Values, one per neuron. See chapter 10.", 10)
     if not isinstance(out, ctx.Value):
-        return failed("output shape", f"MLP(3, [4, 4, 1]) returned {out!r}, expected a single "
+        return failed("output shape", f"MLP(3, [4, 4, 1]) returned {shape(out)}, expected a single "
                       "Value: a layer of one neuron returns that Value itself "
                       "(`outs[0] if len(outs) == 1 else outs`). See chapter 10.", 10)
     return passed("output shape")
