@@ -16,7 +16,7 @@ Three entry points:
 
 >>> from scalargrad.engine import Value
 >>> print(check_namespace({"Value": Value}, chapter=4))
-<code> (chapter 4): all 5 checks passed
+your code (chapter 4): all 5 checks passed
   ok    Value(data)
   ok    operations of the chapter
   ok    values

@@ -118,7 +118,7 @@ class Report:
     def headline(self) -> str:
         """One line: the file, the chapter, and the verdict."""
         where = f"chapter {self.chapter}" if self.chapter is not None else "all it defines"
-        name = self.file or "<code>"
+        name = self.file or "your code"
         if self.error:
             return f"{name} ({where}): could not be checked"
         failed = len(self.failures)
