@@ -29,12 +29,18 @@ SITE_PATH = "/scalargrad/"
 
 
 def load_hook(name: str):
+    """Import ``docs/hooks/NAME.py`` as MkDocs does: with its folder on sys.path while it loads."""
     path = DOCS / "hooks" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"_test_hook_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
 
 
@@ -206,6 +212,29 @@ def test_chapter_notebook_cells() -> None:
         ("code", "math.sqrt(y + 3)", []),
     ]
     assert [c.id for c in nb.cells] == [f"cell-{i:03d}" for i in range(len(nb.cells))]
+
+
+def test_pycon_blocks_reader() -> None:
+    import doctest
+
+    reader = load_hook("pycon_blocks")
+    assert doctest.testmod(reader).failed == 0
+    items = reader.read(CHAPTER)
+    assert [type(item).__name__ for item in items] == [
+        "Block", "Heading", "Block", "Heading", "Block"
+    ]
+    block = items[2]
+    assert [e.source for e in block.examples][3] == ["def f(t):", "    return t + 1"]
+    assert block.examples[0].skip is False and "NORMALIZE" in block.examples[0].directives
+    assert [e.raises for e in block.examples] == [False, False, False, False, False, True, False]
+    assert block.raises and not items[0].raises
+    for example in block.examples:  # offsets point at the example's own text
+        assert CHAPTER[example.start : example.end].lstrip().startswith(">>> ")
+        assert CHAPTER.count("\n", 0, example.start) + 1 == example.lineno
+    solution = items[4].examples[0]
+    assert solution.source == ["math.sqrt(y + 3)"] and solution.want == ["3.0"]
+    with pytest.raises(ValueError, match="line 1: code fence never closed"):
+        reader.read("```pycon\n>>> 1\n")
 
 
 def test_a_traceback_that_does_not_happen_is_caught() -> None:

@@ -40,6 +40,9 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+
+# docs/hooks/pycon_blocks.py: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import pycon_blocks
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -59,20 +62,6 @@ KERNEL = "python3"
 TIMEOUT = 600  # seconds per cell
 PARALLEL = 2  # kernels at a time: the machine has two cores
 _CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
-_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$")
-_EXERCISE = re.compile(r'^\?{3}\+?\s+question\s+"(?P<title>[^"]+)"')
-_DOCTEST_DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
-_TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^Traceback \(innermost last\):")
-
-
-@dataclass
-class Example:
-    source: list[str]
-    output: list[str]
-    skip: bool = False
-
-
 @dataclass
 class Notebook:
     """One notebook: where it comes from and what it becomes."""
@@ -85,68 +74,6 @@ class Notebook:
     page_uri: str = ""  # "notebooks/01-slope/index.ipynb"
     download_uri: str = ""  # "notebooks/01-slope.ipynb"
     extra: dict = field(default_factory=dict)
-
-
-# --- reading pycon blocks ---------------------------------------------------------------
-
-
-def pycon_blocks(markdown: str) -> list[tuple[str, list[str] | str]]:
-    """Return the chapter as a sequence of ("heading", text) and ("pycon", lines) items."""
-    items: list[tuple[str, list[str] | str]] = []
-    lines = markdown.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = _FENCE.match(line)
-        if m:
-            indent, fence, info = m.group("indent"), m.group("fence"), m.group("info").strip()
-            body: list[str] = []
-            i += 1
-            while i < len(lines):
-                close = lines[i].strip()
-                if close.startswith(fence[0] * len(fence)) and set(close) == {fence[0]}:
-                    break
-                body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
-                i += 1
-            else:
-                raise PluginError(f"notebooks: unclosed code fence: {line.strip()!r}")
-            language = info.split()[0].lstrip(".{") if info else ""
-            if language == "pycon":
-                items.append(("pycon", body))
-            i += 1
-            continue
-        if not line.startswith((" ", "\t")):
-            h = _HEADING.match(line)
-            if h:
-                items.append(("heading", f"{h.group(1)} {h.group(2)}"))
-            e = _EXERCISE.match(line)
-            if e:
-                items.append(("heading", f"### {e.group('title')}"))
-        i += 1
-    return items
-
-
-def examples(block: list[str]) -> list[Example]:
-    """Split one pycon block into doctest-like examples (source lines and output lines)."""
-    result: list[Example] = []
-    current: Example | None = None
-    for line in block:
-        if line.startswith(">>>"):
-            current = Example(source=[line[4:] if line.startswith(">>> ") else line[3:]], output=[])
-            result.append(current)
-        elif line.startswith("...") and current is not None and not current.output:
-            current.source.append(line[4:] if line.startswith("... ") else line[3:])
-        elif current is not None:
-            current.output.append(line)
-    for example in result:
-        while example.output and not example.output[-1].strip():
-            example.output.pop()
-        directives = " ".join(_DOCTEST_DIRECTIVE.findall(example.source[0]))
-        example.skip = "+SKIP" in directives
-        example.source = [_DOCTEST_DIRECTIVE.sub("", s) for s in example.source]
-        while example.source and not example.source[-1].strip():
-            example.source.pop()
-    return result
 
 
 def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.NotebookNode:
@@ -172,26 +99,25 @@ def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.Noteb
             cells.append(v4.new_code_cell("\n".join(pending), metadata=metadata))
             pending = []
 
-    for kind, value in pycon_blocks(markdown):
-        if kind == "heading":
+    for item in pycon_blocks.read(markdown):
+        if isinstance(item, pycon_blocks.Heading):
             flush()
-            heading = value  # shown only if code follows before the next heading
+            heading = item.text  # shown only if code follows before the next heading
             continue
-        for example in examples(value):  # type: ignore[arg-type]
+        for example in item.examples:
             if example.skip:
                 continue
             if heading is not None:
                 flush()
                 cells.append(v4.new_markdown_cell(heading))
                 heading = None
-            raises = bool(example.output) and bool(_TRACEBACK.match(example.output[0]))
-            if raises:
+            if example.raises:
                 flush()
                 pending.extend(example.source)
                 flush(("raises-exception",))
                 continue
             pending.extend(example.source)
-            if example.output:
+            if example.want:
                 flush()
         flush()
     for index, cell in enumerate(cells):
@@ -389,7 +315,10 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
             h1 = re.search(r"^#\s+(.+)$", markdown, re.M)
             title = h1.group(1).strip() if h1 else path.stem
         page_url = f"{site_url}{CHAPTERS_DIR}/{path.stem}/"
-        nb = chapter_notebook(markdown, title, page_url)
+        try:
+            nb = chapter_notebook(markdown, title, page_url)
+        except ValueError as exc:  # an unclosed fence
+            raise PluginError(f"notebooks: {uri}: {exc}") from None
         items.append(Notebook(slug=path.stem, title=title, source_uri=uri, nb=nb))
     lecture = docs / LECTURE
     if lecture.is_file():
