@@ -28,6 +28,7 @@ def main(config_json: str) -> None:
     sys.stdout = sys.stderr
 
     def emit(**event: Any) -> None:
+        """Send one event to the parent, as one line of JSON."""
         stream.write(json.dumps(event) + "\n")
         stream.flush()
 

@@ -49,14 +49,17 @@ def ops_in(expr: Expr) -> set[str]:
 
 
 def passed(check: str) -> Result:
+    """A passed check."""
     return Result(check, PASSED)
 
 
 def failed(check: str, message: str, chapter: int | None, example: str = "") -> Result:
+    """A failed check: what it saw, the chapter that explains it, the smallest example."""
     return Result(check, FAILED, message, example, chapter)
 
 
 def skipped(check: str, why: str) -> Result:
+    """A check that could not run, and why."""
     return Result(check, SKIPPED, why)
 
 

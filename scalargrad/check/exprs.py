@@ -108,6 +108,7 @@ def well_behaved(expr: Expr, xs: Sequence[float]) -> bool:
 
 
 def _moderate(expr: Expr, xs: Sequence[float]) -> bool:
+    """:func:`well_behaved`, raising where a plain float computation raises."""
     if expr[0] == "x":
         return True
     if not all(isinstance(a, (int, float)) or _moderate(a, xs) for a in expr[1:]):

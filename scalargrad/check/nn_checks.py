@@ -9,7 +9,7 @@ from typing import Any
 
 from scalargrad.check import chapters
 from scalargrad.check.context import Context, close
-from scalargrad.check.engine_checks import failed, passed, skipped
+from scalargrad.check.engine_checks import failed, passed
 from scalargrad.check.report import Result
 
 __all__ = ["NN_CHECKS"]
@@ -56,6 +56,7 @@ def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
         return model.zero_grad
 
     def by_hand() -> None:
+        """The lecture's loop before zero_grad(): every parameter's grad set to 0."""
         for p in model.parameters():
             p.grad = 0.0
 
@@ -159,9 +160,3 @@ NN_CHECKS = [  # (check, the chapter from which it runs)
     (check_zero_grad, chapters.ZERO_GRAD),
 ]
 
-
-def nn_skip(ctx: Context) -> Result | None:
-    """Why the nn checks after the first cannot run, if they cannot."""
-    if not all(isinstance(ctx.namespace.get(n), type) for n in ("Neuron", "Layer", "MLP")):
-        return skipped("nn", "not run: Neuron, Layer and MLP are missing.")
-    return None

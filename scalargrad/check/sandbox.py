@@ -35,6 +35,7 @@ def _limits(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
     """A preexec function that caps the child's memory, CPU time and file sizes."""
 
     def apply() -> None:
+        """Runs in the child, just before it starts Python."""
         import resource
 
         memory = memory_mb * 1024 * 1024

@@ -68,6 +68,7 @@ def normalised(expr: Expr, xs: Sequence[float]) -> tuple[Expr, list[float]]:
     order: list[int] = []
 
     def walk(e: Expr) -> None:
+        """Record the inputs of ``e`` in order of first appearance."""
         if e[0] == "x":
             if e[1] not in order:
                 order.append(e[1])
@@ -79,6 +80,7 @@ def normalised(expr: Expr, xs: Sequence[float]) -> tuple[Expr, list[float]]:
     walk(expr)
 
     def renumber(e: Expr) -> Expr:
+        """``e`` with each input replaced by its place in ``order``."""
         if e[0] == "x":
             return ("x", order.index(e[1]))
         return (e[0], *(renumber(a) if isinstance(a, tuple) else a for a in e[1:]))
