@@ -14,7 +14,9 @@ from scalargrad.check import exprs
 from scalargrad.check.chapters import OPS
 from scalargrad.check.context import Context, close, has
 from scalargrad.check.exprs import Expr
+from scalargrad.check.learner import describe_exception
 from scalargrad.check.report import FAILED, PASSED, SKIPPED, Result
+from scalargrad.check.shrink import shrink
 from scalargrad.engine import Value as Reference
 
 __all__ = ["ENGINE_CHECKS", "grads_with"]
@@ -61,6 +63,21 @@ def failed(check: str, message: str, chapter: int | None, example: str = "") -> 
 def skipped(check: str, why: str) -> Result:
     """A check that could not run, and why."""
     return Result(check, SKIPPED, why)
+
+
+def problem(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
+    """How the learner's engine gets ``expr`` wrong, or "" when it gets it right."""
+    try:
+        out, got = grads_with(ctx.Value, expr, xs)
+    except Exception as exc:
+        return describe_exception(exc)
+    ref_out, want = grads_with(Reference, expr, xs)
+    if not close(getattr(out, "data", None), ref_out.data):
+        return f"the output's data is {getattr(out, 'data', None)!r}, expected {ref_out.data!r}"
+    nudged = exprs.gradients(expr, xs)
+    bad = [i for i in sorted(exprs.leaf_uses(expr)) if not close(got[i], want[i])]
+    return "; ".join(f"{exprs.NAMES[i]}.grad is {got[i]!r}, expected {want[i]!r} (nudging "
+                     f"{exprs.NAMES[i]} gives {nudged[i]:.6g})" for i in bad)
 
 
 def check_interface(ctx: Context) -> Result:
@@ -289,9 +306,13 @@ def example_check(ctx: Context, title: str, expr: Expr, xs: Sequence[float], nam
     _, ref = grads_with(Reference, expr, xs)
     bad = [f"{labels[i]}.grad is {got[i]!r}, expected {ref[i]!r}"
            for i in range(len(xs)) if not close(got[i], ref[i])]
-    if bad:
-        return failed(title, "; ".join(bad) + ". " + cause(ctx, expr), chapter)
-    return passed(title)
+    if not bad:
+        return passed(title)
+    example = ""
+    if not ctx.wrong:  # a mistake no earlier check saw: find the smallest expression with it
+        small, sxs = shrink(expr, xs, lambda e, v: bool(problem(ctx, e, v)))
+        example = with_values(small, sxs)
+    return failed(title, "; ".join(bad) + ". " + cause(ctx, expr), chapter, example)
 
 
 def check_chapter4(ctx: Context) -> Result:

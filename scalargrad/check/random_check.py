@@ -6,34 +6,17 @@ import random
 from collections.abc import Sequence
 
 from scalargrad.check import exprs
-from scalargrad.check.context import Context, close
-from scalargrad.check.engine_checks import cause, failed, grads_with, passed, skipped, with_values
+from scalargrad.check.context import Context
+from scalargrad.check.engine_checks import cause, failed, passed, problem, skipped, with_values
 from scalargrad.check.exprs import Expr
-from scalargrad.check.learner import describe_exception
 from scalargrad.check.report import PASSED, Result
 from scalargrad.check.shrink import shrink
-from scalargrad.engine import Value as Reference
 
 __all__ = ["check_random"]
 
 SEED, COUNT, INPUTS, DEPTH = 11, 40, 3, 4
 NUMBERS = (-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5)
 TITLE = "random expressions"
-
-
-def problem(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
-    """How the learner's engine gets ``expr`` wrong, or "" when it gets it right."""
-    try:
-        out, got = grads_with(ctx.Value, expr, xs)
-    except Exception as exc:
-        return describe_exception(exc)
-    ref_out, want = grads_with(Reference, expr, xs)
-    if not close(getattr(out, "data", None), ref_out.data):
-        return f"the output's data is {getattr(out, 'data', None)!r}, expected {ref_out.data!r}"
-    nudged = exprs.gradients(expr, xs)
-    bad = [i for i in sorted(exprs.leaf_uses(expr)) if not close(got[i], want[i])]
-    return "; ".join(f"{exprs.NAMES[i]}.grad is {got[i]!r}, expected {want[i]!r} (nudging "
-                     f"{exprs.NAMES[i]} gives {nudged[i]:.6g})" for i in bad)
 
 
 def samples(ops: Sequence[str]) -> list[tuple[Expr, list[float]]]:
