@@ -126,6 +126,13 @@ def test_an_endless_loop_names_the_check_that_took_too_long():
     assert "endless loop" in report.error
 
 
+def test_an_endless_loop_while_loading(tmp_path):
+    spin = tmp_path / "spin.py"
+    spin.write_text("class Value:\n    pass\n\nwhile True:\n    pass\n")
+    report = check_file(spin, time_limit=0.5)
+    assert report.error.startswith("the check 'loading the file' took longer than 0.5 s")
+
+
 def test_memory_limit(tmp_path):
     hog = tmp_path / "hog.py"
     hog.write_text("class Value:\n    pass\n\nbig = [0] * 10**10\n")

@@ -25,6 +25,7 @@ from scalargrad.check.report import Report
 __all__ = ["MEMORY_MB", "TIME_LIMIT", "run_file"]
 
 TIME_LIMIT = 10.0  # seconds per check
+STARTUP = 10.0  # extra seconds for the first step: starting Python and importing the checker
 MEMORY_MB = 1024
 ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the scalargrad package
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
@@ -88,7 +89,7 @@ def _follow(proc: subprocess.Popen[bytes], reports: list[Report], time_limit: fl
     lines: queue.Queue[bytes | None] = queue.Queue()
     threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True).start()
     current, error, finished = "loading the file", "", False
-    deadline = time.monotonic() + time_limit
+    deadline = time.monotonic() + STARTUP + time_limit  # a loaded machine starts slowly
     try:
         while True:
             try:
