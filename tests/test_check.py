@@ -249,3 +249,34 @@ def test_the_checker_uses_only_the_standard_library():
             "{'numpy', 'matplotlib', 'graphviz', 'torch'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Messages that docs/reference/check.md quotes in its prose (the rest of its messages are
+# doctest output): each must still be in the checker's source, word for word.
+QUOTED = [
+    "a node that reaches the output along two paths must collect the sum of both.",
+    "Value has no backward() method: chapter 6 adds it.",
+    "chapter 10 builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
+    "it should list the weights and the bias b.",
+    "expected a list of 4 Values, one per neuron.",
+    "expected a single Value: a layer of one neuron returns that Value itself",
+    "computes its result.",
+    "should hold a and b, the two operands, and nothing else; it holds",
+    "ran out of memory (the limit is",
+    "grow without end, such as a list that a loop keeps appending to?",
+    "was stopped by signal",
+    "depth: backward() handles a chain of",
+    "speed: building about 10,000 nodes and calling backward() took",
+]
+
+
+def test_the_messages_the_page_quotes_are_the_checkers():
+    import re
+
+    page = " ".join((ROOT / "docs" / "reference" / "check.md").read_text().split())
+    source = "".join(p.read_text() for p in (ROOT / "scalargrad" / "check").glob("*.py"))
+    source = re.sub(r'"\s*\n\s*f?"', "", source)  # join implicitly concatenated strings
+    source = source.replace("{DEPTH:,}", "10,000")
+    for quote in QUOTED:
+        assert quote in page, f"the page no longer quotes: {quote}"
+        assert quote in source, f"the checker no longer says: {quote}"
