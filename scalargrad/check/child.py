@@ -1,5 +1,7 @@
 """The subprocess side: load one learner file, run the checks, stream what happens.
 
+It first caps its own memory, CPU time and file sizes (``resource.setrlimit``;
+doing it here rather than in ``preexec_fn`` is safe when the parent has threads).
 The parent (:mod:`scalargrad.check.sandbox`) reads one JSON object per line: ``start``
 before each check (so it knows which check ran too long), ``report`` after each
 chapter, ``error`` when the file cannot be checked, ``done`` at the end. The
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,19 @@ from scalargrad.check.run import check_namespace
 __all__ = ["main"]
 
 
+def limit(memory_mb: int, cpu_seconds: int) -> None:
+    """Cap this process's memory, CPU time and file sizes before the learner's code runs."""
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def main(config_json: str) -> None:
-    """Run the checks that ``config_json`` asks for (path, name, chapters, speed)."""
+    """Run the checks that ``config_json`` asks for (path, name, chapters, speed, limits)."""
     config = json.loads(config_json)
+    limit(config["memory_mb"], config["cpu_seconds"])
     stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the learner's print() goes to stderr from now on
     sys.stdout = sys.stderr

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from scalargrad.check.report import Report
@@ -30,22 +30,6 @@ MEMORY_MB = 1024
 ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the scalargrad package
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from scalargrad.check.child import main; main(sys.argv[2])")
-
-
-def _limits(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
-    """A preexec function that caps the child's memory, CPU time and file sizes."""
-
-    def apply() -> None:
-        """Runs in the child, just before it starts Python."""
-        import resource
-
-        memory = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
 
 
 def _lines(stream: object, out: queue.Queue[bytes | None]) -> None:
@@ -61,16 +45,16 @@ def run_file(path: str | os.PathLike[str], chapters: Sequence[int | None], *,
     """Check one file at each of ``chapters`` in a fresh subprocess: one Report per chapter."""
     path = Path(path).resolve()
     name = path.name
-    config = {"path": str(path), "name": name, "chapters": list(chapters), "speed": speed}
+    config = {"path": str(path), "name": name, "chapters": list(chapters), "speed": speed,
+              "memory_mb": memory_mb, "cpu_seconds": int(time_limit * 20) + 10}
     reports: list[Report] = []
     with tempfile.TemporaryDirectory(prefix="scalargrad-check-") as tmp:
         env = {"PATH": os.defpath, "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8"}
-        cpu = int(time_limit * 20) + 10
         with tempfile.TemporaryFile() as errors:  # not in the learner's folder
             proc = subprocess.Popen(
                 [sys.executable, "-I", "-c", BOOT, ROOT, json.dumps(config)],
                 cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=errors, preexec_fn=_limits(memory_mb, cpu), start_new_session=True,
+                stderr=errors, start_new_session=True,  # the child sets its own limits
             )
             error = _follow(proc, reports, time_limit, name)
             errors.seek(0)
