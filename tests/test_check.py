@@ -126,6 +126,13 @@ def test_an_endless_loop_names_the_check_that_took_too_long():
     assert "endless loop" in report.error
 
 
+def test_a_file_can_import_its_value_from_a_file_next_to_it(tmp_path):
+    shutil.copy(ENGINES / "lecture_style.py", tmp_path / "engine.py")
+    (tmp_path / "nn.py").write_text("from engine import MLP, Layer, Neuron, Value\n")
+    report = check_file(tmp_path / "nn.py", 12)
+    assert report.passed and len(report.results) == 17, report.text()
+
+
 def test_an_endless_loop_while_loading(tmp_path):
     spin = tmp_path / "spin.py"
     spin.write_text("class Value:\n    pass\n\nwhile True:\n    pass\n")
