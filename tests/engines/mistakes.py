@@ -81,7 +81,7 @@ MISTAKES: dict[str, Mistake] = {
         "An exception in the learner's code: tanh uses `maths`, which is not defined.",
         (("t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)",
           "t = (maths.exp(2 * x) - 1) / (maths.exp(2 * x) + 1)"),),
-        5, "values", ("NameError", "raises_in_tanh.py, line 74, in tanh")),
+        5, "values", ("NameError", "raises_in_tanh.py, line 75, in tanh")),
     "endless_loop": Mistake(
         "An endless loop: backward()'s while loop never moves on (no `i += 1`).",
         (("        for node in reversed(topo):\n            node._backward()\n",
