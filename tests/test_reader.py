@@ -422,3 +422,14 @@ def test_no_code_line_on_a_chapter_page_is_wider_than_80_columns(site: Path) -> 
         for problem in wide_lines(page.read_text("utf-8"), page.parent.name)
     ]
     assert not problems, f"{len(problems)} lines wider than {WIDTH}:\n" + "\n".join(problems)
+
+
+# --- the home page points at the lecture ---------------------------------------------------
+
+
+def test_home_page_links_the_lecture_video_and_micrograd(site: Path) -> None:
+    from tests.test_site import _parse
+
+    links = _parse(site / "index.html").links
+    assert "https://www.youtube.com/watch?v=VMj-3S1tku0" in links
+    assert "https://github.com/karpathy/micrograd" in links
