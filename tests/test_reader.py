@@ -269,8 +269,8 @@ def test_paste_checker_catches_what_a_prompt_rejects() -> None:
     assert len(problems) == 4, problems
     assert "page.md:1: pasting raised ['SyntaxError" in problems[0]
     assert "page.md:8: the block ends inside a compound statement" in problems[1]
-    assert "page.md:12: pasting raised ['NameError" in problems[2]
-    assert "page.md:22: the block shows ['ZeroDivisionError'], pasting raised []" in problems[3]
+    assert 'page.md:13: pasting raised ["NameError' in problems[2]
+    assert "page.md:25: the block shows ['ZeroDivisionError'], pasting raised []" in problems[3]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_name)
