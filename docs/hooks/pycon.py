@@ -18,6 +18,11 @@ name shows its last part) and ``data-raises="TypeError"`` on the block's contain
 name as the traceback writes it, for scripts. The mark is derived
 from the traceback the doctest checks, so it cannot name the wrong exception. A block
 may hold one raising example only: a second one fails the build.
+
+Material's copy button trims the end of what it copies, so a block whose last statement
+is closed by a bare ``...`` line would lose that empty line, and the prompt would wait
+for it. Such a block gets ``data-copy-closes``; ``docs/assets/javascripts/pycon-copy.js``
+then puts the closing empty line back into the clipboard.
 """
 
 from __future__ import annotations
@@ -86,13 +91,31 @@ def raised(code: str) -> list[str]:
     return names
 
 
+def ends_open(code: str) -> bool:
+    """True if the block's last code line is a bare ``...``: the empty line that closes
+    a compound statement, which Material's copy button trims off the copied text.
+
+    >>> ends_open('<span class="gp">... </span>  f(i)\\n<span class="gp">...</span>\\n0\\n')
+    True
+    >>> ends_open('<span class="gp">&gt;&gt;&gt; </span>f(1)\\n1\\n')
+    False
+    """
+    prompts = [line for line in code.split("\n") if line.startswith(_PROMPT)]
+    return bool(prompts) and shown_text(prompts[-1]).strip() == "..."
+
+
 def mark(match: re.Match[str], where: str) -> str:
     """One pycon block, its outputs wrapped, and marked if it raises."""
     code = match.group("code")
     names = raised(code)
     body = match.group("open") + wrap_outputs(code) + match.group("close")
+    closes = ' data-copy-closes=""' if ends_open(code) else ""
     if not names:
-        return '<div class="language-pycon highlight">' + (match.group("title") or "") + body
+        return (
+            f'<div class="language-pycon highlight"{closes}>'
+            + (match.group("title") or "")
+            + body
+        )
     if len(names) > 1:
         first = shown_text(code).splitlines()[0]
         raise PluginError(
@@ -109,7 +132,9 @@ def mark(match: re.Match[str], where: str) -> str:
     title = match.group("name")
     bar = f'<span class="filename">{title + " " if title else ""}{label}</span>'
     return (
-        f'<div class="language-pycon highlight sg-raising" data-raises="{name}">' + bar + body
+        f'<div class="language-pycon highlight sg-raising" data-raises="{name}"{closes}>'
+        + bar
+        + body
     )
 
 
