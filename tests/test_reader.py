@@ -71,6 +71,9 @@ def _built(site: Path, page: Path) -> Path | None:
 def copied(block) -> list[str]:
     """The lines the copy button gives for a block, read from the Markdown.
 
+    Material trims the end of the copied text; for a block that ends with a closing
+    ``...`` line, docs/assets/javascripts/pycon-copy.js puts that empty line back.
+
     A ``>>>`` line and the ``...`` lines that follow it, prompts removed (a bare ``...``
     gives an empty line); a ``...`` after output is output (a traceback's), as doctest
     and Pygments read it.
@@ -107,6 +110,7 @@ class _HtmlBlocks(HTMLParser):
                     "classes": classes,
                     "raises": a.get("data-raises"),
                     "label": [],
+                    "closes": "data-copy-closes" in a,
                     "shown": [],
                     "copied": [],
                 }
@@ -168,6 +172,20 @@ def test_copy_from_html_hides_prompts_outputs_and_tracebacks() -> None:
     [block] = html_blocks(html)
     assert block["copied"] == "for i in x:\n    f(i)\n\ng()\n"
     assert block["shown"].splitlines()[-1] == "TypeError: no"
+
+
+def test_blocks_that_end_with_a_closing_line_keep_it_in_the_copy(site: Path) -> None:
+    # Material trims the copied text's end; pycon-copy.js adds the closing empty line
+    # back for the blocks marked data-copy-closes (tests/browser checks it in Chromium).
+    problems, closing = [], 0
+    for page in sorted(site.rglob("*.html")):
+        for i, block in enumerate(html_blocks(page.read_text("utf-8"))):
+            ends_with_closing_line = block["copied"].endswith("\n\n")
+            closing += ends_with_closing_line
+            if ends_with_closing_line != block["closes"]:
+                problems.append(f"{page.relative_to(site)} block {i + 1}: {block['closes']=}")
+    assert not problems, "\n".join(problems)
+    assert closing >= 15, closing
 
 
 def test_copied_text_is_the_same_from_markdown_and_from_the_built_page(site: Path) -> None:
