@@ -375,3 +375,19 @@ def test_lecture_interface_in_the_reader_files(tmp_path: Path) -> None:
     result = _run(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["a", "-8.0", "6.0", "-4.0", "41", "Value"]
+
+
+@pytest.mark.parametrize("chapter", range(3, 14))
+def test_the_published_files_pass_the_checker_at_their_chapter(
+    chapter: int, tmp_path: Path
+) -> None:
+    """``python -m scalargrad.check code/NN/engine.py --chapter NN`` passes, for every NN."""
+    from scalargrad.check import check_file
+
+    for name, text in SNAPSHOTS.items():
+        if int(name[:2]) == chapter:
+            (tmp_path / name[3:]).write_text(text, encoding="utf-8")
+    report = check_file(tmp_path / "engine.py", chapter)
+    assert report.passed, report.text()
+    beside = "Neuron, Layer, MLP come from nn.py, beside engine.py."
+    assert (beside in report.notes) == (chapter >= 10)

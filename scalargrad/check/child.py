@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scalargrad.check.learner import LoadError, find_value, load_file
+from scalargrad.check.learner import LoadError, find_value, load_file, with_nn_beside
 from scalargrad.check.run import check_namespace
 
 __all__ = ["main"]
@@ -51,6 +51,7 @@ def main(config_json: str) -> None:
     try:
         namespace = load_file(path)
         find_value(namespace, name)
+        beside = with_nn_beside(namespace, path)
     except LoadError as exc:
         emit(event="error", message=str(exc))
         return
@@ -59,5 +60,7 @@ def main(config_json: str) -> None:
             namespace, chapter, speed=config["speed"] and i == 0, name=name,
             on_start=lambda check: emit(event="start", check=check),
         )
+        if beside:
+            report.notes.insert(0, beside)
         emit(event="report", report=report.to_dict())
     emit(event="done")

@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LoadError", "describe_exception", "find_value", "load_file"]
+__all__ = ["LoadError", "describe_exception", "find_value", "load_file", "with_nn_beside"]
 
 _OURS = str(Path(__file__).resolve().parents[1])  # the scalargrad package: checker and reference
 _STDLIB = sysconfig.get_paths()["stdlib"]
@@ -76,3 +76,25 @@ def find_value(namespace: dict[str, Any], name: str = "the file") -> type:
             "`class Value:` with Value(data), .data, .grad and .backward(). See chapter 3."
         )
     return value
+
+
+NN_NAMES = ("Neuron", "Layer", "MLP")
+
+
+def with_nn_beside(namespace: dict[str, Any], path: str | os.PathLike[str]) -> str:
+    """The book's layout: ``engine.py`` and, from chapter 10 on, ``nn.py`` beside it.
+
+    If the checked file is an ``engine.py`` that defines no ``MLP`` and an ``nn.py``
+    stands beside it, load that too and take ``Neuron``, ``Layer`` and ``MLP`` from it
+    (it imports ``Value`` from ``engine``). Return a note saying so, or "".
+    """
+    path = Path(path)
+    beside = path.with_name("nn.py")
+    if path.name != "engine.py" or "MLP" in namespace or not beside.is_file():
+        return ""
+    nn = load_file(beside)
+    found = [name for name in NN_NAMES if name in nn]
+    namespace.update({name: nn[name] for name in found})
+    if found:
+        namespace["Value"] = nn.get("Value", namespace["Value"])
+    return f"{', '.join(found)} come from nn.py, beside engine.py." if found else ""
