@@ -11,7 +11,15 @@ export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
 .PHONY: setup system test lint build book bench mutate proptest clean
 
-setup: $(STAMP) system
+# The page's Python (Pyodide) and Graphviz (viz-js), pinned in package-lock.json;
+# docs/hooks/runtime.py copies the files it needs from node_modules into the site.
+NPM_STAMP := node_modules/.package-lock.json
+
+setup: $(STAMP) system $(NPM_STAMP)
+
+$(NPM_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
