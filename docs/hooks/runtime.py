@@ -83,15 +83,16 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-def _project(root: Path) -> dict:
+def project(root: Path) -> dict:
+    """pyproject.toml's ``[project]`` table."""
     with open(root / "pyproject.toml", "rb") as f:
         return tomllib.load(f)["project"]
 
 
 def wheel_name(config: MkDocsConfig) -> str:
     """The wheel's file name, from pyproject.toml's name and version."""
-    project = _project(_root(config))
-    return f"{project['name']}-{project['version']}-py3-none-any.whl"
+    meta = project(_root(config))
+    return f"{meta['name']}-{meta['version']}-py3-none-any.whl"
 
 
 def wheel_url(config: MkDocsConfig) -> str:
