@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: setup system test lint build book bench mutate proptest clean
+.PHONY: setup system test lint build book bench mutate proptest clean browser-all
 
 # The page's Python (Pyodide) and Graphviz (viz-js), pinned in package-lock.json;
 # docs/hooks/runtime.py copies the files it needs from node_modules into the site.
@@ -46,8 +46,12 @@ book: setup
 clean:
 	rm -rf site .pytest_cache .hypothesis
 
-bench: setup
+bench: build
 	$(BIN)/python benchmarks/run.py
+
+# Every chapter's examples run in the page (Pyodide in headless Chromium); make test runs a subset.
+browser-all: build
+	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py
 
 mutate: setup
 	$(BIN)/python scripts/mutate.py

@@ -20,6 +20,8 @@ Workloads:
 * Import time of ``import scalargrad`` against a bare ``python -c pass``, with cached
   bytecode (as installed) and compiling from source (PYTHONDONTWRITEBYTECODE=1).
 * Wall time of ``mkdocs build --strict``; with ``--full`` also of ``make test``.
+* The in-page runner in headless Chromium (benchmarks/browser.py, on the built site/):
+  cold and warm Run, bytes fetched, and W1 in the page's Pyodide against CPython.
 
 The table is printed and written to ``benchmarks/results/latest.json`` (not committed).
 """
@@ -433,6 +435,12 @@ def bench_tests(log) -> dict:
     return {"seconds": seconds, "ok": code == 0, "tail": output.strip().splitlines()[-3:]}
 
 
+def bench_browser(log) -> dict:
+    import browser  # benchmarks/browser.py
+
+    return browser.measure(browser.SITE, 3, 7, log)
+
+
 def machine() -> dict:
     info = {
         "python": platform.python_version(),
@@ -501,6 +509,10 @@ def table(res: dict) -> str:
     build = res["build"]
     label = "mkdocs build --strict (s)" if build["strict"] else "mkdocs build, NOT strict (s)"
     rows.append((label, "", f"{build['seconds']:.1f}", "", ""))
+    if "browser" in res:
+        import browser  # benchmarks/browser.py
+
+        rows += [(name, "", value, "", goal) for name, value, goal in browser.rows(res["browser"])]
     if "tests" in res:
         t = res["tests"]
         rows.append(("make test (s)", "", f"{t['seconds']:.0f} {'ok' if t['ok'] else 'FAILED'}",
@@ -541,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         ("w3", lambda: bench_memory(log)),
         ("import", lambda: bench_import(args.import_runs, log)),
         ("build", lambda: bench_build(log)),
+        ("browser", lambda: bench_browser(log)),
     ]
     if args.full:
         sections.append(("tests", lambda: bench_tests(log)))
