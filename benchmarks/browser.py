@@ -149,9 +149,10 @@ def w1_cpython(text: str) -> float:
 
 
 _W1_PAGE = """async text => {
-    const worker = new Worker(new URL('assets/javascripts/runner-worker.js', document.baseURI),
-                              {type: 'module'});
+    const runner = document.querySelector('script[src*="runner.js"]').src;
+    const worker = new Worker(new URL('runner-worker.js', runner), {type: 'module'});
     const result = await new Promise((resolve, reject) => {
+        worker.onerror = (e) => reject(new Error(`the worker failed: ${e.message}`));
         worker.onmessage = ({data}) => {
             if (data.type === 'result') resolve(data.result);
             if (data.type === 'fatal') reject(new Error(data.message));
@@ -180,6 +181,7 @@ def measure(site: Path, cold_runs: int, warm_runs: int, log) -> dict:
                 urls: list[str] = []
                 page.on("request", lambda r, urls=urls: urls.append(r.url))
                 page.goto(base + CHAPTER, wait_until="networkidle")
+                page.wait_for_selector(".sg-run", state="attached")
                 before = list(urls)
                 log(f"  browser: cold Run {n + 1}/{cold_runs}")
                 cold = page.evaluate(_CLICK, [BLOCK, "first"])

@@ -63,6 +63,12 @@ def chapters_context(browser):
     context.close()
 
 
+def open_page(page, url: str) -> None:
+    """Go to ``url`` and wait until the runner has put its bars under the blocks."""
+    page.goto(url, wait_until="load")
+    page.wait_for_selector(".sg-run", state="attached")
+
+
 def click_run(page, index: int) -> None:
     """Press the Run button of block ``index`` (it may sit in a closed solution)."""
     button = page.locator("div.language-pycon").nth(index).locator(
@@ -113,7 +119,7 @@ def test_examples_give_the_books_output_in_the_page(
     needs = runtime.block_needs(markdown)
     runnable = [i for i, n in enumerate(needs) if not n.get("needs")]
     assert runnable, f"{chapter}: no block runs in the page"
-    page.goto(f"{base_url}chapters/{chapter}/", wait_until="load")
+    open_page(page, f"{base_url}chapters/{chapter}/")
     buttons = page.locator("button.sg-run__run")
     assert buttons.count() == len(runnable)
     assert page.locator(".sg-run__needs").count() == len(blocks) - len(runnable)
@@ -166,7 +172,7 @@ def _status(page, index: int) -> str:
 def test_nothing_loads_before_the_first_run(page, base_url: str) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(base_url + "chapters/01-slope/", wait_until="load")
+    open_page(page, base_url + "chapters/01-slope/")
     page.wait_for_timeout(300)
     assert not [u for u in requests if "/runtime/" in u or "/wheels/" in u or "runner-worker" in u]
     click_run(page, 1)
@@ -180,7 +186,7 @@ def test_nothing_loads_before_the_first_run(page, base_url: str) -> None:
 
 
 def test_stop_errors_and_edits(page, base_url: str) -> None:
-    page.goto(base_url + "chapters/01-slope/", wait_until="load")
+    open_page(page, base_url + "chapters/01-slope/")
     # an endless loop: Stop ends it, and the page runs again afterwards
     _edit(page, 1, ">>> while True:\n...     pass\n...\n")
     click_run(page, 1)
@@ -217,6 +223,7 @@ def test_stop_errors_and_edits(page, base_url: str) -> None:
         "() => document.querySelectorAll('.sg-run__stop:not([hidden])').length > 0"
     )
     page.reload(wait_until="load")
+    page.wait_for_selector(".sg-run", state="attached")
     code = page.locator("div.language-pycon").nth(1).locator("pre > code").text_content()
     assert code.startswith(">>> while True:")
     assert "reloaded while this block ran" in _status(page, 1)
@@ -229,7 +236,7 @@ def test_stop_errors_and_edits(page, base_url: str) -> None:
 
 
 def test_a_graph_the_reader_draws(page, base_url: str) -> None:
-    page.goto(base_url + "chapters/03-value/", wait_until="load")
+    open_page(page, base_url + "chapters/03-value/")
     _edit(page, 1, ">>> a = Value(2.0, label='a')\n>>> draw_dot(a * a)  # doctest: +ELLIPSIS\n"
                    "<graphviz.graphs.Digraph object at ...>\n")
     click_run(page, 1)
@@ -245,7 +252,7 @@ def test_opened_from_disk_the_button_says_to_serve_the_folder(browser, site: Pat
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto((site / "chapters/01-slope/index.html").as_uri(), wait_until="load")
+        open_page(page, (site / "chapters/01-slope/index.html").as_uri())
         button = page.locator("button.sg-run__run").first
         assert button.is_disabled()
         status = page.locator(".sg-run__status").first.inner_text()
