@@ -292,7 +292,10 @@
         let current = todo[0];
         const slow = setTimeout(() => current.say(
           "Still running… Stop ends it (and restarts Python).", "running"), SLOW_MS);
-        session.status = (text) => current.say(text, "running");
+        session.status = (text) => {
+          current.say(text, "running");
+          if (current !== target) target.say(`Waiting: ${text}`, "waiting");
+        };
         const finish = () => {
           clearTimeout(slow);
           busy(false);
