@@ -70,6 +70,9 @@ UNAVAILABLE = {
     "numpy": "numpy",
     "matplotlib": "matplotlib",
 }
+# Modules of the package that do not work in the page: the checker's deep recursion
+# overflows the browser's stack (a RangeError that kills the worker).
+UNAVAILABLE_MODULES = {"scalargrad.check": "a full Python (the checker)"}
 # scalargrad functions that import matplotlib when called.
 NEEDS_MATPLOTLIB = {
     "book_style", "new_figure", "figure_to_svg", "plot_function", "plot_loss",
@@ -220,7 +223,7 @@ def _generated(config: MkDocsConfig, uri: str, content: bytes) -> File:
 
 @dataclass
 class _Names:
-    imports: set[str]  # top-level modules imported
+    imports: set[str]  # modules imported: top-level names and full dotted names
     loads: set[str]  # names read
     stores: set[str]  # names bound
 
@@ -234,10 +237,10 @@ def _names(code: str) -> _Names:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                names.imports.add(alias.name.split(".")[0])
+                names.imports |= {alias.name, alias.name.split(".")[0]}
                 names.stores.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.ImportFrom):
-            names.imports.add((node.module or "").split(".")[0])
+            names.imports |= {node.module or "", (node.module or "").split(".")[0]}
             for alias in node.names:
                 names.stores.add(alias.asname or alias.name)
         elif isinstance(node, ast.Name):
@@ -276,6 +279,7 @@ def block_needs(markdown: str) -> list[dict]:
                 continue
             names = _names(example.code)
             reasons = {UNAVAILABLE[m] for m in names.imports if m in UNAVAILABLE}
+            reasons |= {UNAVAILABLE_MODULES[m] for m in names.imports if m in UNAVAILABLE_MODULES}
             if names.loads & NEEDS_MATPLOTLIB:
                 reasons.add("matplotlib")
             reasons |= {tainted[n] for n in names.loads - names.stores if n in tainted}

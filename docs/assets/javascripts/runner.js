@@ -324,8 +324,11 @@
               store(RUNNING, JSON.stringify({ key: this.key, index: current.index }));
             }
           } else if (message.type === "fatal") {
-            current.say(`${message.message}. Press Run to try again.`, "error");
+            const done = new Set(this.ran());
             restart();
+            for (const b of todo) if (!done.has(b.index)) b.say("");
+            if (current !== target) target.say(`Not run: block ${current.index + 1} stopped Python first.`, "error");
+            current.say(`${message.message}. Python was restarted; press Run to try again.`, "error");
             finish();
           } else if (message.type === "done") {
             finish();
