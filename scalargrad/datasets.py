@@ -1,8 +1,14 @@
 """Data to train on: the lecture's four samples, and two interleaving moons.
 
 Both are plain Python lists, so they go straight into a model:
-``[model(x) for x in xs]``. Also the lecture's two example expressions, ready
-built, for figures and tests that need them again.
+``[model(x) for x in xs]``. :func:`make_moons` is a pure-Python version of
+scikit-learn's function: the outer moon is labelled -1 and the inner moon +1;
+points are shuffled, then Gaussian noise of standard deviation ``noise`` is
+added to each coordinate, all drawn from ``random.Random(seed)``.
+:func:`lecture_dataset` returns fresh lists on every call.
+
+Also the lecture's two example expressions, ready built, for figures and tests
+that need them again.
 
 >>> from scalargrad.datasets import lecture_dataset, make_moons
 >>> xs, ys = lecture_dataset()
@@ -13,11 +19,13 @@ built, for figures and tests that need them again.
 (10, [-1, 1])
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
 import random
 
+# --8<-- [end:imports]
 from scalargrad.engine import Value
 
 __all__ = ["lecture_dataset", "lecture_expression", "lecture_neuron", "make_moons"]
@@ -72,16 +80,7 @@ def lecture_neuron() -> Value:
 
 # --8<-- [start:lecture-dataset]
 def lecture_dataset() -> tuple[list[list[float]], list[float]]:
-    """The lecture's four inputs of three numbers each, and their desired targets.
-
-    Returns fresh lists on every call, so changing them changes nothing else.
-
-    >>> xs, ys = lecture_dataset()
-    >>> xs
-    [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
-    >>> ys
-    [1.0, -1.0, -1.0, 1.0]
-    """
+    """The lecture's four inputs of three numbers each, and their targets."""
     xs = [
         [2.0, 3.0, -1.0],
         [3.0, -1.0, 0.5],
@@ -93,12 +92,9 @@ def lecture_dataset() -> tuple[list[list[float]], list[float]]:
 # --8<-- [end:lecture-dataset]
 
 
+# --8<-- [start:moons]
 def _linspace(start: float, stop: float, n: int) -> list[float]:
-    """``n`` evenly spaced numbers from ``start`` to ``stop`` inclusive, like ``numpy.linspace``.
-
-    >>> _linspace(0.0, 1.0, 5)
-    [0.0, 0.25, 0.5, 0.75, 1.0]
-    """
+    """``n`` evenly spaced numbers from ``start`` to ``stop`` inclusive."""
     if n == 1:
         return [start]
     step = (stop - start) / (n - 1)
@@ -106,48 +102,47 @@ def _linspace(start: float, stop: float, n: int) -> list[float]:
 
 
 def _check_moons_args(n_samples: object, noise: object, seed: object) -> None:
-    """Raise TypeError/ValueError unless the arguments of :func:`make_moons` make sense."""
+    """Raise unless the arguments of :func:`make_moons` make sense."""
     if isinstance(n_samples, bool) or not isinstance(n_samples, int):
         raise TypeError(
-            f"n_samples must be an int, got {type(n_samples).__name__}: {n_samples!r}"
+            "n_samples must be an int, "
+            f"got {type(n_samples).__name__}: {n_samples!r}"
         )
     if n_samples < 2:
-        raise ValueError(f"n_samples must be at least 2 (one point per moon), got {n_samples}")
+        raise ValueError(
+            "n_samples must be at least 2 (one point per moon), "
+            f"got {n_samples}"
+        )
     if isinstance(noise, bool) or not isinstance(noise, (int, float)):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
+        raise TypeError(
+            f"noise must be a number, got {type(noise).__name__}: {noise!r}"
+        )
     if not noise >= 0 or math.isinf(noise):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+        raise TypeError(
+            f"seed must be an int, got {type(seed).__name__}: {seed!r}"
+        )
 
 
-# --8<-- [start:moons]
 def make_moons(
     n_samples: int = 100, noise: float = 0.1, seed: int = 0
 ) -> tuple[list[list[float]], list[int]]:
-    """Two interleaving half circles, like scikit-learn's ``make_moons``, in pure Python.
-
-    The outer moon is labelled -1 and the inner moon +1. Points are shuffled,
-    then Gaussian noise of standard deviation ``noise`` is added to each
-    coordinate; everything random comes from ``random.Random(seed)``.
-
-    >>> X, y = make_moons(n_samples=4, noise=0.0)
-    >>> [[round(c, 3) for c in point] for point in X]
-    [[0.0, 0.5], [1.0, 0.0], [-1.0, 0.0], [2.0, 0.5]]
-    >>> y
-    [1, -1, -1, 1]
-    """
+    """Two interleaving half circles, labelled -1 (outer) and +1 (inner)."""
     _check_moons_args(n_samples, noise, seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
-    outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
-    inner = [[1.0 - math.cos(t), 0.5 - math.sin(t)] for t in _linspace(0.0, math.pi, n_in)]
+    outer = [[math.cos(t), math.sin(t)]
+             for t in _linspace(0.0, math.pi, n_out)]
+    inner = [[1.0 - math.cos(t), 0.5 - math.sin(t)]
+             for t in _linspace(0.0, math.pi, n_in)]
     X = outer + inner
     y = [-1] * n_out + [1] * n_in
     rng = random.Random(seed)
     order = list(range(n_samples))
     rng.shuffle(order)
-    X = [[X[i][0] + rng.gauss(0.0, noise), X[i][1] + rng.gauss(0.0, noise)] for i in order]
+    X = [[X[i][0] + rng.gauss(0.0, noise), X[i][1] + rng.gauss(0.0, noise)]
+         for i in order]
     y = [y[i] for i in order]
     return X, y
 # --8<-- [end:moons]

@@ -1,9 +1,17 @@
-"""Neural networks out of Values: a :class:`Neuron`, a :class:`Layer` of neurons, an :class:`MLP`.
+"""Neural networks out of Values: a :class:`Neuron`, a :class:`Layer`, an :class:`MLP`.
 
 Nothing here is new mathematics: a neuron is ``w · x + b`` squashed by an
 activation, written with :class:`~scalargrad.engine.Value` operations, so
 ``backward()`` already knows how to differentiate it. The book builds this file
 in chapter 10 ("Neurons, layers and an MLP").
+
+A :class:`Neuron` computes ``activation(w · x + b)`` with ``nin`` weights and a
+bias, all drawn uniform in [-1, 1] from ``rng`` (a ``random.Random``) or else
+from the global ``random`` module, as in the lecture. A :class:`Layer` returns
+a list of ``nout`` Values, or a single Value when ``nout == 1``. An :class:`MLP`
+uses ``activation`` in its hidden layers and ``output_activation`` (by default
+the same) in the last; its parameters come from ``rng``, else from
+``random.Random(seed)``, else from the global ``random`` module.
 
 >>> from scalargrad.nn import MLP
 >>> model = MLP(3, [4, 4, 1], seed=0)
@@ -15,6 +23,7 @@ MLP(3, [4, 4, 1], activation='tanh')
 Value(data=-0.9119817024497697)
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import random
@@ -22,14 +31,17 @@ from collections.abc import Sequence
 
 from scalargrad.engine import Value
 
+# --8<-- [end:imports]
+
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
+# --8<-- [start:checks]
 #: The activations a neuron can apply to ``w · x + b``.
 ACTIVATIONS = ("tanh", "relu", "linear")
 
 
 def _check_count(n: object, name: str) -> None:
-    """Raise unless ``n`` is a positive int (a number of inputs or of neurons)."""
+    """Raise unless ``n`` is a positive int (a number of inputs or neurons)."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
     if n < 1:
@@ -46,85 +58,112 @@ def _check_activation(activation: object, name: str = "activation") -> None:
 def _check_rng(rng: object) -> None:
     """Raise unless ``rng`` is None or a ``random.Random``."""
     if rng is not None and not isinstance(rng, random.Random):
-        raise TypeError(f"rng must be a random.Random or None, got {type(rng).__name__}")
+        raise TypeError(
+            "rng must be a random.Random or None, "
+            f"got {type(rng).__name__}"
+        )
+
+
+def _check_neuron_args(nin: object, activation: object, rng: object) -> None:
+    """Raise unless the arguments of a Neuron are valid."""
+    _check_count(nin, "nin")
+    _check_activation(activation)
+    _check_rng(rng)
 
 
 def _check_inputs(x: object, nin: int, model: object) -> None:
-    """Raise unless ``x`` holds exactly ``nin`` inputs (zip would silently drop extras)."""
+    """Raise unless ``x`` holds exactly ``nin`` inputs (zip drops extras)."""
     try:
         n = len(x)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(
-            f"{model!r} takes a list of {nin} numbers or Values, got {type(x).__name__}: {x!r}"
+            f"{model!r} takes a list of {nin} numbers or Values, "
+            f"got {type(x).__name__}: {x!r}"
         ) from None
     if n != nin:
         raise ValueError(f"{model!r} takes {nin} inputs, got {n}")
 
 
+def _check_sizes(nouts: object) -> None:
+    """Raise unless ``nouts`` is a non-empty list or tuple of positive ints."""
+    if not isinstance(nouts, (list, tuple)):
+        raise TypeError(
+            "nouts must be a list of layer sizes such as [4, 4, 1], "
+            f"got {type(nouts).__name__}"
+        )
+    if not nouts:
+        raise ValueError(
+            "nouts must list at least one layer size, such as [4, 4, 1]; got []"
+        )
+    for i, n in enumerate(nouts):
+        _check_count(n, f"nouts[{i}]")
+
+
+def _check_mlp_args(
+    nin: object, nouts: object, activation: object, output_activation: object
+) -> str:
+    """Raise unless the arguments of an MLP are valid; the output activation."""
+    _check_count(nin, "nin")
+    _check_sizes(nouts)
+    _check_activation(activation)
+    if output_activation is None:
+        output_activation = activation
+    _check_activation(output_activation, "output_activation")
+    return output_activation  # type: ignore[return-value]
+
+
+def _pick_rng(
+    seed: int | None, rng: random.Random | None
+) -> random.Random | None:
+    """``rng`` if given, else ``random.Random(seed)``, else None (global)."""
+    _check_rng(rng)
+    if seed is not None and rng is not None:
+        raise ValueError("pass seed or rng, not both")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(
+                "seed must be an int or None, "
+                f"got {type(seed).__name__}: {seed!r}"
+            )
+        return random.Random(seed)
+    return rng
+# --8<-- [end:checks]
+
+
 # --8<-- [start:module]
 class Module:
-    """The base class of everything with parameters: it can list them and reset their grads.
-
-    >>> m = Module()
-    >>> m.parameters()
-    []
-    >>> m.zero_grad()
-    """
+    """The base class of everything with parameters."""
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``grad`` back to 0, before the next ``backward()``.
-
-        >>> n = Neuron(2, rng=random.Random(0))
-        >>> n([1.0, 2.0]).backward()
-        >>> n.zero_grad()
-        >>> [p.grad for p in n.parameters()]
-        [0.0, 0.0, 0.0]
-        """
+        """Set every parameter's ``grad`` back to 0."""
         for p in self.parameters():
             p.grad = 0.0
 
     def parameters(self) -> list[Value]:
-        """Every Value that gradient descent should adjust.
-
-        >>> Module().parameters()
-        []
-        """
+        """Every Value that gradient descent should adjust."""
         return []
 # --8<-- [end:module]
 
 
 # --8<-- [start:neuron]
 class Neuron(Module):
-    """One neuron: ``activation(w · x + b)`` with ``nin`` weights ``w`` and a bias ``b``.
+    """One neuron: ``activation(w · x + b)``, ``nin`` weights and a bias."""
 
-    Weights and bias start uniform in [-1, 1], drawn from ``rng`` (a
-    ``random.Random``) or else from the global ``random`` module, as in the lecture.
-
-    >>> n = Neuron(2, rng=random.Random(0))
-    >>> n
-    Neuron(2, activation='tanh')
-    >>> n.w, n.b
-    ([Value(data=0.6888437030500962), Value(data=0.515908805880605)], Value(data=-0.15885683833831))
-    >>> n([2.0, 3.0])
-    Value(data=0.9921238230652343)
-    """
-
-    def __init__(self, nin: int, activation: str = "tanh", *, rng: random.Random | None = None):
-        _check_count(nin, "nin")
-        _check_activation(activation)
-        _check_rng(rng)
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "tanh",
+        *,
+        rng: random.Random | None = None,
+    ):
+        _check_neuron_args(nin, activation, rng)
         uniform = random.uniform if rng is None else rng.uniform
         self.w = [Value(uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(uniform(-1, 1))
         self.activation = activation
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        """The forward pass: ``w · x + b``, then the activation.
-
-        >>> n = Neuron(2, activation="linear", rng=random.Random(0))
-        >>> n([1.0, 0.0]).data == n.w[0].data + n.b.data
-        True
-        """
+        """The forward pass: ``w · x + b``, then the activation."""
         _check_inputs(x, len(self.w), self)
         act = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         if self.activation == "tanh":
@@ -134,32 +173,17 @@ class Neuron(Module):
         return act
 
     def parameters(self) -> list[Value]:
-        """The weights, then the bias.
-
-        >>> len(Neuron(3).parameters())
-        4
-        """
+        """The weights, then the bias."""
         return [*self.w, self.b]
-    # --8<-- [end:neuron]
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
+# --8<-- [end:neuron]
 
 
 # --8<-- [start:layer]
 class Layer(Module):
-    """``nout`` neurons, each looking at the same ``nin`` inputs.
-
-    Returns a list of ``nout`` Values, or a single Value when ``nout == 1``.
-
-    >>> layer = Layer(2, 3, rng=random.Random(0))
-    >>> layer
-    Layer(2, 3, activation='tanh')
-    >>> len(layer([1.0, -1.0])), len(layer.parameters())
-    (3, 9)
-    >>> Layer(2, 1, rng=random.Random(0))([1.0, -1.0])
-    Value(data=0.014077128853246147)
-    """
+    """``nout`` neurons, each looking at the same ``nin`` inputs."""
 
     def __init__(
         self,
@@ -169,52 +193,30 @@ class Layer(Module):
         *,
         rng: random.Random | None = None,
     ):
-        _check_count(nin, "nin")
         _check_count(nout, "nout")
-        _check_activation(activation)
-        _check_rng(rng)
+        _check_neuron_args(nin, activation, rng)
         self.neurons = [Neuron(nin, activation, rng=rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        """Every neuron on the same input.
-
-        >>> Layer(2, 2, rng=random.Random(0))([1.0, -1.0])
-        [Value(data=0.014077128853246147), Value(data=-0.6010872011713209)]
-        """
+        """Every neuron on the same input; one Value if there is one neuron."""
         _check_inputs(x, len(self.neurons[0].w), self)
         outs = [n(x) for n in self.neurons]
         return outs[0] if len(outs) == 1 else outs
 
     def parameters(self) -> list[Value]:
-        """Each neuron's parameters, neuron by neuron.
-
-        >>> len(Layer(3, 4).parameters())
-        16
-        """
+        """Each neuron's parameters, neuron by neuron."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
-    # --8<-- [end:layer]
 
     def __repr__(self) -> str:
         first = self.neurons[0]
-        return f"Layer({len(first.w)}, {len(self.neurons)}, activation={first.activation!r})"
+        return (f"Layer({len(first.w)}, {len(self.neurons)}, "
+                f"activation={first.activation!r})")
+# --8<-- [end:layer]
 
 
 # --8<-- [start:mlp]
 class MLP(Module):
-    """A multi-layer perceptron: layers of sizes ``nouts``, each feeding the next.
-
-    Hidden layers use ``activation``; the last layer uses ``output_activation``
-    (by default the same, as in the lecture). Parameters are drawn from ``rng``,
-    else from ``random.Random(seed)``, else from the global ``random`` module.
-
-    >>> model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1337)
-    >>> model
-    MLP(2, [16, 16, 1], activation='relu', output_activation='linear')
-    >>> model.layers[-1]
-    Layer(16, 1, activation='linear')
-    >>> len(model.parameters())
-    337
-    """
+    """A multi-layer perceptron: layers of sizes ``nouts`` in a row."""
 
     def __init__(
         self,
@@ -226,67 +228,31 @@ class MLP(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ):
-        _check_count(nin, "nin")
-        _check_sizes(nouts)
-        _check_activation(activation)
-        if output_activation is None:
-            output_activation = activation
-        _check_activation(output_activation, "output_activation")
+        last = _check_mlp_args(nin, nouts, activation, output_activation)
         rng = _pick_rng(seed, rng)
         self.nin, self.nouts = nin, list(nouts)
-        self.activation, self.output_activation = activation, output_activation
+        self.activation, self.output_activation = activation, last
         sz = [nin, *nouts]
-        acts = [activation] * (len(nouts) - 1) + [output_activation]
-        self.layers = [Layer(sz[i], sz[i + 1], acts[i], rng=rng) for i in range(len(nouts))]
+        acts = [activation] * (len(nouts) - 1) + [last]
+        self.layers = [Layer(sz[i], sz[i + 1], acts[i], rng=rng)
+                       for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        """The forward pass: each layer's output is the next layer's input.
-
-        >>> MLP(3, [4, 4, 1], seed=0)([2.0, 3.0, -1.0])
-        Value(data=-0.9119817024497697)
-        """
+        """The forward pass: each layer's output is the next layer's input."""
         _check_inputs(x, self.nin, self)
         for layer in self.layers:
-            if isinstance(x, Value):  # a one-neuron layer hands on a single Value
+            if isinstance(x, Value):  # a one-neuron layer hands on one Value
                 x = [x]
             x = layer(x)
         return x
 
     def parameters(self) -> list[Value]:
-        """Each layer's parameters, layer by layer.
-
-        >>> len(MLP(3, [4, 4, 1]).parameters())  # (3+1)*4 + (4+1)*4 + (4+1)*1
-        41
-        """
+        """Each layer's parameters, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
-    # --8<-- [end:mlp]
 
     def __repr__(self) -> str:
         text = f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}"
         if self.output_activation != self.activation:
             text += f", output_activation={self.output_activation!r}"
         return text + ")"
-
-
-def _check_sizes(nouts: object) -> None:
-    """Raise unless ``nouts`` is a non-empty list (or tuple) of positive ints."""
-    if not isinstance(nouts, (list, tuple)):
-        raise TypeError(
-            f"nouts must be a list of layer sizes such as [4, 4, 1], got {type(nouts).__name__}"
-        )
-    if not nouts:
-        raise ValueError("nouts must list at least one layer size, such as [4, 4, 1]; got []")
-    for i, n in enumerate(nouts):
-        _check_count(n, f"nouts[{i}]")
-
-
-def _pick_rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
-    """``rng`` if given, else ``random.Random(seed)``, else None (the global ``random``)."""
-    _check_rng(rng)
-    if seed is not None and rng is not None:
-        raise ValueError("pass seed or rng, not both")
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-        return random.Random(seed)
-    return rng
+# --8<-- [end:mlp]

@@ -9,7 +9,17 @@ The book builds this file in chapter 1 ("The slope of a function,
 numerically") and chapter 2 ("Many inputs"), checks hand-computed gradients
 with it in chapter 4, and tests the whole engine with it in chapter 14.
 
->>> from scalargrad.numeric import central_difference
+:func:`forward_difference` errs like ``h``; :func:`central_difference` like
+``h²`` (for a parabola it is exact up to rounding). :func:`partial_derivatives`
+calls ``f`` with the inputs as separate float arguments. :func:`gradient_check`
+takes an ``f`` of one Value per input returning a Value, and an input fails
+when ``|backward - numeric| > atol + rtol * |numeric|``.
+
+>>> check = gradient_check(lambda a, b, c: (a * b + c).tanh(), [0.5, -0.4, 0.1])
+>>> check.ok, check.mismatches
+(True, [])
+
+>>> from scalargrad.numeric import central_difference, gradient_check
 >>> def f(x):
 ...     return 3 * x**2 - 4 * x + 5
 >>> round(central_difference(f, 3.0), 6)
@@ -71,36 +81,20 @@ def _call(f: Callable[..., float], *args: float) -> float:
 
 
 # --8<-- [start:forward-difference]
-def forward_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
-    """The slope of ``f`` at ``x`` from one nudge forward: (f(x + h) - f(x)) / h.
-
-    The error shrinks like ``h``.
-
-    >>> def f(x):
-    ...     return 3 * x**2 - 4 * x + 5
-    >>> round(forward_difference(f, 3.0), 4)
-    14.0
-    """
+def forward_difference(
+    f: Callable[[float], float], x: float, h: float = 1e-6
+) -> float:
+    """The slope of ``f`` at ``x`` from one nudge forward; error like ``h``."""
     x, h = _check_real(x, "x"), _check_step(h)
     return (_call(f, x + h) - _call(f, x)) / h
 # --8<-- [end:forward-difference]
 
 
 # --8<-- [start:central-difference]
-def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
-    """The slope of ``f`` at ``x`` from a nudge each way: (f(x + h) - f(x - h)) / 2h.
-
-    The error shrinks like ``h²``: for a parabola it is exact up to rounding.
-
-    >>> def f(x):
-    ...     return 3 * x**2 - 4 * x + 5
-    >>> abs(central_difference(f, 2 / 3)) < 1e-6
-    True
-    >>> central_difference(f, 3.0, h=0)
-    Traceback (most recent call last):
-    ...
-    ValueError: the step h must be a positive finite number such as 1e-6, got 0.0
-    """
+def central_difference(
+    f: Callable[[float], float], x: float, h: float = 1e-6
+) -> float:
+    """The slope of ``f`` at ``x`` from a nudge each way; error like ``h²``."""
     x, h = _check_real(x, "x"), _check_step(h)
     return (_call(f, x + h) - _call(f, x - h)) / (2 * h)
 # --8<-- [end:central-difference]
@@ -110,15 +104,7 @@ def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -
 def partial_derivatives(
     f: Callable[..., float], inputs: Sequence[float], h: float = 1e-6
 ) -> list[float]:
-    """One central difference per input: nudge each input in turn, hold the rest.
-
-    ``f`` takes the inputs as separate float arguments.
-
-    >>> def d(a, b, c):
-    ...     return a * b + c
-    >>> [round(g, 6) for g in partial_derivatives(d, [2.0, -3.0, 10.0])]
-    [-3.0, 2.0, 1.0]
-    """
+    """One central difference per input of ``f(*inputs)``, the rest held."""
     xs = [_check_real(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
     h = _check_step(h)
     grads = []
@@ -242,15 +228,7 @@ def gradient_check(
     rtol: float = 1e-5,
     atol: float = 1e-8,
 ) -> GradientCheck:
-    """Compare the grads from ``backward`` with central differences, input by input.
-
-    ``f`` takes one Value per input and returns a Value. An input fails when
-    ``|backward - numeric| > atol + rtol * |numeric|``.
-
-    >>> check = gradient_check(lambda a, b, c: (a * b + c).tanh(), [0.5, -0.4, 0.1])
-    >>> check.ok, check.mismatches
-    (True, [])
-    """
+    """Compare ``backward``'s grads with central differences, input by input."""
     xs = [_check_real(x, f"inputs[{i}]") for i, x in enumerate(inputs)]
     if not xs:
         raise ValueError("gradient_check needs at least one input")
@@ -263,7 +241,8 @@ def gradient_check(
     analytic = [v.grad for v in values]
 
     def f_data(*floats: float) -> float:
-        return _forward(f, [Value(x) for x in floats]).data  # fresh Values each time
+        # fresh Values each time
+        return _forward(f, [Value(x) for x in floats]).data
 
     numeric = partial_derivatives(f_data, xs, h)
     mismatches = [

@@ -8,6 +8,27 @@
 The book shows them in chapter 7 ("The accumulation bug") and chapter 12
 ("The zero_grad bug"). Never use them for real work.
 
+Each ``backward()`` of :func:`train_without_zero_grad` adds this step's
+gradient on top of all the previous ones, so the update uses the *sum* of
+every gradient so far. With the lecture's learning rate, seed 9 trains fine with ``zero_grad()``:
+
+>>> from scalargrad.datasets import lecture_dataset
+>>> from scalargrad.nn import MLP
+>>> from scalargrad.training import train
+>>> xs, ys = lecture_dataset()
+>>> train(MLP(3, [4, 4, 1], seed=9), xs, ys, steps=50, lr=0.05)
+History(steps=50, first_loss=10.596817366071441, last_loss=0.012265420973488603)
+
+Without it, the loss stalls at 4, touches 0, then jumps to 8 and stays there:
+the piled-up gradient keeps pushing long after it should have stopped.
+
+>>> model = MLP(3, [4, 4, 1], seed=9)
+>>> history = train_without_zero_grad(model, xs, ys, steps=50, lr=0.05)
+>>> [round(loss, 2) for loss in history.losses[::5]]
+[10.6, 4.05, 4.0, 4.0, 0.0, 0.0, 0.0, 8.0, 8.0, 8.0]
+>>> [model(x).data for x in xs]  # all +1: two of the four are wrong
+[1.0, 1.0, 1.0, 1.0]
+
 >>> from scalargrad.pitfalls import OverwritingValue
 >>> a = OverwritingValue(3.0, label="a")
 >>> b = a + a
@@ -25,8 +46,8 @@ from scalargrad.engine import build_topo
 from scalargrad.nn import Module
 from scalargrad.training import (
     History,
+    _check_loop_args,
     _check_positive,
-    _check_training_args,
     sgd_step,
     sum_of_squares,
 )
@@ -78,12 +99,9 @@ class OverwritingValue:
 
     # --8<-- [start:overwriting-value]
     def __add__(self, other: OverwritingValue | float) -> OverwritingValue:
-        """``self + other``, with the bug.
-
-        >>> OverwritingValue(2.0) + 3
-        OverwritingValue(data=5.0)
-        """
-        other = other if isinstance(other, OverwritingValue) else OverwritingValue(other)
+        """``self + other``, with the bug."""
+        if not isinstance(other, OverwritingValue):
+            other = OverwritingValue(other)
         out = OverwritingValue(self.data + other.data, (self, other), "+")
 
         def _backward() -> None:
@@ -142,33 +160,15 @@ class OverwritingValue:
 
 # --8<-- [start:train-without-zero-grad]
 def train_without_zero_grad(
-    model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float], *, steps: int, lr: float
+    model: Module,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence[float],
+    *,
+    steps: int,
+    lr: float,
 ) -> History:
-    """The lecture's first training loop, with its bug: it never calls ``zero_grad()``.
-
-    Each ``backward()`` adds this step's gradient on top of all the previous
-    ones, so the update uses the *sum* of every gradient so far.
-
-    With the lecture's learning rate, seed 9 trains fine with ``zero_grad()``:
-
-    >>> from scalargrad.datasets import lecture_dataset
-    >>> from scalargrad.nn import MLP
-    >>> from scalargrad.training import train
-    >>> xs, ys = lecture_dataset()
-    >>> train(MLP(3, [4, 4, 1], seed=9), xs, ys, steps=50, lr=0.05)
-    History(steps=50, first_loss=10.596817366071441, last_loss=0.012265420973488603)
-
-    Without it, the loss stalls at 4, touches 0, then jumps to 8 and stays there:
-    the piled-up gradient keeps pushing long after it should have stopped.
-
-    >>> model = MLP(3, [4, 4, 1], seed=9)
-    >>> history = train_without_zero_grad(model, xs, ys, steps=50, lr=0.05)
-    >>> [round(loss, 2) for loss in history.losses[::5]]
-    [10.6, 4.05, 4.0, 4.0, 0.0, 0.0, 0.0, 8.0, 8.0, 8.0]
-    >>> [model(x).data for x in xs]  # every prediction is +1: two of the four are wrong
-    [1.0, 1.0, 1.0, 1.0]
-    """
-    _check_training_args(model, xs, ys, steps)
+    """The lecture's first loop, with its bug: no ``zero_grad()`` call."""
+    _check_loop_args(model, xs, ys, steps)
     _check_positive(lr, "lr")
     history = History()
     for _ in range(steps):

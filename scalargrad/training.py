@@ -1,7 +1,18 @@
 """Training: a loss that says how wrong the model is, and gradient descent to make it less wrong.
 
 The book builds this file in chapter 11 ("Loss and gradient descent") and
-chapter 13 ("A real classifier"); chapter 12 compares its loop with the buggy one.
+chapter 13 ("A real classifier"); chapter 12 compares its loop with the buggy
+one.
+
+:func:`gradient_descent` is the lecture's loop as it stands: forward pass, loss,
+``zero_grad``, backward pass, update. :func:`train` is the same loop packaged:
+``lr`` is a number or a schedule ``k -> lr``; ``loss`` is ``"sum_of_squares"``
+(the lecture's) or ``"hinge"`` (micrograd's demo, with L2 weight ``alpha``;
+labels must be -1 or +1; accuracy is recorded too); ``batch_size=None`` uses
+every sample at every step, otherwise each step uses ``batch_size`` samples
+drawn by ``random.Random(seed)``. While it runs, Python's cyclic garbage
+collector is paused: a scalargrad graph holds no reference cycles, so
+reference counting alone frees each step's graph (chapter 15 measures it).
 
 >>> from scalargrad.datasets import lecture_dataset
 >>> from scalargrad.nn import MLP
@@ -12,6 +23,7 @@ chapter 13 ("A real classifier"); chapter 12 compares its loop with the buggy on
 True
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import gc
@@ -23,10 +35,13 @@ from contextlib import contextmanager
 from scalargrad.engine import Value
 from scalargrad.nn import Module
 
+# --8<-- [end:imports]
+
 __all__ = [
     "LOSSES",
     "History",
     "accuracy",
+    "gradient_descent",
     "hinge_loss",
     "linear_decay",
     "sgd_step",
@@ -34,52 +49,68 @@ __all__ = [
     "train",
 ]
 
-#: The losses :func:`train` knows by name.
-LOSSES = ("sum_of_squares", "hinge")
 
-
-def _check_pairs(ypred: Sequence[object], ys: Sequence[object], names: str) -> None:
-    """Raise unless the predictions and the targets are non-empty and pair up one to one."""
+# --8<-- [start:checks]
+def _check_pairs(
+    ypred: Sequence[object], ys: Sequence[object], names: str
+) -> None:
+    """Raise unless predictions and targets are non-empty and pair up."""
     if len(ypred) != len(ys):
-        raise ValueError(f"{names} must have the same length, got {len(ypred)} and {len(ys)}")
+        raise ValueError(
+            f"{names} must have the same length, got {len(ypred)} and {len(ys)}"
+        )
     if not ys:
         raise ValueError(f"{names} must not be empty")
 
 
 def _check_scalars(ypred: Sequence[object], names: str) -> None:
-    """Raise unless every prediction is one Value or number (a model with one output)."""
+    """Raise unless every prediction is one Value or number."""
     for i, y in enumerate(ypred):
         if not isinstance(y, (Value, int, float)):
             raise TypeError(
-                f"{names}[{i}] must be a single Value (a model with one output), "
-                f"got {type(y).__name__}"
+                f"{names}[{i}] must be a single Value (a model with one "
+                f"output), got {type(y).__name__}"
             )
-
-
-def _check_labels(labels: Iterable[object]) -> None:
-    """Raise unless every label is -1 or +1."""
-    for i, y in enumerate(labels):
-        if y not in (-1, 1) or isinstance(y, bool):
-            raise ValueError(f"labels must be -1 or +1, got labels[{i}] = {y!r}")
 
 
 def _check_positive(x: object, name: str) -> None:
     """Raise unless ``x`` is a finite number greater than 0."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
+        raise TypeError(
+            f"{name} must be a number, got {type(x).__name__}: {x!r}"
+        )
     if not 0 < x < math.inf:
         raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
 
 
+def _check_steps(steps: object) -> None:
+    """Raise unless ``steps`` is an int >= 1."""
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise TypeError(
+            f"steps must be an int, got {type(steps).__name__}: {steps!r}"
+        )
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+
+
+def _check_loop_args(
+    model: object, xs: Sequence[object], ys: Sequence[object], steps: object
+) -> None:
+    """Raise unless ``model`` has parameters, xs/ys pair up, and steps >= 1."""
+    if not (callable(model) and hasattr(model, "parameters")
+            and hasattr(model, "zero_grad")):
+        raise TypeError(
+            "model must be callable and have parameters() and zero_grad(), "
+            f"such as an MLP; got {type(model).__name__}"
+        )
+    _check_pairs(xs, ys, "xs and ys")
+    _check_steps(steps)
+# --8<-- [end:checks]
+
+
 # --8<-- [start:sum-of-squares]
 def sum_of_squares(ypred: Sequence[Value], ys: Sequence[float]) -> Value:
-    """The lecture's loss: the sum over samples of (prediction - target)².
-
-    Zero only when every prediction hits its target exactly.
-
-    >>> sum_of_squares([Value(0.5), Value(-1.0)], [1.0, -1.0])
-    Value(data=0.25)
-    """
+    """The lecture's loss: the sum of (prediction - target)²."""
     _check_pairs(ypred, ys, "ypred and ys")
     _check_scalars(ypred, "ypred")
     return sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred, strict=True))
@@ -93,82 +124,84 @@ def hinge_loss(
     parameters: Iterable[Value] = (),
     alpha: float = 1e-4,
 ) -> Value:
-    """The max-margin loss of micrograd's demo: mean of relu(1 - y·s), plus alpha · Σ p².
-
-    A sample costs nothing once its score ``s`` has the sign of its label ``y``
-    (-1 or +1) with a margin of at least 1. The second term (L2 regularization)
-    keeps the ``parameters`` small.
-
-    >>> hinge_loss([Value(2.0), Value(0.5)], [1, 1])
-    Value(data=0.25)
-    >>> hinge_loss([Value(2.0)], [1], [Value(3.0)], alpha=0.1)
-    Value(data=0.9)
-    """
+    """micrograd's max-margin loss: mean relu(1 - y·s) + alpha · Σ p²."""
     _check_pairs(scores, labels, "scores and labels")
     _check_scalars(scores, "scores")
     _check_labels(labels)
-    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
+    pairs = zip(labels, scores, strict=True)
+    losses = [(1 + -yi * si).relu() for yi, si in pairs]
     loss = sum(losses) * (1.0 / len(losses))
     params = list(parameters)
     if params:
         loss = loss + alpha * sum(p * p for p in params)
     return loss
-# --8<-- [end:hinge-loss]
+
+
+def _check_labels(labels: Iterable[object]) -> None:
+    """Raise unless every label is -1 or +1."""
+    for i, y in enumerate(labels):
+        if y not in (-1, 1) or isinstance(y, bool):
+            raise ValueError(
+                f"labels must be -1 or +1, got labels[{i}] = {y!r}"
+            )
 
 
 def accuracy(scores: Sequence[Value | float], labels: Sequence[float]) -> float:
-    """The fraction of samples whose score has the sign of their label.
-
-    >>> accuracy([Value(0.3), Value(-2.0), Value(1.0)], [1, 1, -1])
-    0.3333333333333333
-    """
+    """The fraction of samples whose score has the sign of their label."""
     _check_pairs(scores, labels, "scores and labels")
     hits = 0
     for s, y in zip(scores, labels, strict=True):
         s = s.data if isinstance(s, Value) else s
         hits += (s > 0) == (y > 0)
     return hits / len(labels)
+# --8<-- [end:hinge-loss]
 
 
 # --8<-- [start:sgd-step]
 def sgd_step(parameters: Iterable[Value], lr: float) -> None:
-    """One step of gradient descent: move every parameter a little against its gradient.
-
-    >>> p = Value(1.0)
-    >>> p.grad = 2.0
-    >>> sgd_step([p], lr=0.1)
-    >>> p.data
-    0.8
-    """
+    """Move every parameter a little against its gradient."""
     _check_positive(lr, "lr")
     for p in parameters:
         p.data -= lr * p.grad
 # --8<-- [end:sgd-step]
 
 
-def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]:
-    """A learning-rate schedule going in a straight line from ``start`` at step 0 to
-    ``end`` at step ``steps``, then staying at ``end``.
+# --8<-- [start:gradient-descent]
+def gradient_descent(
+    model: Module,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence[float],
+    *,
+    steps: int,
+    lr: float,
+) -> list[float]:
+    """The lecture's loop, ``steps`` times; returns the loss of every step."""
+    _check_loop_args(model, xs, ys, steps)
+    losses = []
+    for _ in range(steps):
+        # forward pass
+        ypred = [model(x) for x in xs]
+        loss = sum_of_squares(ypred, ys)
+        # backward pass
+        model.zero_grad()
+        loss.backward()
+        # update
+        sgd_step(model.parameters(), lr)
+        losses.append(loss.data)
+    return losses
+# --8<-- [end:gradient-descent]
 
-    micrograd's demo uses ``1.0 - 0.9 * k / 100``, which is ``linear_decay(1.0, 0.1, 100)``.
 
-    >>> schedule = linear_decay(1.0, 0.1, 100)
-    >>> schedule(0), schedule(50), schedule(100), schedule(500)
-    (1.0, 0.55, 0.1, 0.1)
-    >>> all(schedule(k) == 1.0 - 0.9 * k / 100 for k in range(100))
-    True
-    """
-    _check_positive(start, "start")
-    if isinstance(end, bool) or not isinstance(end, (int, float)):
-        raise TypeError(f"end must be a number, got {type(end).__name__}: {end!r}")
-    if not 0 <= end < math.inf:
-        raise ValueError(f"end must be a finite number >= 0, got {end!r}")
-    _check_steps(steps)
+# --8<-- [start:linear-decay]
+def linear_decay(
+    start: float, end: float, steps: int
+) -> Callable[[int], float]:
+    """A learning rate falling in a straight line from start to end."""
+    _check_decay_args(start, end, steps)
 
     def schedule(k: int) -> float:
         """The learning rate at step ``k`` (0, 1, 2, ...)."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise ValueError(f"the step k must be an int >= 0, got {k!r}")
+        _check_step_number(k)
         if k >= steps:
             return end
         return start - (start - end) * k / steps
@@ -176,18 +209,33 @@ def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]
     return schedule
 
 
-class History:
-    """What :func:`train` measured at each step: the loss, and for the hinge loss the accuracy.
+def _check_decay_args(start: object, end: object, steps: object) -> None:
+    """Raise unless start > 0, end >= 0 (finite numbers) and steps >= 1."""
+    _check_positive(start, "start")
+    if isinstance(end, bool) or not isinstance(end, (int, float)):
+        raise TypeError(
+            f"end must be a number, got {type(end).__name__}: {end!r}"
+        )
+    if not 0 <= end < math.inf:
+        raise ValueError(f"end must be a finite number >= 0, got {end!r}")
+    _check_steps(steps)
 
-    >>> h = History(losses=[4.2, 1.3, 0.1])
-    >>> h
-    History(steps=3, first_loss=4.2, last_loss=0.1)
-    >>> h.accuracies
-    []
-    """
+
+def _check_step_number(k: object) -> None:
+    """Raise unless ``k`` is an int >= 0."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise ValueError(f"the step k must be an int >= 0, got {k!r}")
+# --8<-- [end:linear-decay]
+
+
+# --8<-- [start:history]
+class History:
+    """What :func:`train` measured at each step: losses and accuracies."""
 
     def __init__(
-        self, losses: list[float] | None = None, accuracies: list[float] | None = None
+        self,
+        losses: list[float] | None = None,
+        accuracies: list[float] | None = None,
     ) -> None:
         self.losses: list[float] = [] if losses is None else losses
         self.accuracies: list[float] = [] if accuracies is None else accuracies
@@ -195,61 +243,21 @@ class History:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, History):
             return NotImplemented
-        return self.losses == other.losses and self.accuracies == other.accuracies
+        return (self.losses == other.losses
+                and self.accuracies == other.accuracies)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
     def __repr__(self) -> str:
         if not self.losses:
             return "History(steps=0)"
-        text = f"History(steps={len(self.losses)}, first_loss={self.losses[0]!r}, "
+        text = f"History(steps={len(self.losses)}, "
+        text += f"first_loss={self.losses[0]!r}, "
         text += f"last_loss={self.losses[-1]!r}"
         if self.accuracies:
             text += f", last_accuracy={self.accuracies[-1]!r}"
         return text + ")"
-
-
-def _check_steps(steps: object) -> None:
-    """Raise unless ``steps`` is an int >= 1."""
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise TypeError(f"steps must be an int, got {type(steps).__name__}: {steps!r}")
-    if steps < 1:
-        raise ValueError(f"steps must be at least 1, got {steps}")
-
-
-def _check_training_args(
-    model: object, xs: Sequence[object], ys: Sequence[object], steps: object
-) -> None:
-    """Raise unless ``model`` has parameters, ``xs``/``ys`` pair up, and ``steps`` >= 1."""
-    if not callable(model) or not hasattr(model, "parameters") or not hasattr(model, "zero_grad"):
-        raise TypeError(
-            "model must be callable and have parameters() and zero_grad(), such as an MLP; "
-            f"got {type(model).__name__}"
-        )
-    _check_pairs(xs, ys, "xs and ys")
-    _check_steps(steps)
-
-
-def _check_lr(lr: object) -> Callable[[int], float]:
-    """Return ``lr`` as a schedule: a callable as is, a number as a constant."""
-    if callable(lr):
-        return lr
-    _check_positive(lr, "lr (a number or a schedule k -> lr)")
-    return lambda k: lr  # type: ignore[return-value]
-
-
-def _check_batch_size(batch_size: object, n: int) -> None:
-    """Raise unless ``batch_size`` is None or an int from 1 to ``n``."""
-    if batch_size is None:
-        return
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise TypeError(
-            f"batch_size must be None or an int, got {type(batch_size).__name__}: {batch_size!r}"
-        )
-    if not 1 <= batch_size <= n:
-        raise ValueError(
-            f"batch_size must be None or between 1 and {n} (len(xs)), got {batch_size}"
-        )
+# --8<-- [end:history]
 
 
 # --8<-- [start:train]
@@ -265,24 +273,9 @@ def train(
     batch_size: int | None = None,
     seed: int = 0,
 ) -> History:
-    """Gradient descent, ``steps`` times: forward, loss, zero_grad, backward, update.
-
-    ``lr`` is a number or a schedule ``k -> lr``. ``loss`` is ``"sum_of_squares"``
-    (the lecture's) or ``"hinge"`` (micrograd's demo, with L2 weight ``alpha``;
-    labels must be -1 or +1; accuracy is recorded too). ``batch_size=None`` uses
-    every sample at every step; otherwise each step uses ``batch_size`` samples
-    drawn by ``random.Random(seed)``.
-
-    >>> from scalargrad.datasets import lecture_dataset
-    >>> from scalargrad.nn import MLP
-    >>> xs, ys = lecture_dataset()
-    >>> train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=50, lr=0.1)
-    History(steps=50, first_loss=7.729794845790028, last_loss=0.0059477317047005075)
-    """
-    _check_training_args(model, xs, ys, steps)
-    schedule = _check_lr(lr)
-    _check_loss(loss, ys, alpha)
-    _check_batch_size(batch_size, len(xs))
+    """Gradient descent: forward, loss, zero_grad, backward, update."""
+    schedule = _check_train_args(model, xs, ys, steps, lr, loss, alpha,
+                                 batch_size)
     rng = random.Random(seed)
     params = model.parameters()
     history = History()
@@ -306,24 +299,25 @@ def train(
 # --8<-- [end:train]
 
 
+# --8<-- [start:batch]
+def _batch(
+    xs: Sequence[object],
+    ys: Sequence[object],
+    batch_size: int | None,
+    rng: random.Random,
+) -> tuple[Sequence[object], Sequence[object]]:
+    """Every sample when ``batch_size`` is None, else that many at random."""
+    if batch_size is None:
+        return xs, ys
+    picks = rng.sample(range(len(xs)), batch_size)
+    return [xs[i] for i in picks], [ys[i] for i in picks]
+# --8<-- [end:batch]
+
+
 # --8<-- [start:collector-paused]
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, and restore it afterwards.
-
-    A scalargrad graph holds no reference cycles, so reference counting alone
-    frees each step's graph; the cyclic collector could find nothing, yet it
-    would walk the whole live graph several times per step. Python's gc docs
-    allow disabling it when a program creates no cycles. Chapter 15 measures it.
-
-    >>> gc.isenabled()
-    True
-    >>> with _collector_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
+    """Pause Python's cyclic garbage collector, and restore it afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -334,24 +328,66 @@ def _collector_paused() -> Iterator[None]:
 # --8<-- [end:collector-paused]
 
 
-def _batch(
-    xs: Sequence[object], ys: Sequence[object], batch_size: int | None, rng: random.Random
-) -> tuple[Sequence[object], Sequence[object]]:
-    """Every sample when ``batch_size`` is None, else ``batch_size`` of them at random."""
-    if batch_size is None:
-        return xs, ys
-    picks = rng.sample(range(len(xs)), batch_size)
-    return [xs[i] for i in picks], [ys[i] for i in picks]
+# --8<-- [start:train-checks]
+#: The losses :func:`train` knows by name.
+LOSSES = ("sum_of_squares", "hinge")
+
+
+def _check_train_args(
+    model: object,
+    xs: Sequence[object],
+    ys: Sequence[object],
+    steps: object,
+    lr: object,
+    loss: object,
+    alpha: object,
+    batch_size: object,
+) -> Callable[[int], float]:
+    """Raise unless train's arguments are valid; ``lr`` as a schedule."""
+    _check_loop_args(model, xs, ys, steps)
+    schedule = _check_lr(lr)
+    _check_loss(loss, ys, alpha)
+    _check_batch_size(batch_size, len(xs))
+    return schedule
+
+
+def _check_lr(lr: object) -> Callable[[int], float]:
+    """Return ``lr`` as a schedule: a callable as is, a number as a constant."""
+    if callable(lr):
+        return lr
+    _check_positive(lr, "lr (a number or a schedule k -> lr)")
+    return lambda k: lr  # type: ignore[return-value]
 
 
 def _check_loss(loss: object, ys: Sequence[object], alpha: object) -> None:
-    """Raise unless ``loss`` names a loss in :data:`LOSSES` that fits ``ys`` and ``alpha``."""
+    """Raise unless ``loss`` names a loss in LOSSES that fits ys and alpha."""
     if loss not in LOSSES:
         allowed = ", ".join(repr(name) for name in LOSSES)
         raise ValueError(f"unknown loss {loss!r}; allowed: {allowed}")
     if loss == "hinge":
         _check_labels(ys)
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
-            raise TypeError(f"alpha must be a number, got {type(alpha).__name__}: {alpha!r}")
+            raise TypeError(
+                f"alpha must be a number, got {type(alpha).__name__}: {alpha!r}"
+            )
         if not 0 <= alpha < math.inf:
-            raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+            raise ValueError(
+                f"alpha must be a finite number >= 0, got {alpha!r}"
+            )
+
+
+def _check_batch_size(batch_size: object, n: int) -> None:
+    """Raise unless ``batch_size`` is None or an int from 1 to ``n``."""
+    if batch_size is None:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise TypeError(
+            "batch_size must be None or an int, "
+            f"got {type(batch_size).__name__}: {batch_size!r}"
+        )
+    if not 1 <= batch_size <= n:
+        raise ValueError(
+            f"batch_size must be None or between 1 and {n} (len(xs)), "
+            f"got {batch_size}"
+        )
+# --8<-- [end:train-checks]

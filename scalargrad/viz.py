@@ -63,24 +63,12 @@ def _check_node(node: object) -> None:
 
 # --8<-- [start:trace]
 def trace(root: Any) -> tuple[list[Any], list[tuple[Any, Any]]]:
-    """All nodes of ``root``'s graph and its edges, in a fixed order.
-
-    ``nodes`` is in :func:`~scalargrad.engine.build_topo` order (children first,
-    ``root`` last: the order ``backward`` walks in reverse); each
-    edge is a ``(child, parent)`` pair, one per entry of ``parent._prev``, so
-    ``a + a`` has two edges from ``a``.
-
-    >>> from scalargrad import Value
-    >>> a = Value(3.0, label="a")
-    >>> b = a + a; b.label = "b"
-    >>> nodes, edges = trace(b)
-    >>> [n.label for n in nodes], [(c.label, p.label) for c, p in edges]
-    (['a', 'b'], [('a', 'b'), ('a', 'b')])
-    """
+    """The nodes of ``root``'s graph, children first, and its edges."""
     _check_node(root)
     nodes = build_topo(root)
     for node in nodes:
         _check_node(node)
+    # one (child, parent) edge per entry of parent._prev: a + a has two
     edges = [(child, node) for node in nodes for child in node._prev]
     return nodes, edges
 # --8<-- [end:trace]
@@ -111,13 +99,17 @@ def _escape(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-def _record_label(node: Any, show_grad: bool) -> str:
-    """``{ label | data 2.0000 | grad 0.0000 }``.
+def _check_rankdir(rankdir: object) -> None:
+    """Raise ValueError unless ``rankdir`` is one Graphviz knows."""
+    if rankdir not in _RANKDIRS:
+        raise ValueError(
+            f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}"
+        )
 
-    The braces turn the record's fields across the direction of the arrows: one
-    row in a left-to-right graph (the lecture's look), one compact column in a
-    top-to-bottom graph, which keeps tall graphs narrow enough to read.
-    """
+
+# --8<-- [start:draw-dot]
+def _record_label(node: Any, show_grad: bool) -> str:
+    """``{ label | data 2.0000 | grad 0.0000 }``: fields across the arrows."""
     fields = [_escape(node.label)] if getattr(node, "label", "") else []
     fields.append(f"data {node.data:.4f}")
     if show_grad:
@@ -126,48 +118,28 @@ def _record_label(node: Any, show_grad: bool) -> str:
     return f"{{ {body} }}"
 
 
-# --8<-- [start:draw-dot]
-def draw_dot(root: Any, *, rankdir: str = "LR", show_grad: bool = True) -> graphviz.Digraph:
-    """Draw ``root``'s graph: a record per Value, a small node per operation.
-
-    Nodes are named ``n0``, ``n1``, ... in :func:`trace` order, so the same
-    graph always gives the same DOT source. In Jupyter the result shows itself;
-    ``.pipe(format="svg")`` gives the SVG bytes.
-
-    >>> from scalargrad import Value
-    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    >>> c = a * b; c.label = "c"
-    >>> dot = draw_dot(c)
-    >>> print(dot.source)  # doctest: +ELLIPSIS
-    digraph {
-    ...
-        n0 [label="{ b | data -3.0000 | grad 0.0000 }" shape=record]
-        n1 [label="{ a | data 2.0000 | grad 0.0000 }" shape=record]
-        n2 [label="{ c | data -6.0000 | grad 0.0000 }" shape=record]
-        n2_op [label="*" ...]
-        n2_op -> n2
-        n1 -> n2_op
-        n0 -> n2_op
-    }
-    <BLANKLINE>
-    """
+def draw_dot(
+    root: Any, *, rankdir: str = "LR", show_grad: bool = True
+) -> graphviz.Digraph:
+    """Draw ``root``'s graph: a record per Value, a small node per operation."""
     from graphviz import Digraph, nohtml
 
-    if rankdir not in _RANKDIRS:
-        raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    _check_rankdir(rankdir)
     nodes, edges = trace(root)
-    names = {node: f"n{i}" for i, node in enumerate(nodes)}
+    names = {node: f"n{i}" for i, node in enumerate(nodes)}  # stable names
     dot = Digraph(format="svg", graph_attr={**_GRAPH_ATTR, "rankdir": rankdir},
                   node_attr=_NODE_ATTR, edge_attr=_EDGE_ATTR)
     for node in nodes:
         name = names[node]
-        dot.node(name, nohtml(_record_label(node, show_grad)), shape="record")
-        if node._op:  # the operation that made this node gets a node of its own
-            dot.node(f"{name}_op", nohtml(_escape(node._op)), shape="box", style="rounded,filled",
-                     fillcolor=_OP_FILL, width="0.3")
+        label = _record_label(node, show_grad)
+        dot.node(name, nohtml(label), shape="record")
+        if node._op:  # the operation that made this node: a node of its own
+            dot.node(f"{name}_op", nohtml(_escape(node._op)), shape="box",
+                     style="rounded,filled", fillcolor=_OP_FILL, width="0.3")
             dot.edge(f"{name}_op", name)
     for child, parent in edges:
-        dot.edge(names[child], f"{names[parent]}_op" if parent._op else names[parent])
+        target = f"{names[parent]}_op" if parent._op else names[parent]
+        dot.edge(names[child], target)
     return dot
 # --8<-- [end:draw-dot]
 

@@ -60,13 +60,13 @@ E, N, T = "scalargrad/engine.py", "scalargrad/nn.py", "scalargrad/training.py"
 MUTANTS: list[Mutant] = [
     # ---------------------------------------------------------------- engine: local derivatives
     Mutant("add-local", "engine", E,
-           '"+", _local=_ONES)', '"+", _local=(1.0, 0.0))',
+           "_local=(1.0, 1.0))", "_local=(1.0, 0.0))",
            "a + b passes no gradient to b"),
     Mutant("sub-local", "engine", E,
-           "_PLUS_MINUS = (1.0, -1.0)", "_PLUS_MINUS = (1.0, 1.0)",
+           "_local=(1.0, -1.0))", "_local=(1.0, 1.0))",
            "a - b: d/db taken as +1"),
     Mutant("mul-local", "engine", E,
-           '"*", _local=(other.data, self.data))', '"*", _local=(self.data, other.data))',
+           "_local=(other.data, self.data))", "_local=(self.data, other.data))",
            "a * b: each input's derivative is its own value, not the other's"),
     Mutant("div-local", "engine", E,
            "_local=(1.0 / other.data, -out / other.data)",
@@ -76,7 +76,7 @@ MUTANTS: list[Mutant] = [
            "return n * x ** (n - 1)", "return n * x**n",
            "x ** n: n·xⁿ instead of n·xⁿ⁻¹"),
     Mutant("neg-local", "engine", E,
-           "_MINUS_ONE = (-1.0,)", "_MINUS_ONE = (1.0,)",
+           '"neg", _local=(-1.0,))', '"neg", _local=(1.0,))',
            "-x: derivative +1"),
     Mutant("tanh-local", "engine", E,
            "_local=(1.0 - t * t,)", "_local=(1.0 - t,)",
@@ -126,7 +126,7 @@ MUTANTS: list[Mutant] = [
             return act.tanh()""",
            "a ReLU neuron applies tanh"),
     Mutant("mlp-output-activation", "nn", N,
-           "acts = [activation] * (len(nouts) - 1) + [output_activation]",
+           "acts = [activation] * (len(nouts) - 1) + [last]",
            "acts = [activation] * len(nouts)",
            "output_activation is ignored"),
     # ---------------------------------------------------------------- training
@@ -168,6 +168,11 @@ NEEDS_SITE = [
     "tests/test_site.py::test_no_inline_script_imports_from_outside",
     "tests/test_site.py::test_every_chapter_has_an_executed_notebook_and_a_download_button",
     "tests/test_site.py::test_two_builds_are_byte_identical",
+    "tests/test_reader.py::test_copied_text_is_the_same_from_markdown_and_from_the_built_page",
+    "tests/test_reader.py::test_blocks_that_end_with_a_closing_line_keep_it_in_the_copy",
+    "tests/test_reader.py::test_every_raising_block_is_marked_and_no_other",
+    "tests/test_reader.py::test_no_code_line_on_a_chapter_page_is_wider_than_80_columns",
+    "tests/test_reader.py::test_home_page_links_the_lecture_video_and_micrograd",
 ]
 
 SUBSET = ["mul-local", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",

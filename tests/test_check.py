@@ -1,6 +1,7 @@
 """The engine checker, ``python -m scalargrad.check``: every classic mistake gets its own message.
 
-The engines in tests/engines/ are data: one per mistake, each checked in its own
+The mistakes are the table in tests/engines/mistakes.py: each is an edit of the one
+lecture-style engine, written into a temporary folder and checked in its own
 subprocess, as a reader's file would be. They run concurrently in one fixture, so the
 whole module costs a few seconds.
 """
@@ -8,6 +9,7 @@ whole module costs a few seconds.
 from __future__ import annotations
 
 import json
+import runpy
 import shutil
 import subprocess
 import sys
@@ -21,23 +23,12 @@ from scalargrad.check.learner import LoadError
 
 ENGINES = Path(__file__).parent / "engines"
 ROOT = Path(__file__).resolve().parents[1]
-
-# file: (chapter, the failing check, words its message must contain)
-MISTAKES = {
-    "overwrite.py": (7, "a node used twice", ["half its gradient", "`=`", "`+=`", "chapter 7"]),
-    "wrong_tanh.py": (6, "local derivatives", ["a.tanh()", "1 - tanh(x)**2", "chapter 5"]),
-    "wrong_order.py": (6, "order of the backward pass", ["reversed topological", "chapter 6"]),
-    "no_seed.py": (6, "seed grad = 1", ["y.grad is 0.0", "self.grad = 1", "chapter 6"]),
-    "no_reflected.py": (8, "operations of the chapter", ["__radd__", "__rmul__", "chapter 8"]),
-    "copied_parameters.py": (11, "training lowers the loss", ["not copies", "chapter 11"]),
-    "no_zero_grad.py": (12, "zero_grad()", ["MLP has no zero_grad()", "chapter 12"]),
-    "grads_pile_up.py": (12, "zero_grad()", ["piled up", "chapter 12"]),
-    "raises_in_tanh.py": (5, "values", ["NameError", "raises_in_tanh.py, line 69, in tanh"]),
-}
-# the chapter before each mistake matters: the same file passes it
-PASSES_BEFORE = {"no_reflected.py": 7, "copied_parameters.py": 10, "no_zero_grad.py": 11,
-                 "grads_pile_up.py": 11, "overwrite.py": 5, "wrong_tanh.py": 5}
-# file: words of the message that says why it could not be checked
+_TABLE = runpy.run_path(str(ENGINES / "mistakes.py"))
+MISTAKES, write = _TABLE["MISTAKES"], _TABLE["write"]
+FAILS = sorted(name for name, m in MISTAKES.items() if not m.stopped)
+PASSES_BEFORE = sorted(name for name, m in MISTAKES.items() if m.passes_at)
+# small files that cannot be checked (not edits: they are a few lines each), and words
+# of the message that says why
 BAD_FILES = {
     "syntax_error.py": ["syntax error at line 9", "expected ':'", "def __add__(self, other)"],
     "no_value.py": ["defines no class named Value", "chapter 3"],
@@ -52,38 +43,53 @@ def micrograd_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def reports() -> dict[tuple[str, int | None], Report]:
+def reports(tmp_path_factory) -> dict[tuple[str, int | None], Report]:
     """Every engine checked at the chapters the tests look at, four subprocesses at a time."""
-    jobs = [(name, ch) for name, (ch, _, _) in MISTAKES.items()]
-    jobs += [(name, ch) for name, ch in PASSES_BEFORE.items()]
-    jobs += [(name, None) for name in BAD_FILES]
-    jobs += [("lecture_style.py", 13), ("lecture_style.py", None)]
+    folder = tmp_path_factory.mktemp("mistakes")
+    jobs = [(write(name, folder), MISTAKES[name].chapter) for name in FAILS]
+    jobs += [(write(name, folder), MISTAKES[name].passes_at) for name in PASSES_BEFORE]
+    jobs += [(ENGINES / name, None) for name in BAD_FILES]
+    jobs += [(ENGINES / "lecture_style.py", 13), (ENGINES / "lecture_style.py", None)]
     with ThreadPoolExecutor(4) as pool:
-        done = pool.map(lambda job: check_file(ENGINES / job[0], job[1]), jobs)
-        return dict(zip(jobs, done, strict=True))
+        done = pool.map(lambda job: check_file(*job), jobs)
+        return {(path.stem, ch): report for (path, ch), report in zip(jobs, done, strict=True)}
 
 
-@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_every_edit_changes_the_lecture_engine_and_a_stale_one_is_refused(tmp_path):
+    lecture = (ENGINES / "lecture_style.py").read_text().splitlines()
+    for name, mistake in MISTAKES.items():
+        text = write(name, tmp_path).read_text().splitlines()
+        assert text[0] == '"""' + mistake.summary and text[1:] != lecture[1:], name
+    replace_once = _TABLE["_replace_once"]
+    with pytest.raises(ValueError, match=r"mistake 'x': 'b' occurs 2 times in lecture_style\.py"):
+        replace_once("abba", "b", "c", "x")
+    with pytest.raises(ValueError, match=r"'d' occurs 0 times in lecture_style\.py, not exactly"):
+        replace_once("abba", "d", "c", "x")
+    with pytest.raises(KeyError, match="no mistake named 'typo'; the mistakes: overwrite"):
+        write("typo", tmp_path)
+
+
+@pytest.mark.parametrize("name", FAILS)
 def test_each_mistake_gets_its_own_message(reports, name):
-    chapter, check, words = MISTAKES[name]
-    report = reports[name, chapter]
+    mistake = MISTAKES[name]
+    report = reports[name, mistake.chapter]
     assert report.exit_status == 1, report.text()
     failure = report.failures[0]
-    assert failure.check == check, report.text()
-    for word in words:
+    assert failure.check == mistake.check, report.text()
+    for word in mistake.words:
         assert word in failure.message, (word, report.text())
     assert "Traceback" not in report.text() and "scalargrad/check" not in report.text()
 
 
-@pytest.mark.parametrize("name", sorted(PASSES_BEFORE))
+@pytest.mark.parametrize("name", PASSES_BEFORE)
 def test_a_mistake_is_not_required_before_its_chapter(reports, name):
-    report = reports[name, PASSES_BEFORE[name]]
+    report = reports[name, MISTAKES[name].passes_at]
     assert report.passed, report.text()
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_files_say_why_and_exit_2(reports, name):
-    report = reports[name, None]
+    report = reports[Path(name).stem, None]
     assert report.exit_status == 2 and report.status == "error"
     for word in BAD_FILES[name]:
         assert word in report.error, (word, report.error)
@@ -93,11 +99,11 @@ def test_bad_files_say_why_and_exit_2(reports, name):
 
 def test_the_lecture_style_engine_passes(reports):
     for chapter in (13, None):
-        report = reports["lecture_style.py", chapter]
+        report = reports["lecture_style", chapter]
         assert report.passed, report.text()
         assert len(report.results) == 17
     # its recursive topological sort is a note, not a failure
-    assert "RecursionError" in reports["lecture_style.py", 13].notes[0]
+    assert "RecursionError" in reports["lecture_style", 13].notes[0]
 
 
 def test_the_package_engine_passes_every_chapter():
@@ -119,11 +125,14 @@ def test_micrograd_passes_the_chapters_before_tanh():
     assert at5.failures[0].message.startswith("Value has no `tanh` (a.tanh()): chapter 5")
 
 
-def test_an_endless_loop_names_the_check_that_took_too_long():
-    report = check_file(ENGINES / "endless_loop.py", 6, time_limit=1)
+@pytest.mark.parametrize("name", [n for n in MISTAKES if MISTAKES[n].stopped])
+def test_an_endless_loop_names_the_check_that_took_too_long(tmp_path, name):
+    mistake = MISTAKES[name]
+    report = check_file(write(name, tmp_path), mistake.chapter, time_limit=1)
     assert report.exit_status == 2
-    assert report.error.startswith("the check 'seed grad = 1' took longer than 1 s")
-    assert "endless loop" in report.error
+    assert report.error.startswith(f"the check '{mistake.check}' took longer than 1 s")
+    for word in mistake.words:
+        assert word in report.error, (word, report.error)
 
 
 def test_a_file_can_import_its_value_from_a_file_next_to_it(tmp_path):
@@ -191,7 +200,7 @@ def test_the_command_line_exit_statuses_and_json(tmp_path):
     assert data["file"] == "lecture_style.py" and data["chapter"] == 8
     assert data["status"] == "passed" and data["exit_status"] == 0
     assert set(data["checks"][0]) == {"check", "status", "message", "example", "chapter"}
-    assert run(ENGINES / "overwrite.py", "--chapter", 7).returncode == 1
+    assert run(write("overwrite", tmp_path), "--chapter", 7).returncode == 1
     bad = run(ENGINES / "syntax_error.py")
     assert bad.returncode == 2 and "syntax error at line 9" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
@@ -204,8 +213,9 @@ def test_the_command_line_exit_statuses_and_json(tmp_path):
 
 
 def test_folder_mode_table_and_json(tmp_path):
-    for name in ("lecture_style.py", "overwrite.py", "syntax_error.py"):
+    for name in ("lecture_style.py", "syntax_error.py"):
         shutil.copy(ENGINES / name, tmp_path / name)
+    write("overwrite", tmp_path)
     (tmp_path / "notes.txt").write_text("not Python: ignored")
     results = check_folder(tmp_path)
     assert [r.file for r in results] == ["lecture_style.py", "overwrite.py", "syntax_error.py"]

@@ -75,7 +75,10 @@ def expand(cases):
 
 
 # --8<-- [start:operator-test]
-@pytest.mark.parametrize(("f", "point"), expand(OPERATOR_CASES + MIXED_CASES + COMPOSITE_CASES))
+ALL_CASES = OPERATOR_CASES + MIXED_CASES + COMPOSITE_CASES
+
+
+@pytest.mark.parametrize(("f", "point"), expand(ALL_CASES))
 def test_backward_agrees_with_central_differences(f, point):
     check = gradient_check(f, point)
     assert check.ok, str(check)  # on failure, pytest prints the check's table

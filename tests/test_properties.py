@@ -54,7 +54,8 @@ OPERATORS = [
     Operator("add", lambda a, b: a + b, (anything, anything), "{0} + {1}"),
     Operator("sub", lambda a, b: a - b, (anything, anything), "{0} - {1}"),
     Operator("mul", lambda a, b: a * b, (anything, anything), "{0} * {1}"),
-    Operator("div", lambda a, b: a / b, (anything, away_from_zero), "{0} / {1}"),
+    Operator("div", lambda a, b: a / b, (anything, away_from_zero),
+             "{0} / {1}"),
     Operator("neg", lambda a: -a, (anything,), "-{0}"),
     Operator("add-number", lambda a: a + 1.5, (anything,), "{0} + 1.5"),
     Operator("number-sub", lambda a: 2 - a, (anything,), "2 - {0}"),
@@ -135,10 +136,11 @@ def programs(draw, max_leaves: int = 4, max_steps: int = 12) -> Program:
         op = draw(st.sampled_from(OPERATORS))
         args = []
         for allowed in op.domains:
-            fits = [i for i, v in enumerate(values) if abs(v.data) <= BOUND and allowed(v.data)]
+            fits = [i for i, v in enumerate(values)
+                    if abs(v.data) <= BOUND and allowed(v.data)]
             if not fits:
                 break
-            deepen = draw(st.booleans())  # half the time, build on the newest node
+            deepen = draw(st.booleans())  # half the time, build on the newest
             args.append(fits[-1] if deepen else draw(st.sampled_from(fits)))
         else:
             steps.append(Step(op, tuple(args)))
@@ -155,7 +157,8 @@ def max_magnitude(program: Program) -> float:
 # --8<-- [start:property-finite-differences]
 @given(programs())
 def test_gradients_match_finite_differences(program):
-    # Rounding in f is about 1e-16 * scale; a central difference divides it by h = 1e-6.
+    # Rounding in f is about 1e-16 * scale; a central difference divides it
+    # by h = 1e-6.
     atol = 1e-8 * (1.0 + max_magnitude(program))
     check = gradient_check(program.output, program.leaves, rtol=1e-5, atol=atol)
     assert check.ok, f"{program}\n{check}"

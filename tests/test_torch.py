@@ -23,7 +23,7 @@ def leaf(torch, x: float):
 
 # --8<-- [start:both-engines]
 def run_both(torch, f, inputs):
-    """Run f on scalargrad Values and on float64 torch tensors; backpropagate both.
+    """Run f on scalargrad Values and on float64 torch tensors; backward both.
 
     f is written once and works on both, because a Value and a tensor share
     + - * / ** and the methods .tanh() .exp() .log() .relu() .sigmoid().

@@ -79,7 +79,7 @@ NEEDS_MATPLOTLIB = {
     "plot_decision_boundary",
 }
 _TOKENS = re.compile(r"\{\{ (wheel_url|wheel_name) \}\}")
-_PYCON_DIV = re.compile(r'<div class="language-pycon highlight"')
+_PYCON_DIV = re.compile(r'<div class="language-pycon highlight[" ]')
 
 
 def _root(config: MkDocsConfig) -> Path:

@@ -2,7 +2,8 @@
 
 One `_backward` closure per operation, children kept in a `set`, a recursive
 topological sort, tanh from its exp formula; plus relu and zero_grad, as
-micrograd has them. Written for the checker's tests, not copied from the lecture.
+micrograd has them. Written for the checker's tests, not copied from the
+lecture; mistakes.py makes each classic mistake as a small edit of this file.
 """
 
 import math

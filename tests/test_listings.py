@@ -1,0 +1,377 @@
+"""Listings and the reader's files: docs/hooks/listings.py.
+
+Titles are derived from the source; a missing region fails; listed regions show the
+idea (one-line docstrings, no doctests, at most 80 columns); and every published
+snapshot ``code/NN/*.py`` imports on its own, runs its chapter's examples, and (after
+chapter 13) trains the moons classifier, in a subprocess where ``scalargrad`` cannot
+be imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+import scalargrad
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = ROOT / "docs" / "hooks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"_test_listings_{name}", HOOKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+listings = _load("listings")
+pycon_blocks = _load("pycon_blocks")
+
+BOOK = listings.book_listings()
+SNAPSHOTS = listings.snapshots(BOOK)
+PACKAGE_MODULES = sorted(
+    p.name for p in (ROOT / "scalargrad").glob("*.py") if p.name != "__init__.py"
+)
+
+# Run in the subprocess first: `import scalargrad` (or any scalargrad.X) must fail there.
+BLOCKER = """
+import importlib.abc, sys
+class _NoScalargrad(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "scalargrad" or name.startswith("scalargrad."):
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)")
+        return None
+sys.meta_path.insert(0, _NoScalargrad())
+sys.path.insert(0, ".")
+"""
+
+
+# --- titles and regions ---------------------------------------------------------------
+
+
+def _titles() -> dict[tuple[int, str], str]:
+    out, seen = {}, []
+    for listing in BOOK:
+        out.setdefault((listing.chapter, listing.region.name), listings.title(listing, seen))
+        seen.append(listing)
+    return out
+
+
+def test_titles_say_where_each_listing_goes() -> None:
+    titles = _titles()
+    assert titles[(3, "imports")] == "engine.py — a new file"
+    assert titles[(3, "add-mul")] == "engine.py — in class Value, after __repr__"
+    assert titles[(5, "tanh")] == "engine.py — in class Value, after __mul__"
+    assert titles[(6, "topo")] == "engine.py — after class Value"
+    assert titles[(7, "backward-step")] == "engine.py — as shown in chapter 6"
+    assert titles[(10, "module")] == "nn.py — after _pick_rng, before class Neuron"
+    assert titles[(6, "backward-step")] == (
+        "engine.py — in class Value, after __repr__, before __add__"
+    )
+    assert titles[(12, "train-without-zero-grad")] == (
+        "scalargrad/pitfalls.py — after class OverwritingValue "
+        "(the book's code, not one of your files)"
+    )
+    assert titles[(13, "relu")] == (
+        "engine.py — in class Value, after log, before sigmoid"
+    )
+    assert titles[(7, "overwriting-value")] == (
+        "scalargrad/pitfalls.py — in class OverwritingValue "
+        "(the book's code, not one of your files)"
+    )
+
+
+def test_every_reader_file_starts_with_its_imports() -> None:
+    firsts: dict[str, str] = {}
+    for listing in BOOK:
+        if listing.region.reader:
+            firsts.setdefault(listing.region.file, listing.region.name)
+    assert firsts == {f: "imports" for f in listings.READER_FILES}
+
+
+def test_a_missing_region_or_file_fails_the_build() -> None:
+    with pytest.raises(PluginError, match="has no region 'no-such-region'"):
+        listings.region("scalargrad/engine.py", "no-such-region")
+    with pytest.raises(PluginError, match="no file"):
+        listings.region("scalargrad/no_such_file.py", "x")
+    text = '```python\n--8<-- "scalargrad/engine.py:renamed"\n```\n'
+    with pytest.raises(PluginError, match="renamed"):
+        listings.expand(text, 3, [])
+
+
+def test_an_author_title_is_refused() -> None:
+    text = '```python title="engine.py"\n--8<-- "scalargrad/engine.py:tanh"\n```\n'
+    with pytest.raises(PluginError, match="derived"):
+        listings.expand(text, 5, [])
+
+
+def test_expanded_listing_keeps_class_indentation_and_drops_markers() -> None:
+    text = '    ```python\n    --8<-- "scalargrad/engine.py:add-mul"\n    ```\n'
+    at = next(i for i, e in enumerate(BOOK) if (e.chapter, e.region.name) == (3, "add-mul"))
+    out = listings.expand(text, 3, BOOK[:at])
+    lines = out.splitlines()
+    assert lines[0] == '    ```python title="engine.py — in class Value, after __repr__"'
+    assert lines[1] == "        def __add__(self, other: Value | float) -> Value:"
+    assert "--8<--" not in out
+
+
+def _listed_regions() -> list:
+    return sorted({e.region for e in BOOK}, key=lambda r: (r.path, r.first))
+
+
+def test_listed_regions_are_at_most_80_columns() -> None:
+    wide = [
+        f"{r.path}:{r.first + i}: {len(line)} columns"
+        for r in _listed_regions()
+        for i, line in enumerate(r.lines)
+        if len(line) > 80
+    ]
+    assert not wide, "\n".join(wide)
+
+
+def test_listed_regions_have_one_line_docstrings_and_no_doctests() -> None:
+    problems = []
+    for r in _listed_regions():
+        if not r.path.startswith("scalargrad/"):
+            continue
+        code = "\n".join(r.lines)
+        if ">>>" in code:
+            problems.append(f"{r.path}:{r.name}: a doctest in a listed region")
+        tree = ast.parse(textwrap.dedent(code))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                doc = ast.get_docstring(node, clean=False)
+                if doc and "\n" in doc.strip():
+                    problems.append(f"{r.path}:{r.name}: {node.name} has a long docstring")
+    assert not problems, "\n".join(problems)
+
+
+def test_public_names_keep_a_docstring() -> None:
+    for module_name in ("engine", "nn", "training", "datasets", "closures"):
+        module = importlib.import_module(f"scalargrad.{module_name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if callable(obj):
+                assert obj.__doc__, f"scalargrad.{module_name}.{name} has no docstring"
+
+
+# --- the snapshots --------------------------------------------------------------------
+
+
+def test_snapshots_exist_for_every_chapter_from_3_to_13() -> None:
+    chapters = {int(name[:2]) for name in SNAPSHOTS}
+    assert chapters == set(range(3, 14))
+    assert set(n for n in SNAPSHOTS if n.startswith("13/")) == {
+        "13/engine.py", "13/nn.py", "13/training.py", "13/datasets.py"
+    }
+
+
+def test_snapshots_hold_only_listed_lines_and_no_package_imports() -> None:
+    shown: dict[str, set[str]] = {}
+    for e in BOOK:
+        if e.region.reader:
+            shown.setdefault(e.region.file, set()).update(
+                listings.sibling_imports(line) for line in e.region.lines
+            )
+    for name, text in SNAPSHOTS.items():
+        assert "scalargrad." not in text and "import scalargrad" not in text, name
+        assert "--8<--" not in text, name
+        file = name[3:]
+        body = text.split("\n", 2)[2]  # after the one-line header
+        for line in body.splitlines():
+            assert not line.strip() or line in shown[file], f"{name}: not in a listing: {line!r}"
+        assert all(len(line) <= 80 for line in text.splitlines()), name
+
+
+def _write_snapshot(chapter: int, where: Path) -> None:
+    """Snapshot ``chapter`` plus the book's other modules, all with sibling imports."""
+    mine = {n[3:] for n in SNAPSHOTS if int(n[:2]) == chapter}
+    for module in PACKAGE_MODULES:
+        if module in mine:
+            text = SNAPSHOTS[f"{chapter:02d}/{module}"]
+        else:  # the book's module, or a reader's file the chapters have not begun yet
+            text = listings.sibling_imports((ROOT / "scalargrad" / module).read_text())
+        (where / module).write_text(text, encoding="utf-8")
+
+
+def _run(
+    code: str, cwd: Path, timeout: int = 300, preload: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", preload + BLOCKER + code],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("chapter", range(3, 14))
+def test_snapshot_imports_on_its_own(chapter: int, tmp_path: Path) -> None:
+    for name, text in SNAPSHOTS.items():
+        if int(name[:2]) == chapter:
+            (tmp_path / name[3:]).write_text(text, encoding="utf-8")
+    files = sorted(p.stem for p in tmp_path.glob("*.py"))
+    code = (
+        "import importlib\n"
+        "try:\n    import scalargrad\nexcept ModuleNotFoundError:\n    pass\n"
+        "else:\n    raise SystemExit('scalargrad is importable')\n"
+        f"for m in {files!r}:\n    importlib.import_module(m)\n"
+        "print('ok')\n"
+    )
+    result = _run(code, tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def _module_of(name: str) -> str:
+    return getattr(scalargrad, name).__module__.rpartition(".")[2]
+
+
+CHECKER_IMPORT = ">>> from scalargrad.check import"
+_FROM_ROOT = re.compile(r"^(?P<prompt>\s*>>> )from scalargrad import (?P<names>.+)$", re.M)
+
+
+def chapter_doctest(chapter: int) -> tuple[str, int]:
+    """The chapter's examples as one doctest text, imports pointed at the reader's files."""
+    [md] = [p for n, p in listings.chapter_files() if n == chapter]
+    text = md.read_text(encoding="utf-8")
+    parts, count = [], 0
+    for block in pycon_blocks.pycon_blocks(text):
+        for example in block.examples:
+            lines = [">>> " + example.source[0]]
+            lines += ["... " + line for line in example.source[1:]]
+            if example.directives:
+                lines[0] += "  " + example.directives
+            parts.append("\n".join(lines + example.want) + "\n")
+            count += 1
+
+    def from_root(m: re.Match[str]) -> str:
+        by_module: dict[str, list[str]] = {}
+        for name in (n.strip() for n in m.group("names").split(",")):
+            by_module.setdefault(_module_of(name), []).append(name)
+        return "\n".join(
+            f"{m.group('prompt')}from {mod} import {', '.join(names)}"
+            for mod, names in by_module.items()
+        )
+
+    doc = _FROM_ROOT.sub(from_root, "\n".join(parts))
+    return re.sub(r">>> from scalargrad\.(?!check )(\w+) import", r">>> from \1 import",
+                  doc), count
+
+
+RUN_DOCTEST = """
+import doctest, json
+text = open("chapter.txt", encoding="utf-8").read()
+test = doctest.DocTestParser().get_doctest(text, {}, "chapter", "chapter.txt", 0)
+runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+out = []
+runner.run(test, out=out.append)
+print(json.dumps({"attempted": runner.tries, "failed": runner.failures, "report": "".join(out)}))
+"""
+
+
+def _examples_against_snapshot(chapter: int, where: Path) -> dict:
+    _write_snapshot(chapter, where)
+    doc, count = chapter_doctest(chapter)
+    # The one package import left is the checker, a tool the reader runs from the
+    # installed package (`python -m scalargrad.check`); it is loaded before the
+    # blocker, and the examples hand it the reader's classes.
+    assert "from scalargrad" not in doc.replace(CHECKER_IMPORT, "")
+    preload = "import scalargrad.check\n" if CHECKER_IMPORT in doc else ""
+    (where / "chapter.txt").write_text(doc, encoding="utf-8")
+    result = _run(RUN_DOCTEST, where, timeout=600, preload=preload)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary["count"] = count
+    return summary
+
+
+# Examples that use code a LATER chapter lists, so the reader's files cannot run them
+# yet. Exact counts: fixing a gap, or adding one, makes the test fail until this is
+# brought up to date. Chapter 3: trace() calls build_topo (listed in chapter 6), so
+# the six examples that call trace fail. Chapter 4: two examples preview backward()
+# (listed in chapter 6).
+KNOWN_GAPS = {3: 6, 4: 2}
+
+
+def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) -> None:
+    """Chapters 3-13, two at a time (the machine has two cores)."""
+    pytest.importorskip("torch")  # chapter 9 compares with PyTorch
+    dirs = {n: tmp_path / f"ch{n:02d}" for n in range(3, 14)}
+    for d in dirs.values():
+        d.mkdir()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = pool.map(lambda n: _examples_against_snapshot(n, dirs[n]), dirs)
+        results = dict(zip(dirs, found, strict=True))
+    failures = {
+        n: r["report"][-2500:]
+        for n, r in results.items()
+        if r["failed"] != KNOWN_GAPS.get(n, 0)
+    }
+    assert not failures, "\n\n".join(f"chapter {n}:\n{r}" for n, r in failures.items())
+    total = sum(r["attempted"] for r in results.values())
+    for n, r in results.items():
+        assert r["attempted"] == r["count"] > 0, n
+    print(f"{total} examples of chapters 3-13 ran against their snapshots")
+    assert total > 300
+
+
+def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
+    for name, text in SNAPSHOTS.items():
+        if name.startswith("13/"):
+            (tmp_path / name[3:]).write_text(text, encoding="utf-8")
+    code = textwrap.dedent("""
+        import json
+        from datasets import make_moons
+        from nn import MLP
+        from training import accuracy, linear_decay, train
+        X, y = make_moons(n_samples=100, noise=0.1, seed=0)
+        model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear",
+                    seed=0)
+        history = train(model, X, y, steps=100, lr=linear_decay(1.0, 0.1, 100),
+                        loss="hinge", alpha=1e-4, batch_size=20, seed=0)
+        print(json.dumps({"losses": history.losses,
+                          "accuracy": accuracy([model(x) for x in X], y)}))
+    """)
+    result = _run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert got["accuracy"] == 1.0
+    from scalargrad.datasets import make_moons
+    from scalargrad.nn import MLP
+    from scalargrad.training import linear_decay, train
+
+    X, y = make_moons(n_samples=100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=0)
+    history = train(model, X, y, steps=100, lr=linear_decay(1.0, 0.1, 100), loss="hinge",
+                    alpha=1e-4, batch_size=20, seed=0)
+    assert got["losses"] == history.losses  # the reader's files and the package agree exactly
+
+
+def test_lecture_interface_in_the_reader_files(tmp_path: Path) -> None:
+    for name, text in SNAPSHOTS.items():
+        if name.startswith("10/"):
+            (tmp_path / name[3:]).write_text(text, encoding="utf-8")
+    code = textwrap.dedent("""
+        from engine import Value
+        from nn import MLP
+        a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+        L = (a * b + 10.0) * -2.0
+        L.backward()
+        model = MLP(3, [4, 4, 1])
+        out = model([2.0, 3.0, -1.0])
+        print(a.label, L.data, a.grad, b.grad, len(model.parameters()), type(out).__name__)
+    """)
+    result = _run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["a", "-8.0", "6.0", "-4.0", "41", "Value"]
