@@ -123,7 +123,7 @@ def build_wheel(root: Path) -> bytes:
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        env.setdefault("SOURCE_DATE_EPOCH", "315532800")  # 1980-01-01, zip's earliest date
+        env["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01: the bytes depend on the sources only
         code = (
             "import sys; from setuptools import build_meta; "
             "print(build_meta.build_wheel(sys.argv[1]))"
