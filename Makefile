@@ -9,9 +9,17 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: setup system test lint build book bench mutate proptest clean
+.PHONY: setup system test lint build book bench mutate proptest clean browser-all
 
-setup: $(STAMP) system
+# The page's Python (Pyodide) and Graphviz (viz-js), pinned in package-lock.json;
+# docs/hooks/runtime.py copies the files it needs from node_modules into the site.
+NPM_STAMP := node_modules/.package-lock.json
+
+setup: $(STAMP) system $(NPM_STAMP)
+
+$(NPM_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +46,12 @@ book: setup
 clean:
 	rm -rf site .pytest_cache .hypothesis
 
-bench: setup
+bench: build
 	$(BIN)/python benchmarks/run.py
+
+# Every chapter's examples run in the page (Pyodide in headless Chromium); make test runs a subset.
+browser-all: build
+	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py
 
 mutate: setup
 	$(BIN)/python scripts/mutate.py

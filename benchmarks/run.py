@@ -20,6 +20,8 @@ Workloads:
 * Import time of ``import scalargrad`` against a bare ``python -c pass``, with cached
   bytecode (as installed) and compiling from source (PYTHONDONTWRITEBYTECODE=1).
 * Wall time of ``mkdocs build --strict``; with ``--full`` also of ``make test``.
+* The in-page runner in headless Chromium (benchmarks/browser.py, on the built site/):
+  cold and warm Run, bytes fetched, and W1 in the page's Pyodide against CPython.
 * Tensor (chapter 17): one forward + backward of the lecture's loss through
   ``MLP(3, [w, w, 1])`` for widths 16 to 256, in the scalar engine, in the NumPy
   version (``scalargrad.tensor``) and in PyTorch, one thread each. Written to
@@ -523,6 +525,12 @@ def bench_tests(log) -> dict:
     return {"seconds": seconds, "ok": code == 0, "tail": output.strip().splitlines()[-3:]}
 
 
+def bench_browser(log) -> dict:
+    import browser  # benchmarks/browser.py
+
+    return browser.measure(browser.SITE, 3, 7, log)
+
+
 def bench_tensor(log) -> dict:
     """Chapter 17's timings, engines alternating per width; written to TENSOR_DATA."""
     import numpy
@@ -622,6 +630,10 @@ def table(res: dict) -> str:
     build = res["build"]
     label = "mkdocs build --strict (s)" if build["strict"] else "mkdocs build, NOT strict (s)"
     rows.append((label, "", f"{build['seconds']:.1f}", "", ""))
+    if "browser" in res:
+        import browser  # benchmarks/browser.py
+
+        rows += [(name, "", value, "", goal) for name, value, goal in browser.rows(res["browser"])]
     if "tests" in res:
         t = res["tests"]
         rows.append(("make test (s)", "", f"{t['seconds']:.0f} {'ok' if t['ok'] else 'FAILED'}",
@@ -656,7 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating W1 rounds (default 3)")
     parser.add_argument("--import-runs", type=int, default=30)
     parser.add_argument("--full", action="store_true", help="also time `make test`")
-    parser.add_argument("--only", choices=["w1", "w2", "w3", "import", "build", "tensor"],
+    parser.add_argument("--only", choices=["w1", "w2", "w3", "import", "build", "browser",
+                                           "tensor"],
                         help="run one section only")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
@@ -680,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         ("w3", lambda: bench_memory(log)),
         ("import", lambda: bench_import(args.import_runs, log)),
         ("build", lambda: bench_build(log)),
+        ("browser", lambda: bench_browser(log)),
         ("tensor", lambda: bench_tensor(log)),
     ]
     if args.full:
@@ -704,6 +718,11 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{k} {v:.1e}" for k, v in agree.items()))
         print("W1 CPU-time ratio per round: "
               + ", ".join(f"{r:.2f}" for r in res["w1"]["paired_cpu_ratios"]))
+    if "browser" in res and "w1" not in res:
+        import browser  # benchmarks/browser.py
+
+        for name, value, goal in browser.rows(res["browser"]):
+            print(f"| {name} | {value} | {goal} |")
     if "tensor" in res:
         print(tensor_table(res["tensor"]))
     print(f"numbers vary by machine and load; written to {RESULTS.relative_to(ROOT)} "

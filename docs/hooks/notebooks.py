@@ -6,6 +6,9 @@ source lines, not the outputs. A cell ends where the book shows an output; an ex
 whose expected output is a traceback gets a cell of its own tagged ``raises-exception``
 (the cell must raise, and nothing else may). Section headings and exercise titles
 become markdown cells, and a first markdown cell names the chapter and links back to it.
+The first code cell (of the lecture notebook too) installs the wheel the site publishes
+(docs/hooks/runtime.py) unless that version of scalargrad is installed: in the build it
+is, so executing the notebooks never reaches outside.
 ``docs/notebooks/lecture.py`` (a jupytext percent file) is the whole-lecture notebook.
 
 Every notebook is executed here, in a fresh kernel, and a cell that raises fails the
@@ -43,6 +46,7 @@ import nbformat
 
 # docs/hooks/pycon_blocks.py: MkDocs puts a hook's folder on sys.path while it loads the hook.
 import pycon_blocks
+import runtime  # docs/hooks/runtime.py: the wheel's address
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -76,8 +80,30 @@ class Notebook:
     extra: dict = field(default_factory=dict)
 
 
-def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.NotebookNode:
-    """Build the (unexecuted) notebook of one chapter."""
+def install_cell(wheel: str, version: str) -> nbformat.NotebookNode:
+    """The first code cell: install the site's wheel unless that version is installed.
+
+    In any hosted notebook service it installs the wheel the book was built with; in
+    the build, where the package is installed, it does nothing and reaches nowhere.
+    """
+    return nbformat.v4.new_code_cell(
+        "# scalargrad from the book's site: the wheel this notebook was built with.\n"
+        "# (The `scalargrad` on the package index is an unrelated project.)\n"
+        "import importlib.metadata as _metadata\n"
+        "\n"
+        "try:\n"
+        '    _installed = _metadata.version("scalargrad")\n'
+        "except _metadata.PackageNotFoundError:\n"
+        "    _installed = None\n"
+        f'if _installed != "{version}":\n'
+        f'    %pip install --quiet "scalargrad[viz] @ {wheel}"'
+    )
+
+
+def chapter_notebook(
+    markdown: str, title: str, page_url: str, install: nbformat.NotebookNode
+) -> nbformat.NotebookNode:
+    """Build the (unexecuted) notebook of one chapter; ``install`` is its first code cell."""
     v4 = nbformat.v4
     cells = [
         v4.new_markdown_cell(
@@ -85,9 +111,10 @@ def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.Noteb
             f"The code of the chapter [{title}]({page_url}) of the *scalargrad* book, "
             "in the order the chapter runs it. Run the cells from the top: like the "
             "chapter, they share one namespace.\n\n"
-            "It needs the `scalargrad` package: in a clone of the repository, run "
-            '`pip install -e ".[viz]"`.'
-        )
+            "The first cell installs the `scalargrad` package from the book's site "
+            "(the wheel this notebook was built with), unless it is already installed."
+        ),
+        copy.deepcopy(install),
     ]
     pending: list[str] = []
     heading: str | None = None
@@ -131,9 +158,11 @@ def chapter_notebook(markdown: str, title: str, page_url: str) -> nbformat.Noteb
     return nb
 
 
-def lecture_notebook(path: Path) -> nbformat.NotebookNode:
+def lecture_notebook(path: Path, install: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = jupytext.read(path, fmt="py:percent")
     nb.metadata.pop("jupytext", None)
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)
+    nb.cells.insert(first_code, copy.deepcopy(install))
     nb.metadata["kernelspec"] = {
         "name": KERNEL,
         "display_name": "Python 3 (ipykernel)",
@@ -304,6 +333,8 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     docs = Path(config.docs_dir)
     site_url = (config.site_url or "").rstrip("/") + "/"
     titles = _nav_titles(config)
+    project = runtime.project(Path(config.config_file_path).resolve().parent)
+    install = install_cell(runtime.wheel_url(config), project["version"])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
         if not _CHAPTER.match(path.name):
@@ -316,7 +347,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
             title = h1.group(1).strip() if h1 else path.stem
         page_url = f"{site_url}{CHAPTERS_DIR}/{path.stem}/"
         try:
-            nb = chapter_notebook(markdown, title, page_url)
+            nb = chapter_notebook(markdown, title, page_url, install)
         except ValueError as exc:  # an unclosed fence
             raise PluginError(f"notebooks: {uri}: {exc}") from None
         items.append(Notebook(slug=path.stem, title=title, source_uri=uri, nb=nb))
@@ -327,7 +358,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
                 slug="lecture",
                 title=titles.get("notebooks/lecture/index.ipynb", "The whole lecture"),
                 source_uri=LECTURE,
-                nb=lecture_notebook(lecture),
+                nb=lecture_notebook(lecture, install),
             )
         )
     return items

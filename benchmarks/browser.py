@@ -1,0 +1,251 @@
+"""How fast the in-page runner feels, in headless Chromium: ``make bench`` (or alone).
+
+Serves the built site (``site/``, from ``mkdocs build``) on 127.0.0.1 under /scalargrad/,
+as GitHub Pages does, and measures on chapter 1 ("The slope of a function"):
+
+* cold: from the click on the first Run (the block defining ``f``, which runs the
+  imports block first) to the first output in the page, in a fresh browser context
+  (empty cache), median of ``--cold`` runs;
+* warm: a later Run of the same small block, median of ``--warm`` runs;
+* bytes fetched because of the first Run: raw (Python's http.server does not compress)
+  and gzip -6 of the same files (what a compressing host such as GitHub Pages sends);
+* bytes of the chapter page before any Run, and how many of them are the runner's;
+* W1, one step of micrograd's demo (benchmarks/run.py's workload, the same code) in
+  the page's Pyodide against CPython, both through docs/hooks/runner_core.py.
+
+Run alone: ``python benchmarks/browser.py`` prints the figures and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import inspect
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+CHAPTER = "chapters/01-slope/"
+BLOCK = 1  # chapter 1's second block: def f(x) and f(3.0)
+CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+W1_STEPS = 5
+COLD_TARGET_S, WARM_TARGET_MS, FIRST_RUN_TARGET_MB = 4.0, 100.0, 7.0
+
+# Press block BLOCK's Run button; resolve with the ms until its output (or its
+# first prefix block's output, for "first") shows.
+_CLICK = """async ([index, which]) => {
+    const blocks = [...document.querySelectorAll('.md-content div.language-pycon')];
+    const outs = blocks.map(b => b.nextElementSibling.nextElementSibling);
+    const target = which === 'first' ? outs.find(o => o.classList.contains('sg-out')) : outs[index];
+    const before = target.firstChild;
+    const bar = blocks[index].nextElementSibling;
+    const start = performance.now();
+    bar.querySelector('button').click();
+    await new Promise(resolve => {
+        const check = () => {
+            if (!target.hidden && target.firstChild && target.firstChild !== before) resolve();
+            else requestAnimationFrame(check);
+        };
+        check();
+    });
+    const first = performance.now() - start;
+    await new Promise(resolve => {
+        const done = () => ['running', 'waiting'].includes(bar.dataset.state)
+            ? setTimeout(done, 20) : resolve();
+        done();
+    });
+    return {first_ms: first, status: bar.querySelector('.sg-run__status').textContent};
+}"""
+
+
+def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    root = Path(tempfile.mkdtemp(prefix="scalargrad-bench-site-"))
+    (root / "scalargrad").symlink_to(site.resolve())
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/scalargrad/"
+
+
+def _local_file(site: Path, url: str) -> Path | None:
+    path = urlsplit(url).path.removeprefix("/scalargrad/")
+    file = site / path
+    if path.endswith("/") or path == "":
+        file = file / "index.html"
+    return file if file.is_file() else None
+
+
+def _sizes(site: Path, urls: list[str]) -> dict:
+    raw = packed = 0
+    outside = []
+    for url in sorted(set(urls)):
+        if urlsplit(url).hostname != "127.0.0.1":
+            if not url.startswith(("data:", "blob:")):
+                outside.append(url)
+            continue
+        file = _local_file(site, url)
+        if file is None:
+            continue
+        data = file.read_bytes()
+        raw += len(data)
+        packed += len(gzip.compress(data, compresslevel=6, mtime=0))
+    return {"raw_bytes": raw, "gzip_bytes": packed, "requests": len(set(urls)),
+            "outside": outside}
+
+
+def w1_text() -> str:
+    """W1 from benchmarks/run.py as a pycon block: its own functions, timed per step."""
+    import run  # benchmarks/run.py
+
+    source = "\n\n".join(inspect.getsource(f) for f in (run._w1_setup, run._lr, run._w1_scalargrad))
+    constants = f"SEED = {run.SEED}\nN_POINTS = {run.N_POINTS}\nALPHA = {run.ALPHA}\n"
+    lines = [
+        f">>> exec({constants + source!r})",
+        ">>> import time, statistics",
+        ">>> step = _w1_scalargrad(*_w1_setup())",
+        ">>> times = []",
+        f">>> for k in range({W1_STEPS + 1}):",
+        "...     t = time.perf_counter(); loss = step(k)",
+        "...     times.append(time.perf_counter() - t)",
+        "...",
+        ">>> print(1000 * statistics.median(times[1:]))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _w1_ms(result: dict) -> float:
+    last = result["examples"][-1]
+    if last["outcome"] == "raised" or any(e["outcome"] == "raised" for e in result["examples"]):
+        raise RuntimeError("W1 failed:\n" + "\n".join(e["got"] for e in result["examples"]))
+    return float(last["got"])
+
+
+def w1_cpython(text: str) -> float:
+    code = (
+        "import json, sys; sys.path.insert(0, 'docs/hooks'); import runner_core; "
+        "print(json.dumps(runner_core.run_block('w1', sys.stdin.read())))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], input=text, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return _w1_ms(json.loads(out.stdout))
+
+
+_W1_PAGE = """async text => {
+    const runner = document.querySelector('script[src*="runner.js"]').src;
+    const worker = new Worker(new URL('runner-worker.js', runner), {type: 'module'});
+    const result = await new Promise((resolve, reject) => {
+        worker.onerror = (e) => reject(new Error(`the worker failed: ${e.message}`));
+        worker.onmessage = ({data}) => {
+            if (data.type === 'result') resolve(data.result);
+            if (data.type === 'fatal') reject(new Error(data.message));
+        };
+        worker.postMessage({id: 1, type: 'run', key: 'w1', blocks: [{index: 0, name: 'w1', text}]});
+    });
+    worker.terminate();
+    return result;
+}"""
+
+
+def measure(site: Path, cold_runs: int, warm_runs: int, log) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    if not (site / CHAPTER / "index.html").is_file():
+        raise SystemExit(f"no built site in {site}: run `make build` first")
+    server, base = _serve(site)
+    out: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            colds, warms = [], []
+            for n in range(cold_runs):
+                context = browser.new_context()  # a fresh context: an empty cache
+                page = context.new_page()
+                urls: list[str] = []
+                page.on("request", lambda r, urls=urls: urls.append(r.url))
+                page.goto(base + CHAPTER, wait_until="networkidle")
+                page.wait_for_selector(".sg-run", state="attached")
+                before = list(urls)
+                log(f"  browser: cold Run {n + 1}/{cold_runs}")
+                cold = page.evaluate(_CLICK, [BLOCK, "first"])
+                colds.append(cold["first_ms"])
+                if n == 0:
+                    out["page_before_run"] = _sizes(site, before)
+                    out["first_run"] = _sizes(site, urls[len(before):])
+                    runner = [u for u in before if "runner" in u]
+                    out["page_runner_part"] = _sizes(site, runner)
+                    html = (site / CHAPTER / "index.html").read_text(encoding="utf-8")
+                    blocks = html[html.find('<script type="application/json" id="sg-runner'):]
+                    out["page_runner_part"]["blocks_json_bytes"] = len(
+                        blocks[: blocks.find("</script>") + 9].encode()
+                    )
+                    log(f"  browser: warm Runs ({warm_runs})")
+                    for _ in range(warm_runs):
+                        warms.append(page.evaluate(_CLICK, [BLOCK, "target"])["first_ms"])
+                    log("  browser: W1 in the page")
+                    text = w1_text()
+                    out["w1_page_ms"] = _w1_ms(page.evaluate(_W1_PAGE, text))
+                    out["w1_cpython_ms"] = w1_cpython(text)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    out["cold_ms"] = {"median": statistics.median(colds), "runs": colds}
+    out["warm_ms"] = {"median": statistics.median(warms), "runs": warms}
+    out["w1_ratio"] = out["w1_page_ms"] / out["w1_cpython_ms"]
+    return out
+
+
+def rows(res: dict) -> list[tuple[str, str, str]]:
+    mb = 1e6
+    first, before, part = res["first_run"], res["page_before_run"], res["page_runner_part"]
+    return [
+        ("page: cold, first Run to first output (s)", f"{res['cold_ms']['median'] / 1000:.2f}",
+         f"<= {COLD_TARGET_S:.0f}"),
+        ("page: warm, a later Run (ms)", f"{res['warm_ms']['median']:.0f}",
+         f"<= {WARM_TARGET_MS:.0f}"),
+        ("page: first Run fetches, raw / gzip (MB)",
+         f"{first['raw_bytes'] / mb:.2f} / {first['gzip_bytes'] / mb:.2f}",
+         f"<= {FIRST_RUN_TARGET_MB:.0f} compressed"),
+        ("page: chapter 1 before any Run, raw / gzip (KB)",
+         f"{before['raw_bytes'] / 1000:.0f} / {before['gzip_bytes'] / 1000:.0f}", ""),
+        ("  of which the runner's js+css, raw / gzip (KB)",
+         f"{part['raw_bytes'] / 1000:.1f} / {part['gzip_bytes'] / 1000:.1f}", ""),
+        ("page: W1 step in Pyodide / CPython (ms)",
+         f"{res['w1_page_ms']:.0f} / {res['w1_cpython_ms']:.0f} = {res['w1_ratio']:.2f}x", ""),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cold", type=int, default=3, help="cold runs (default 3)")
+    parser.add_argument("--warm", type=int, default=7, help="warm runs (default 7)")
+    args = parser.parse_args(argv)
+    res = measure(SITE, args.cold, args.warm, lambda m: print(m, file=sys.stderr, flush=True))
+    for name, value, target in rows(res):
+        print(f"| {name:<48} | {value:>22} | {target:<18} |")
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())

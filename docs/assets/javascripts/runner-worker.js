@@ -1,0 +1,76 @@
+// The in-page runner's Web Worker: Python (Pyodide) runs here, off the page's thread,
+// so an endless loop freezes only this worker, and Stop can terminate() it.
+// runner.js starts it on the first Run. Everything loads from the site's own runtime/
+// folder (docs/hooks/runtime.py copies it there): nothing leaves the site's origin.
+//
+// Messages in:  {id, type: "run", key, blocks: [{index, name, text}]}
+// Messages out: {type: "status", text}                     while Python starts
+//               {id, type: "result", index, result, ms}   one per block, in order
+//               {id, type: "done"} | {id, type: "fatal", message}
+
+const RUNTIME = new URL("../../runtime/", import.meta.url);
+const WHEEL = new URL("../../wheels/scalargrad.whl", import.meta.url);
+// A block that mentions one of these may draw a graph: load viz-js before running it.
+const DRAWS = /draw_dot|draw_mlp|graphviz|Digraph|_repr_image_svg_xml|\.pipe\(/;
+
+let python = null; // Promise of {pyodide, core}
+let viz = null; // Promise of viz-js's instance
+
+async function bytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+async function start() {
+  postMessage({ type: "status", text: "Starting Python in this page (first Run only)…" });
+  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", RUNTIME).href);
+  const [pyodide, wheel, graphviz, core] = await Promise.all([
+    loadPyodide({ indexURL: new URL("pyodide/", RUNTIME).href }),
+    bytes(WHEEL),
+    bytes(new URL("graphviz.zip", RUNTIME)),
+    bytes(new URL("runner_core.py", RUNTIME)),
+  ]);
+  const site = pyodide.runPython("import site; site.getsitepackages()[0]");
+  pyodide.unpackArchive(wheel, "wheel", { extractDir: site });
+  pyodide.unpackArchive(graphviz, "zip", { extractDir: site });
+  pyodide.FS.writeFile(`${site}/runner_core.py`, new Uint8Array(core));
+  return { pyodide, core: pyodide.pyimport("runner_core") };
+}
+
+async function drawing(core) {
+  if (!viz) {
+    viz = import(new URL("viz/viz.js", RUNTIME).href).then((m) => m.instance());
+    const instance = await viz;
+    core.set_renderer((source, engine, format) =>
+      instance.renderString(source, { engine, format }),
+    );
+  }
+  return viz;
+}
+
+async function run({ id, key, blocks }) {
+  if (!python) python = start();
+  let loaded;
+  try {
+    loaded = await python;
+  } catch (error) {
+    python = null;
+    postMessage({ id, type: "fatal", message: `Python could not start here: ${error.message}` });
+    return;
+  }
+  const { core } = loaded;
+  if (blocks.some((b) => DRAWS.test(b.text))) await drawing(core);
+  for (const block of blocks) {
+    const started = performance.now();
+    const result = JSON.parse(core.run_block_json(key, block.text, block.name));
+    postMessage({ id, type: "result", index: block.index, result, ms: performance.now() - started });
+  }
+  postMessage({ id, type: "done" });
+}
+
+onmessage = ({ data }) => {
+  if (data.type === "run") {
+    run(data).catch((error) => postMessage({ id: data.id, type: "fatal", message: String(error) }));
+  }
+};

@@ -1,0 +1,229 @@
+"""The in-page runner's Python side: run one ``pycon`` block as doctest runs it.
+
+The build publishes this file as ``runtime/runner_core.py``; the page's Web Worker
+loads it into Pyodide and calls :func:`run_block_json` for each block. It needs only
+the standard library, so the tests run it in CPython too.
+
+A block's text is parsed with :class:`doctest.DocTestParser`, and every example is run
+in the chapter's shared namespace and compared with :class:`doctest.OutputChecker`
+under the project's option flags (``NORMALIZE_WHITESPACE``, as in pyproject.toml) and
+the example's own ``# doctest:`` directives: the same comparison the doctests make.
+Unlike :class:`doctest.DocTestRunner` it keeps what each example printed before an
+exception, and a value that can draw itself as SVG (a graphviz graph) is drawn.
+
+>>> result = run_block("demo", ">>> x = 6 * 7\\n>>> x\\n42\\n>>> x + 'a'\\n1\\n")
+>>> [e["outcome"] for e in result["examples"]]
+['match', 'match', 'raised']
+>>> print(result["examples"][2]["got"].splitlines()[-1])
+TypeError: unsupported operand type(s) for +: 'int' and 'str'
+
+>>> forget("demo")
+"""
+
+from __future__ import annotations
+import __future__
+
+import builtins
+import doctest
+import io
+import json
+import math
+import re
+import sys
+import traceback
+from typing import Any
+
+OPTIONFLAGS = doctest.NORMALIZE_WHITESPACE  # pyproject.toml: doctest_optionflags
+_namespaces: dict[str, dict[str, Any]] = {}
+
+
+def forget(key: str) -> None:
+    """Drop the namespace of page ``key``: its next block starts afresh."""
+    _namespaces.pop(key, None)
+
+
+def _flags(example: doctest.Example) -> int:
+    flags = OPTIONFLAGS
+    for flag, on in example.options.items():
+        flags = flags | flag if on else flags & ~flag
+    return flags
+
+
+def _compile_flags(globs: dict[str, Any]) -> int:
+    """The ``from __future__`` flags the namespace holds, as doctest passes them on."""
+    flags = 0
+    for name in __future__.all_feature_names:
+        feature = getattr(__future__, name)
+        if globs.get(name) is feature:
+            flags |= feature.compiler_flag
+    return flags
+
+
+_NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def _only_rounding(want: str, got: str) -> bool:
+    """True if ``got`` is ``want`` but for floats that differ in their last digits.
+
+    The page's Python has another maths library (the browser's C library, not the
+    build machine's), and ``exp`` or ``tanh`` may round the last bit differently.
+    """
+    wanted, gotten = _NUMBER.findall(want), _NUMBER.findall(got)
+    if not wanted or len(wanted) != len(gotten):
+        return False
+    if _NUMBER.sub("#", want).split() != _NUMBER.sub("#", got).split():
+        return False
+    return all(
+        math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-300)
+        for a, b in zip(wanted, gotten, strict=True)
+    )
+
+
+def _exception_name(message: str) -> str:
+    """``ValueError`` from ``mod.ValueError: detail``, as IGNORE_EXCEPTION_DETAIL compares."""
+    return message.split(":")[0].rsplit(".")[-1].strip()
+
+
+def _traceback(exc: BaseException) -> str:
+    """The traceback as Python prints it, without this runner's own frame."""
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def _draw(value: Any) -> tuple[str | None, str | None]:
+    """(svg, None) for a value that draws itself as SVG, (None, error) if drawing failed."""
+    draw = getattr(value, "_repr_image_svg_xml", None)
+    if not callable(draw):
+        return None, None
+    try:
+        svg = draw()
+    except Exception as exc:  # the graph is still shown as text; say why it is not drawn
+        return None, f"{type(exc).__name__}: {exc}"
+    return (svg if isinstance(svg, str) else None), None
+
+
+def _run_example(
+    example: doctest.Example, index: int, globs: dict[str, Any], name: str
+) -> dict[str, Any]:
+    flags = _flags(example)
+    record: dict[str, Any] = {
+        "source": example.source,
+        "want": example.want,
+        "lineno": example.lineno,
+        "svg": [],
+        "drawing_errors": [],
+    }
+    if flags & doctest.SKIP:
+        return {**record, "outcome": "skipped", "got": "", "stderr": "", "exception": None}
+    out, err = io.StringIO(), io.StringIO()
+
+    def display(value: Any) -> None:
+        if value is None:
+            return
+        builtins._ = value  # type: ignore[attr-defined]
+        svg, problem = _draw(value)
+        if svg is not None:
+            record["svg"].append(svg)
+        if problem is not None:
+            record["drawing_errors"].append(problem)
+        out.write(repr(value) + "\n")
+
+    saved = sys.stdout, sys.stderr, sys.displayhook
+    sys.stdout, sys.stderr, sys.displayhook = out, err, display
+    exception: BaseException | None = None
+    try:
+        filename = f"<{name}, example {index + 1}>"
+        code = compile(example.source, filename, "single", _compile_flags(globs), True)
+        exec(code, globs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # the reader's code may raise anything, SystemExit included
+        exception = exc
+    finally:
+        sys.stdout, sys.stderr, sys.displayhook = saved
+    got = out.getvalue()
+    checker = doctest.OutputChecker()
+    if exception is None:
+        outcome = "match" if checker.check_output(example.want, got, flags) else "differs"
+        if outcome == "differs" and _only_rounding(example.want, got):
+            outcome = "rounding"
+        return {**record, "outcome": outcome, "got": got, "stderr": err.getvalue(),
+                "exception": None}
+    message = traceback.format_exception_only(type(exception), exception)[-1]
+    if example.exc_msg is None:
+        outcome = "raised"
+    else:
+        same = checker.check_output(example.exc_msg, message, flags) or (
+            flags & doctest.IGNORE_EXCEPTION_DETAIL
+            and _exception_name(message) == _exception_name(example.exc_msg)
+        )
+        outcome = "match" if same else "differs"
+    return {**record, "outcome": outcome, "got": got + _traceback(exception),
+            "stderr": err.getvalue(), "exception": type(exception).__name__}
+
+
+def run_block(key: str, text: str, name: str = "block") -> dict[str, Any]:
+    """Run the examples of one block in page ``key``'s namespace; what each one gave.
+
+    The result has ``examples`` (one dict per example: ``outcome`` is ``match``,
+    ``rounding`` (the book's output but for the last digits of a float), ``differs``,
+    ``raised`` or ``skipped``; ``got`` the output or traceback) or, when
+    the text cannot be read as examples, ``error``: what is wrong with it.
+    """
+    globs = _namespaces.setdefault(key, {"__name__": "__main__", "__builtins__": builtins})
+    try:
+        examples = doctest.DocTestParser().get_examples(text, name)
+    except ValueError as exc:
+        problem = str(exc).replace(f"of the docstring for {name}", "of the block")
+        return {"error": f"This block cannot be read as Python examples: {problem}. "
+                         "Each statement starts with '>>> ' (a space after the prompt), "
+                         "continuation lines with '... ', and output follows unprompted."}
+    if not examples:
+        return {"error": "This block has no examples: a statement starts with '>>> '."}
+    return {"examples": [_run_example(e, i, globs, name) for i, e in enumerate(examples)]}
+
+
+def run_block_json(key: str, text: str, name: str = "block") -> str:
+    """:func:`run_block` as a JSON string, for the JavaScript side."""
+    return json.dumps(run_block(key, text, name))
+
+
+# --- graphs: graphviz's calls to the `dot` program go to viz-js -------------------------
+
+_renderer: Any = None
+
+
+def set_renderer(render: Any) -> None:
+    """Route graphviz's rendering to ``render(source, engine, format) -> str``.
+
+    The page passes viz-js's ``renderString``; the ``dot`` program does not exist in a
+    browser. graphviz runs ``dot`` through ``graphviz.backend.execute.run_check`` for
+    every pipe, so that one function is replaced.
+    """
+    global _renderer
+    _renderer = render
+    import subprocess
+
+    from graphviz.backend import execute
+
+    def run_check(cmd: Any, *, input_lines: Any = None, encoding: str | None = None,
+                  quiet: bool = False, **kwargs: Any) -> subprocess.CompletedProcess:
+        args = [str(a) for a in cmd]
+        engine = next((a[2:] for a in args if a.startswith("-K")), "dot")
+        fmt = next((a[2:] for a in args if a.startswith("-T")), "svg").split(":")[0]
+        data = kwargs.get("input")
+        if input_lines is not None:
+            data = "".join(line if isinstance(line, str) else line.decode() for line in input_lines)
+        if isinstance(data, bytes):
+            data = data.decode(encoding or "utf-8")
+        if fmt != "svg":
+            raise ValueError(f"in the page graphs render as svg only, not {fmt!r}")
+        try:
+            out = str(_renderer(data or "", engine, fmt))
+        except Exception as exc:
+            raise RuntimeError(f"Graphviz (viz-js) could not draw this graph: {exc}") from None
+        return subprocess.CompletedProcess(args, 0, out if encoding else out.encode(), b"")
+
+    execute.run_check = run_check

@@ -1,0 +1,215 @@
+"""The in-page runner's build side and Python side, in CPython (no browser).
+
+docs/hooks/runner_core.py is what the page's worker runs in Pyodide: here it runs the
+same way in CPython. docs/hooks/runtime.py decides which blocks can run in the page and
+builds the wheel; the built site must publish the wheel, the runtime files and nothing
+from node_modules that the page does not load.
+"""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.test_site import ROOT, load_hook
+
+
+@pytest.fixture(scope="module")
+def core():
+    module = load_hook("runner_core")
+    yield module
+    module._namespaces.clear()
+
+
+def test_runner_core_doctests(core) -> None:
+    assert doctest.testmod(core).failed == 0
+
+
+def test_outcomes(core) -> None:
+    text = (
+        ">>> x = 2\n"
+        ">>> x * 3\n6\n"
+        ">>> print('a  b')\na b\n"  # NORMALIZE_WHITESPACE, as pyproject sets it
+        ">>> x + 1\n4\n"
+        ">>> print('before'); 1 / 0\n"
+        ">>> int('z')\nTraceback (most recent call last):\n    ...\n"
+        "ValueError: invalid literal for int() with base 10: 'z'\n"
+        ">>> while True: pass  # doctest: +SKIP\n"
+    )
+    result = core.run_block("t", text, "block 1")
+    outcomes = [(e["outcome"], e["exception"]) for e in result["examples"]]
+    assert outcomes == [
+        ("match", None), ("match", None), ("match", None), ("differs", None),
+        ("raised", "ZeroDivisionError"), ("match", "ValueError"), ("skipped", None),
+    ]
+    boom = result["examples"][4]["got"]
+    assert boom.startswith("before\nTraceback (most recent call last):\n")
+    assert 'File "<block 1, example 5>", line 1' in boom  # the runner's own frame is not shown
+    assert "runner_core" not in boom
+    # the namespace is the page's: a later block sees x, another page does not
+    assert core.run_block("t", ">>> x\n2\n")["examples"][0]["outcome"] == "match"
+    other = core.run_block("u", ">>> x\n2\n")["examples"][0]
+    assert other["outcome"] == "raised" and other["exception"] == "NameError"
+    core.forget("t")
+    assert core.run_block("t", ">>> x\n2\n")["examples"][0]["exception"] == "NameError"
+
+
+def test_last_digit_float_differences_are_named(core) -> None:
+    text = ">>> 0.1 + 0.2\n0.30000000000000007\n>>> (0.1 + 0.2, 1.5)\n(0.30000000000000004, 1.5)\n"
+    text += ">>> 0.25\n0.35\n>>> print('x 1.0')\ny 1.0\n"
+    outcomes = [e["outcome"] for e in core.run_block("r", text)["examples"]]
+    assert outcomes == ["rounding", "match", "differs", "differs"]
+
+
+def test_reader_mistakes_get_clear_messages(core) -> None:
+    bad_prompt = core.run_block("m", ">>>1 + 1\n2\n")
+    assert "lacks blank after >>>" in bad_prompt["error"]
+    assert "'>>> ' (a space after the prompt)" in bad_prompt["error"]
+    assert "no examples" in core.run_block("m", "just text\n")["error"]
+    syntax = core.run_block("m", ">>> def f(:\n")["examples"][0]
+    assert syntax["outcome"] == "raised" and syntax["exception"] == "SyntaxError"
+    assert "SyntaxError" in syntax["got"] and "^" in syntax["got"]
+    exit_ = core.run_block("m", ">>> raise SystemExit(3)\n")["examples"][0]
+    assert exit_["exception"] == "SystemExit"  # the page's Python survives it
+
+
+def test_graphs_are_drawn_through_the_renderer(core, monkeypatch) -> None:
+    from graphviz.backend import execute
+
+    monkeypatch.setattr(execute, "run_check", execute.run_check)  # restored afterwards
+    calls = []
+
+    def render(source, engine, fmt):
+        calls.append((engine, fmt))
+        return f"<svg><!-- {len(source)} --></svg>"
+
+    core.set_renderer(render)
+    text = (
+        ">>> from scalargrad import Value\n"
+        ">>> from scalargrad.viz import draw_dot\n"
+        ">>> draw_dot(Value(2.0, label='a'))  # doctest: +ELLIPSIS\n<graphviz...>\n"
+        ">>> draw_dot(Value(1.0)).pipe(format='svg', encoding='utf-8')[:5]\n'<svg>'\n"
+        ">>> draw_dot(Value(1.0)).pipe(format='png')\n"
+    )
+    examples = core.run_block("g", text)["examples"]
+    assert [e["outcome"] for e in examples[:4]] == ["match"] * 4
+    assert len(examples[2]["svg"]) == 1 and examples[2]["svg"][0].startswith("<svg>")
+    assert calls[:2] == [("dot", "svg"), ("dot", "svg")]
+    assert examples[4]["exception"] == "ValueError" and "svg only" in examples[4]["got"]
+
+
+def test_which_blocks_need_what_the_page_cannot_load() -> None:
+    runtime = load_hook("runtime")
+    chapter = (
+        "```pycon\n>>> import torch\n>>> from scalargrad import Value\n"
+        ">>> from scalargrad.viz import plot_loss\n\n```\n\n"
+        "```pycon\n>>> t = torch.tensor(1.0)\n>>> a = Value(1.0)\n>>> a.data\n1.0\n\n```\n\n"
+        "```pycon\n>>> b = t * 2\n\n```\n\n"
+        "```pycon\n>>> a.data + 1\n2.0\n\n```\n\n"
+        "```pycon\n>>> fig = plot_loss({'x': [1.0]})\n\n```\n\n"
+        "```pycon\n>>> t = 3\n>>> t + 1\n4\n\n```\n"
+    )
+    needs = runtime.block_needs(chapter)
+    assert [n.get("needs") for n in needs] == [
+        "PyTorch", "PyTorch", "PyTorch", None, "matplotlib", None
+    ]
+    # what a block that cannot run still runs before later blocks: its other examples
+    assert needs[0]["setup"] == (
+        ">>> from scalargrad import Value\n>>> from scalargrad.viz import plot_loss\n"
+    )
+    assert needs[1]["setup"] == ">>> a = Value(1.0)\n>>> a.data\n1.0\n"
+    assert "setup" not in needs[2]
+
+
+def test_the_book_counts_of_blocks_that_cannot_run() -> None:
+    """Every block that needs only scalargrad and the standard library gets a Run button."""
+    runtime = load_hook("runtime")
+    counts = {}
+    for path in sorted((ROOT / "docs/chapters").glob("*.md")):
+        needs = runtime.block_needs(path.read_text(encoding="utf-8"))
+        counts[path.stem] = sum(1 for n in needs if n.get("needs"))
+    # Beyond the checker's blocks (scalargrad.check), only chapters 9 (PyTorch),
+    # 14 (Hypothesis, PyTorch), 15 (micrograd) and 17 (numpy, PyTorch) need more.
+    assert {k for k, v in counts.items() if v} - {"16-forward-mode"} >= {
+        "09-pytorch", "14-testing", "15-performance", "17-tensors"
+    }
+    for path in sorted((ROOT / "docs/chapters").glob("*.md")):
+        for entry in runtime.block_needs(path.read_text(encoding="utf-8")):
+            reasons = set(entry.get("needs", "").split(", ")) - {""}
+            allowed = {*runtime.UNAVAILABLE.values(), *runtime.UNAVAILABLE_MODULES.values(),
+                       "matplotlib"}
+            assert reasons <= allowed, (path.name, reasons)
+
+
+def test_published_wheel_and_runtime(site: Path, tmp_path: Path) -> None:
+    runtime = load_hook("runtime")
+    version = runtime.project(ROOT)["version"]
+    wheel = site / "wheels" / f"scalargrad-{version}-py3-none-any.whl"
+    stable = site / "wheels" / "scalargrad.whl"
+    assert wheel.read_bytes() == stable.read_bytes()
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scalargrad").rglob("*.py"))
+    assert sorted(n for n in names if n.endswith(".py")) == sources
+    for name in sources:  # built from this very tree
+        with zipfile.ZipFile(wheel) as archive:
+            assert archive.read(name) == (ROOT / name).read_bytes(), name
+    # pip accepts it, offline, and the installed package imports
+    target = tmp_path / "target"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--target", str(target), str(wheel)],
+        check=True,
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import scalargrad, sys; print(scalargrad.__file__)"],
+        cwd=tmp_path, env={"PYTHONPATH": str(target)}, capture_output=True, text=True,
+        check=True,
+    )
+    assert out.stdout.startswith(str(target))
+    # the runtime: only the files the worker loads, and the lock file lists no packages
+    files = sorted(str(p.relative_to(site / "runtime")) for p in (site / "runtime").rglob("*")
+                   if p.is_file())
+    assert files == [
+        "NOTICE.txt", "graphviz.zip", "pyodide/pyodide-lock.json", "pyodide/pyodide.asm.mjs",
+        "pyodide/pyodide.asm.wasm", "pyodide/pyodide.mjs", "pyodide/python_stdlib.zip",
+        "runner_core.py", "viz/viz.js",
+    ]
+    lock = json.loads((site / "runtime/pyodide/pyodide-lock.json").read_text())
+    assert lock["packages"] == {} and lock["info"]["python"].startswith("3.")
+    with zipfile.ZipFile(site / "runtime/graphviz.zip") as archive:
+        assert "graphviz/__init__.py" in archive.namelist()
+        assert any("LICENSE" in n for n in archive.namelist())
+    node = ROOT / "node_modules/pyodide/pyodide.asm.wasm"
+    digest = hashlib.sha256(node.read_bytes()).hexdigest()
+    assert hashlib.sha256((site / "runtime/pyodide/pyodide.asm.wasm").read_bytes()).hexdigest() \
+        == digest
+
+
+def runtime_url() -> str:
+    """The wheel's address as the hook derives it from mkdocs.yml's site_url."""
+    runtime = load_hook("runtime")
+    site_url = re.search(r"^site_url: (\S+)$", (ROOT / "mkdocs.yml").read_text(), re.M)[1]
+    config = type("Config", (), {"site_url": site_url, "config_file_path": str(ROOT / "x")})
+    return runtime.wheel_url(config)
+
+
+def test_chapter_pages_list_their_blocks(site: Path) -> None:
+    html = (site / "chapters/09-pytorch/index.html").read_text(encoding="utf-8")
+    data = html.split('<script type="application/json" id="sg-runner-blocks">')[1]
+    blocks = json.loads(data.split("</script>")[0])
+    assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
+    assert {b.get("needs") for b in blocks} >= {"PyTorch"}
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="sg-runner-blocks"' in index
+    chapter = (site / "chapters/01-slope/index.html").read_text(encoding="utf-8")
+    line = re.sub(r"<[^>]+>", "", chapter.split('<div class="language-sh highlight">')[1])
+    assert line.split("\n")[0] == "pip install " + runtime_url()
