@@ -391,3 +391,4 @@ def test_the_published_files_pass_the_checker_at_their_chapter(
     assert report.passed, report.text()
     beside = "Neuron, Layer, MLP come from nn.py, beside engine.py."
     assert (beside in report.notes) == (chapter >= 10)
+    assert not (tmp_path / "__pycache__").exists(), "the checker wrote into the reader's folder"

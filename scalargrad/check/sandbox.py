@@ -52,7 +52,7 @@ def run_file(path: str | os.PathLike[str], chapters: Sequence[int | None], *,
         env = {"PATH": os.defpath, "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8"}
         with tempfile.TemporaryFile() as errors:  # not in the learner's folder
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", BOOT, ROOT, json.dumps(config)],
+                [sys.executable, "-I", "-B", "-c", BOOT, ROOT, json.dumps(config)],
                 cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=errors, start_new_session=True,  # the child sets its own limits
             )
