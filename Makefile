@@ -9,40 +9,44 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: setup system test lint build book bench mutate proptest clean
+.PHONY: help setup system test lint build offline book bench mutate proptest clean
+.DEFAULT_GOAL := help
 
-setup: $(STAMP) system
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+setup: $(STAMP) system ## create .venv with the package and every dependency group
+
+# scripts/install.sh is the one install definition, shared with .github/workflows/pages.yml.
+$(STAMP): pyproject.toml scripts/install.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	PYTHON=$(BIN)/python scripts/install.sh dev
 	touch $(STAMP)
 
-system:
+system: ## install Debian's graphviz and chromium when missing
 	@scripts/ensure-system.sh
 
-lint: setup
+lint: setup ## ruff check .
 	$(BIN)/ruff check .
 
-build: setup
+build: setup ## build the book into site/ (mkdocs build --strict)
 	$(BIN)/mkdocs build --strict
 
-test: lint build
+test: lint build ## every check: lint, strict build, pytest, mutation subset
 	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest
 	$(BIN)/python scripts/mutate.py --subset
 
-book: setup
+book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-clean:
+clean: ## remove built output and test caches
 	rm -rf site .pytest_cache .hypothesis
 
-bench: setup
+bench: setup ## benchmarks against micrograd and PyTorch
 	$(BIN)/python benchmarks/run.py
 
-mutate: setup
+mutate: setup ## the whole mutation check
 	$(BIN)/python scripts/mutate.py
 
-proptest: setup
+proptest: setup ## property tests with a larger example budget
 	HYPOTHESIS_PROFILE=thorough SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests/test_properties.py
