@@ -41,7 +41,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-# docs/hooks/pycon_blocks.py: MkDocs puts a hook's folder on sys.path while it loads the hook.
+# docs/hooks/pycon_blocks.py and notebook_assets.py: MkDocs puts a hook's folder on sys.path
+# while it loads the hook.
+import notebook_assets
 import pycon_blocks
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -461,5 +463,6 @@ _JUPYTER_LOADERS = re.compile(
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if _is_notebook_page(page):
-        return _JUPYTER_LOADERS.sub("", output)
+        output = _JUPYTER_LOADERS.sub("", output)
+        return notebook_assets.externalize(output, page.file.dest_uri, Path(config.site_dir))
     return output
