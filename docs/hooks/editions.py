@@ -1,0 +1,124 @@
+"""MkDocs hook: the book's other editions, reachable from the home page.
+
+* **The whole book on one page** is made by mkdocs-print-site-plugin (``print_page/``).
+  The plugin writes that page itself at the end of the build, so MkDocs cannot check a
+  Markdown link to it: a link written ``[text](print_page.md)`` is turned here into the
+  page's real URL, and the build fails if the plugin is not enabled.
+* **The offline edition** is the site built again with ``mkdocs-offline.yml`` (which
+  inherits ``mkdocs.yml`` and adds Material's offline plugin), zipped reproducibly and
+  published as ``downloads/scalargrad-offline.zip``: entries sorted, every timestamp and
+  permission fixed, so two builds give the same bytes. That build runs in a subprocess
+  after the notebook hook has executed (and cached) the notebooks, so it takes them from
+  the cache. Inside the offline edition itself, the link to the zip points at the
+  published one.
+
+Under ``mkdocs serve`` the zip is built once, on the first build, and kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+OFFLINE_CONFIG = "mkdocs-offline.yml"
+ZIP_URI = "downloads/scalargrad-offline.zip"
+ZIP_FOLDER = "scalargrad-offline"  # every entry sits in this folder
+PRINT_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(print_page\.md(?P<anchor>#[^)]*)?\)")
+# 1980-01-01, the earliest time a zip entry can carry: the same for every build.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TIMEOUT = 900  # seconds for the offline build
+
+_state: dict = {}
+
+
+def is_offline(config: MkDocsConfig) -> bool:
+    """True when this build is the offline edition (Material's offline plugin is on)."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return plugin is not None and plugin.config.enabled
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def zip_folder(folder: Path, prefix: str = ZIP_FOLDER) -> bytes:
+    """The files under ``folder`` as zip bytes: sorted, fixed times and permissions."""
+    import io
+
+    buffer = io.BytesIO()
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    if not paths:
+        raise PluginError(f"editions: nothing to zip in {folder}")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in paths:
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so that the permissions below are read
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    return buffer.getvalue()
+
+
+def build_offline(root: Path) -> bytes:
+    """Build the offline edition in a subprocess and return it zipped."""
+    env = {**os.environ, "SCALARGRAD_NOTEBOOK_CACHE": "1"}  # keyed by content: never stale
+    with tempfile.TemporaryDirectory(prefix="scalargrad-offline-") as tmp:
+        site = Path(tmp) / "site"
+        # Not --quiet: under it, strict mode would not count the warnings it hides.
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        command += ["-f", OFFLINE_CONFIG, "-d", str(site)]
+        result = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        if result.returncode != 0:
+            raise PluginError(
+                f"editions: the offline edition ({OFFLINE_CONFIG}) failed to build:\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        return zip_folder(site)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if is_offline(config):
+        return files
+    if _state.get("command") != "serve" or "zip" not in _state:
+        root = Path(config.config_file_path).resolve().parent
+        _state["zip"] = build_offline(root)
+    files.append(File.generated(config, ZIP_URI, content=_state["zip"]))
+    return files
+
+
+def _print_page_url(page: Page, config: MkDocsConfig) -> str:
+    plugin = config.plugins.get("print-site")
+    if plugin is None or not plugin.config.get("enabled", True):
+        raise PluginError(
+            f"editions: {page.file.src_uri} links print_page.md, but the print-site "
+            "plugin is not enabled in mkdocs.yml"
+        )
+    target = "print_page/" if config.use_directory_urls else "print_page.html"
+    depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
+    return "../" * depth + target
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if PRINT_LINK.search(markdown):
+        url = _print_page_url(page, config)
+        # An HTML link: MkDocs validates Markdown links against the files it knows, and
+        # the print page is not one of them (tests/test_site.py checks the built link).
+        markdown = PRINT_LINK.sub(
+            lambda m: f'<a href="{url}{m.group("anchor") or ""}">{m.group("text")}</a>', markdown
+        )
+    if is_offline(config) and ZIP_URI in markdown:
+        published = (config.site_url or "").rstrip("/") + "/" + ZIP_URI
+        markdown = re.sub(rf"\]\((\.\./)*{re.escape(ZIP_URI)}\)", f"]({published})", markdown)
+    return markdown
