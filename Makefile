@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-setup: $(STAMP) system ## create .venv with the package and every dependency group
+setup: system $(STAMP) ## create .venv with the package and every dependency group
 
 # scripts/install.sh is the one install definition, shared with .github/workflows/pages.yml.
 $(STAMP): pyproject.toml scripts/install.sh

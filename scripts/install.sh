@@ -26,5 +26,10 @@ done
 "$PYTHON" -m pip install -q -e ".[viz]" "${groups[@]}"
 # The book's front-end packages (npm), when the repository has them.
 if [ -f package-lock.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "scripts/install.sh: package-lock.json needs npm (Node.js); install it, for example:" \
+      "sudo apt-get install npm" >&2
+    exit 1
+  fi
   npm ci --no-audit --no-fund --loglevel=error
 fi

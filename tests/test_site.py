@@ -10,9 +10,7 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
-import os
 import re
-import subprocess
 import sys
 import textwrap
 from html.parser import HTMLParser
@@ -456,18 +454,6 @@ def test_nav_lists_every_chapter() -> None:
 # --- reproducibility -----------------------------------------------------------------------
 
 
-def _build(dest: Path, env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-
-
 def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
     out += [f"{prefix}{n}" for n in cmp.funny_files]
@@ -478,27 +464,16 @@ def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     return out
 
 
-def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
-    """Build again and compare every byte with the site/ that `make test` just built.
+def test_two_builds_are_byte_identical(site: Path, workflow_site: Path) -> None:
+    """Compare every byte of site/ (what `make test` just built) with a second build.
 
-    This build executes every notebook afresh (no cache), while site/ may have
-    taken executed notebooks from the cache, so notebook outputs are compared
-    across separate runs either way. One extra build keeps the test command short.
+    The second build is the Pages workflow's, from its own steps in a fresh environment
+    and a copy of the tree (tests/conftest.py, ``workflow_site``). It executes every
+    notebook afresh (no cache), while site/ may have taken executed notebooks from the
+    cache, so notebook outputs are compared across separate runs either way. Both builds
+    take SOURCE_DATE_EPOCH from the last commit. One extra build keeps `make test` short.
     """
-    epoch = subprocess.run(
-        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        # the sitemap's dates and the gzip header come from the clock unless this is set
-        # (the Makefile sets the same value for `make build`)
-        "SOURCE_DATE_EPOCH": epoch or "1700000000",
-        "SCALARGRAD_NOTEBOOK_CACHE": "0",
-    }
-    again = tmp_path / "again"
-    _build(again, env)
-    differences = _differences(filecmp.dircmp(site, again, ignore=[]))
+    differences = _differences(filecmp.dircmp(site, workflow_site, ignore=[]))
     assert not differences, (
         "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
         + "\n".join(differences)
