@@ -10,6 +10,7 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
+import os
 import re
 import sys
 import textwrap
@@ -219,7 +220,11 @@ def test_pycon_blocks_reader() -> None:
     assert doctest.testmod(reader).failed == 0
     items = reader.read(CHAPTER)
     assert [type(item).__name__ for item in items] == [
-        "Block", "Heading", "Block", "Heading", "Block"
+        "Block",
+        "Heading",
+        "Block",
+        "Heading",
+        "Block",
     ]
     block = items[2]
     assert [e.source for e in block.examples][3] == ["def f(t):", "    return t + 1"]
@@ -491,3 +496,108 @@ def test_api_reference_fences_docstring_doctests() -> None:
         griffe_doctests.fence_doctests(rst)
         == "See `central_difference` and `scalargrad.engine.Value`:"
     )
+
+
+# --- the publication: links, the whole-book page, the offline zip, page weight -------------
+
+NOTEBOOK_PAGE_LIMIT = 250 * 1024
+REPO_URL = "https://github.com/scalargrad/scalargrad"
+
+
+def test_notebook_pages_are_light_and_share_one_stylesheet(site: Path) -> None:
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert len(pages) == len(chapters()) + 1, "a chapter or the lecture has no notebook page"
+    sheets = set()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        size = len(html.encode("utf-8"))
+        where = page.relative_to(site).as_posix()
+        assert size <= NOTEBOOK_PAGE_LIMIT, f"{where} weighs {size // 1024} KB"
+        assert '<style type="text/css">' not in html, f"{where} still inlines JupyterLab CSS"
+        assert "data:image/" not in html, f"{where} still inlines an image"
+        sheets |= set(re.findall(r'href="[./]*(assets/stylesheets/jupyter-[0-9a-f]+\.css)"', html))
+    assert len(sheets) == 1, f"notebook pages should share one stylesheet, found {sheets}"
+    assert (site / sheets.pop()).stat().st_size > 100_000, "the shared JupyterLab styles are gone"
+
+
+def test_notebook_assets_are_moved_out_by_content(tmp_path: Path) -> None:
+    assets = load_hook("notebook_assets")
+    page = (
+        '<style type="text/css">.a{}</style><p>x</p><style type="text/css">.b{}</style>'
+        '<img src="data:image/png;base64,iVBORw0K"><img src="data:image/svg+xml;base64,PHN2Zy8+">'
+    )
+    out = assets.externalize(page, "notebooks/01-x/index.html", tmp_path)
+    css = re.search(r'href="(\.\./\.\./assets/stylesheets/jupyter-[0-9a-f]{16}\.css)"', out)
+    assert css and out.count("<link") == 1 and "<style" not in out and "<p>x</p>" in out
+    sheet = tmp_path / "notebooks/01-x" / css.group(1)
+    assert sheet.read_text() == ".a{}\n.b{}\n"
+    names = re.findall(r'src="(output-[0-9a-f]{16}\.(?:png|svg))"', out)
+    assert len(names) == 2
+    assert (tmp_path / "notebooks/01-x" / names[1]).read_bytes() == b"<svg/>"
+
+
+def test_repository_link_without_api_requests_and_edit_links(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPO_URL}"' in home and 'class="md-source"' in home
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        # Material's script fetches repository facts from the code host for this element
+        assert 'data-md-component="source"' not in html, page.relative_to(site).as_posix()
+    for chapter in chapters():
+        html = (site / "chapters" / chapter.stem / "index.html").read_text(encoding="utf-8")
+        for action in ("edit", "raw"):
+            link = f'href="{REPO_URL}/{action}/main/docs/chapters/{chapter.name}"'
+            assert link in html, f"{chapter.stem}: no {action} link"
+
+
+def test_whole_book_page_has_every_chapter_in_order(site: Path) -> None:
+    html = (site / "print_page" / "index.html").read_text(encoding="utf-8")
+    positions = []
+    for chapter in chapters():
+        # print-site gives each page a section whose id is the page's URL path
+        match = re.search(rf'<section class="print-page" id="chapters-{chapter.stem}', html)
+        assert match, f"the whole-book page lacks {chapter.stem}"
+        positions.append(match.start())
+    assert positions == sorted(positions), "chapters are out of order on the whole-book page"
+    assert 'src="../figures/' in html, "figures are missing from the whole-book page"
+    assert 'class="arithmatex"' in html, "math is missing from the whole-book page"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="print_page/"' in home and 'href="downloads/scalargrad-offline.zip"' in home
+
+
+def test_offline_zip_is_reproducible_and_complete(site: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(site / "downloads" / "scalargrad-offline.zip") as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names), "zip entries are not sorted"
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert all(n.startswith("scalargrad-offline/") for n in names)
+        for page in (
+            "index.html",
+            "chapters/01-slope.html",
+            "print_page.html",
+            "search/search_index.js",
+            "assets/iframe-worker/shim.js",
+        ):
+            assert f"scalargrad-offline/{page}" in names, f"the offline edition lacks {page}"
+        home = archive.read("scalargrad-offline/index.html").decode("utf-8")
+    assert "https://unpkg.com" not in home and "assets/iframe-worker/shim.js" in home
+    assert 'href="print_page.html"' in home
+    # inside the offline edition, the download link points at the published zip
+    assert 'href="https://scalargrad.github.io/scalargrad/downloads/scalargrad-offline.zip"' in home
+
+
+def test_zip_folder_is_deterministic(tmp_path: Path) -> None:
+    editions = load_hook("editions")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.html").write_text("x")
+    (tmp_path / "a.html").write_text("a")
+    first = editions.zip_folder(tmp_path)
+    os.utime(tmp_path / "a.html", (0, 0))
+    assert editions.zip_folder(tmp_path) == first
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="nothing to zip"):
+        editions.zip_folder(tmp_path / "b" / "empty-none")
