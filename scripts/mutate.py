@@ -168,6 +168,11 @@ NEEDS_SITE = [
     "tests/test_site.py::test_no_inline_script_imports_from_outside",
     "tests/test_site.py::test_every_chapter_has_an_executed_notebook_and_a_download_button",
     "tests/test_site.py::test_two_builds_are_byte_identical",
+    "tests/test_site.py::test_notebook_pages_are_light_and_share_one_stylesheet",
+    "tests/test_site.py::test_repository_link_without_api_requests_and_edit_links",
+    "tests/test_site.py::test_whole_book_page_has_every_chapter_in_order",
+    "tests/test_site.py::test_offline_zip_is_reproducible_and_complete",
+    "tests/test_workflow.py::test_the_build_job_steps_build_the_book",
 ]
 
 SUBSET = ["mul-local", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",
