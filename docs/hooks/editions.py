@@ -56,7 +56,7 @@ def zip_folder(folder: Path, prefix: str = ZIP_FOLDER) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    paths = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
     if not paths:
         raise PluginError(f"editions: nothing to zip in {folder}")
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
