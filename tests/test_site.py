@@ -601,3 +601,16 @@ def test_zip_folder_is_deterministic(tmp_path: Path) -> None:
 
     with pytest.raises(PluginError, match="nothing to zip"):
         editions.zip_folder(tmp_path / "b" / "empty-none")
+
+
+def test_offline_config_keeps_the_features_but_instant_navigation() -> None:
+    import yaml
+
+    def features(name: str) -> list[str]:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text = re.sub(r"!!python/\S+", "", text)  # tags PyYAML's safe loader refuses
+        return yaml.safe_load(text)["theme"]["features"]
+
+    main, offline = features("mkdocs.yml"), features("mkdocs-offline.yml")
+    assert "navigation.instant" in main and "navigation.instant" not in offline
+    assert offline == [f for f in main if f != "navigation.instant"]

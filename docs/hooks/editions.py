@@ -12,6 +12,10 @@
   the cache. Inside the offline edition itself, the link to the zip points at the
   published one.
 
+The print page is rendered with the template context of the last page MkDocs rendered,
+the 404 page, whose base URL is absolute (``/scalargrad/``): fine on the web, wrong from
+``file://``. After the build the page's base is set relative to where it stands.
+
 Under ``mkdocs serve`` the zip is built once, on the first build, and kept.
 """
 
@@ -122,3 +126,22 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         published = (config.site_url or "").rstrip("/") + "/" + ZIP_URI
         markdown = re.sub(rf"\]\((\.\./)*{re.escape(ZIP_URI)}\)", f"]({published})", markdown)
     return markdown
+
+
+_CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{.*?"base": )"[^"]*"')
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Give the whole-book page a relative base URL (see the module docstring)."""
+    if config.plugins.get("print-site") is None:
+        return
+    if config.use_directory_urls:
+        dest, base = "print_page/index.html", ".."
+    else:
+        dest, base = "print_page.html", "."
+    path = Path(config.site_dir) / dest
+    html = path.read_text(encoding="utf-8")
+    fixed, count = _CONFIG_BASE.subn(lambda m: f'{m.group(1)}"{base}"', html, count=1)
+    if count != 1:
+        raise PluginError(f"editions: no Material config script with a base URL in {dest}")
+    path.write_text(fixed, encoding="utf-8")
