@@ -20,6 +20,11 @@ Workloads:
 * Import time of ``import scalargrad`` against a bare ``python -c pass``, with cached
   bytecode (as installed) and compiling from source (PYTHONDONTWRITEBYTECODE=1).
 * Wall time of ``mkdocs build --strict``; with ``--full`` also of ``make test``.
+* Tensor (chapter 17): one forward + backward of the lecture's loss through
+  ``MLP(3, [w, w, 1])`` for widths 16 to 256, in the scalar engine, in the NumPy
+  version (``scalargrad.tensor``) and in PyTorch, one thread each. Written to
+  ``docs/_data/ch17-timings.json`` (committed: the book draws its figure from it);
+  ``--only tensor`` runs just this section.
 
 The table is printed and written to ``benchmarks/results/latest.json`` (not committed).
 """
@@ -297,20 +302,105 @@ def worker_memory(engine: str, nodes: int) -> dict:
     }
 
 
+TENSOR_WIDTHS = (16, 32, 64, 128, 256)
+TENSOR_ENGINES = ("scalargrad", "numpy", "torch")
+TENSOR_DATA = ROOT / "docs" / "_data" / "ch17-timings.json"
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _tensor_step(engine: str, width: int):
+    """A function doing one forward + backward of the lecture's loss; it returns the loss."""
+    from scalargrad.datasets import lecture_dataset
+    from scalargrad.nn import MLP
+
+    xs, ys = lecture_dataset()
+    model = MLP(3, [width, width, 1], seed=0)
+    if engine == "scalargrad":
+        from scalargrad.training import sum_of_squares
+
+        def step() -> float:
+            loss = sum_of_squares([model(x) for x in xs], ys)
+            model.zero_grad()
+            loss.backward()
+            return loss.data
+
+        return step
+    import numpy as np
+
+    from scalargrad.tensor import ArrayMLP
+
+    net = ArrayMLP.from_mlp(model)
+    X, Y = np.array(xs), np.array(ys).reshape(-1, 1)
+    if engine == "numpy":
+        from scalargrad.tensor import sum_of_squares
+
+        def step() -> float:
+            loss, dout = sum_of_squares(net(X), Y)
+            net.backward(dout)
+            return loss
+
+        return step
+    import torch
+
+    torch.set_num_threads(1)
+    layers = []
+    for W, b in zip(net.W, net.b, strict=True):
+        linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(W.T))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers += [linear, torch.nn.Tanh()]
+    tmodel = torch.nn.Sequential(*layers)
+    tX, tY = torch.from_numpy(X), torch.from_numpy(Y)
+
+    def step() -> float:
+        loss = ((tmodel(tX) - tY) ** 2).sum()
+        tmodel.zero_grad()
+        loss.backward()
+        return loss.item()
+
+    return step
+
+
+def worker_tensor(engine: str, width: int) -> dict:
+    """CPU seconds per step: chunks of steps lasting 20 ms or more, for about 2 s in all."""
+    import gc
+
+    step = _tensor_step(engine, width)
+    loss = step()  # warm up
+    gc.disable()  # as scalargrad.training.train does; harmless for the others
+    chunk, c0 = 1, time.process_time()
+    while time.process_time() - c0 < 0.02:  # how many steps make 20 ms
+        chunk *= 2
+        c0 = time.process_time()
+        for _ in range(chunk):
+            step()
+    times: list[float] = []
+    while len(times) < 5 or (sum(times) * chunk < 2.0 and len(times) < 100):
+        c0 = time.process_time()
+        for _ in range(chunk):
+            step()
+        times.append((time.process_time() - c0) / chunk)
+    gc.enable()
+    return {"engine": engine, "width": width, "loss": loss, "chunk": chunk, "cpu_times": times}
+
+
 WORKERS = {
     "w1": lambda a: worker_w1(a.engine, a.steps, a.first_step),
     "depth-scalargrad": lambda a: worker_depth_scalargrad(a.n),
     "depth-micrograd": lambda a: worker_depth_micrograd(a.n),
     "memory": lambda a: worker_memory(a.engine, a.n),
+    "tensor": lambda a: worker_tensor(a.engine, a.n),
 }
 
 
 # --------------------------------------------------------------------------- driver
 
 
-def run_worker(*args: str, timeout: float = 600) -> dict:
+def run_worker(*args: str, timeout: float = 600, env: dict | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          env=None if env is None else {**os.environ, **env})
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -433,6 +523,37 @@ def bench_tests(log) -> dict:
     return {"seconds": seconds, "ok": code == 0, "tail": output.strip().splitlines()[-3:]}
 
 
+def bench_tensor(log) -> dict:
+    """Chapter 17's timings, engines alternating per width; written to TENSOR_DATA."""
+    import numpy
+    import torch
+
+    seconds: dict[str, list[float]] = {engine: [] for engine in TENSOR_ENGINES}
+    losses: dict[str, list[float]] = {engine: [] for engine in TENSOR_ENGINES}
+    for width in TENSOR_WIDTHS:
+        for engine in TENSOR_ENGINES:
+            log(f"  tensor: width {width}, {engine}")
+            run = run_worker("tensor", "--engine", engine, "--n", str(width), env=ONE_THREAD)
+            seconds[engine].append(statistics.median(run["cpu_times"]))
+            losses[engine].append(run["loss"])
+    disagree = max(abs(a - b) for engine in TENSOR_ENGINES
+                   for a, b in zip(losses[engine], losses["scalargrad"], strict=True))
+    data = {
+        "made_by": "make bench (benchmarks/run.py, section tensor)",
+        "machine": {k: v for k, v in machine().items() if k != "platform"},
+        "versions": {"numpy": numpy.__version__, "torch": torch.__version__.split("+")[0]},
+        "model": "MLP(3, [width, width, 1]), tanh, float64",
+        "step": "forward + sum-of-squares loss + backward on the lecture's 4 samples",
+        "measure": "median CPU seconds per step, one thread, collector paused",
+        "widths": list(TENSOR_WIDTHS),
+        "seconds": seconds,
+        "largest_loss_difference": disagree,
+    }
+    TENSOR_DATA.parent.mkdir(parents=True, exist_ok=True)
+    TENSOR_DATA.write_text(json.dumps(data, indent=1) + "\n")
+    return data
+
+
 def machine() -> dict:
     info = {
         "python": platform.python_version(),
@@ -514,11 +635,29 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def tensor_table(data: dict) -> str:
+    """Chapter 17's timings as a table: ms per step, and the scalar engine's slowdown."""
+    secs = data["seconds"]
+    lines = [
+        "| width | scalargrad (ms) | NumPy (ms) | PyTorch (ms) | scalar/NumPy | scalar/torch |",
+        "|------:|----------------:|-----------:|-------------:|-------------:|-------------:|",
+    ]
+    for i, width in enumerate(data["widths"]):
+        s, n, t = (secs[e][i] for e in TENSOR_ENGINES)
+        lines.append(f"| {width} | {1000 * s:.1f} | {1000 * n:.3f} | {1000 * t:.3f} "
+                     f"| {s / n:.0f} | {s / t:.0f} |")
+    lines.append(f"losses agree to within {data['largest_loss_difference']:.1e}; "
+                 f"written to {TENSOR_DATA.relative_to(ROOT)}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="alternating W1 rounds (default 3)")
     parser.add_argument("--import-runs", type=int, default=30)
     parser.add_argument("--full", action="store_true", help="also time `make test`")
+    parser.add_argument("--only", choices=["w1", "w2", "w3", "import", "build", "tensor"],
+                        help="run one section only")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=5, help=argparse.SUPPRESS)
@@ -541,9 +680,12 @@ def main(argv: list[str] | None = None) -> int:
         ("w3", lambda: bench_memory(log)),
         ("import", lambda: bench_import(args.import_runs, log)),
         ("build", lambda: bench_build(log)),
+        ("tensor", lambda: bench_tensor(log)),
     ]
     if args.full:
         sections.append(("tests", lambda: bench_tests(log)))
+    if args.only:
+        sections = [s for s in sections if s[0] == args.only]
     for name, fn in sections:
         t = time.perf_counter()
         res[name] = fn()
@@ -555,12 +697,15 @@ def main(argv: list[str] | None = None) -> int:
     m = res["machine"]
     print(f"scalargrad benchmarks, {m['date']}, Python {m['python']}, {m['cpus']} CPUs "
           f"({m.get('cpu', 'unknown CPU')}), load average at start {m.get('load_average')}")
-    print(table(res))
-    agree = res["w1"]["max_loss_difference"]
-    print("W1 losses agree with scalargrad's to within: "
-          + ", ".join(f"{k} {v:.1e}" for k, v in agree.items()))
-    print("W1 CPU-time ratio per round: "
-          + ", ".join(f"{r:.2f}" for r in res["w1"]["paired_cpu_ratios"]))
+    if "w1" in res and "build" in res:
+        print(table(res))
+        agree = res["w1"]["max_loss_difference"]
+        print("W1 losses agree with scalargrad's to within: "
+              + ", ".join(f"{k} {v:.1e}" for k, v in agree.items()))
+        print("W1 CPU-time ratio per round: "
+              + ", ".join(f"{r:.2f}" for r in res["w1"]["paired_cpu_ratios"]))
+    if "tensor" in res:
+        print(tensor_table(res["tensor"]))
     print(f"numbers vary by machine and load; written to {RESULTS.relative_to(ROOT)} "
           f"in {res['seconds']:.0f} s")
     return 0

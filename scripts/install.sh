@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one install command of the project: the package (editable, with its `viz` extra)
+# The one install command of the project: the package (editable, with its extras)
 # and the dependency groups named on the command line, from pyproject.toml.
 # The Makefile (`make setup`: every group) and the Pages workflow (the build job: `docs`)
 # both run this script, so there is no second list of what the book needs.
@@ -23,7 +23,7 @@ for group in "$@"; do
 done
 # pip >= 25.1 reads PEP 735 dependency groups (`--group`).
 "$PYTHON" -m pip install -q --upgrade "pip>=25.1"
-"$PYTHON" -m pip install -q -e ".[viz]" "${groups[@]}"
+"$PYTHON" -m pip install -q -e ".[viz,tensor]" "${groups[@]}"
 # The book's front-end packages (npm), when the repository has them.
 if [ -f package-lock.json ]; then
   if ! command -v npm >/dev/null 2>&1; then

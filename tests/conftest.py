@@ -29,7 +29,7 @@ def load_torch() -> ModuleType:
         if os.environ.get(REQUIRE_TORCH_VARIABLE) == "1":
             pytest.fail(
                 f"{REQUIRE_TORCH_VARIABLE}=1 but PyTorch cannot be imported ({exc}); "
-                "install it with: pip install -e '.[test]'",
+                "install it with: scripts/install.sh test",
                 pytrace=False,
             )
         pytest.skip(
