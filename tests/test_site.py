@@ -545,9 +545,21 @@ def test_repository_link_without_api_requests_and_edit_links(site: Path) -> None
         assert 'data-md-component="source"' not in html, page.relative_to(site).as_posix()
     for chapter in chapters():
         html = (site / "chapters" / chapter.stem / "index.html").read_text(encoding="utf-8")
+        notebook = (site / "notebooks" / chapter.stem / "index.html").read_text(encoding="utf-8")
         for action in ("edit", "raw"):
             link = f'href="{REPO_URL}/{action}/main/docs/chapters/{chapter.name}"'
             assert link in html, f"{chapter.stem}: no {action} link"
+            # the notebook page's buttons lead to the chapter it is made from
+            assert link in notebook, f"notebooks/{chapter.stem}: no {action} link to the chapter"
+    lecture = (site / "notebooks" / "lecture" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPO_URL}/edit/main/docs/notebooks/lecture.py"' in lecture
+    assert "index.ipynb" not in " ".join(re.findall(rf'href="{REPO_URL}[^"]*"', lecture))
+
+
+def test_editions_hook_doctests() -> None:
+    import doctest
+
+    assert doctest.testmod(load_hook("editions")).failed == 0
 
 
 def test_whole_book_page_has_every_chapter_in_order(site: Path) -> None:

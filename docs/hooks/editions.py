@@ -12,6 +12,10 @@
   the cache. Inside the offline edition itself, the link to the zip points at the
   published one.
 
+A notebook page is generated (docs/hooks/notebooks.py), so its edit and view-source buttons
+would point at a file the repository does not have: they point at what the notebook is
+made from instead, the chapter (``docs/chapters/NN-slug.md``) or ``docs/notebooks/lecture.py``.
+
 The print page is rendered with the template context of the last page MkDocs rendered,
 the 404 page, whose base URL is absolute (``/scalargrad/``): fine on the web, wrong from
 ``file://``. After the build the page's base is set relative to where it stands.
@@ -145,3 +149,29 @@ def on_post_build(config: MkDocsConfig) -> None:
     if count != 1:
         raise PluginError(f"editions: no Material config script with a base URL in {dest}")
     path.write_text(fixed, encoding="utf-8")
+
+
+_NOTEBOOK_PAGE = re.compile(r"^notebooks/(?P<slug>[^/]+)/index\.ipynb$")
+
+
+def notebook_source(src_uri: str) -> str | None:
+    """The docs/ file a rendered notebook page is made from, or None for other pages.
+
+    >>> notebook_source("notebooks/01-slope/index.ipynb"), notebook_source("index.md")
+    ('chapters/01-slope.md', None)
+    """
+    match = _NOTEBOOK_PAGE.match(src_uri)
+    if match is None:
+        return None
+    slug = match.group("slug")
+    return "notebooks/lecture.py" if slug == "lecture" else f"chapters/{slug}.md"
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    source = notebook_source(page.file.src_uri)
+    if source is not None and page.edit_url:
+        if not (Path(config.docs_dir) / source).is_file():
+            raise PluginError(f"editions: {page.file.src_uri} is made from {source}, not found")
+        base = (config.repo_url or "").rstrip("/") + "/" + (config.edit_uri or "").strip("/")
+        page.edit_url = f"{base}/{source}"
+    return context
