@@ -26,6 +26,7 @@ Under ``mkdocs serve`` the zip is built once, on the first build, and kept.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -148,7 +149,54 @@ def on_post_build(config: MkDocsConfig) -> None:
     fixed, count = _CONFIG_BASE.subn(lambda m: f'{m.group(1)}"{base}"', html, count=1)
     if count != 1:
         raise PluginError(f"editions: no Material config script with a base URL in {dest}")
-    path.write_text(fixed, encoding="utf-8")
+    path.write_text(outside_links(fixed, dest, _state.get("pages", {})), encoding="utf-8")
+
+
+_ANCHOR = re.compile(r'\s+href="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def outside_links(html: str, dest: str, pages: dict[str, str]) -> str:
+    """Mend the print page's links to what it does not contain.
+
+    print-site turns every link to a page of the book into a link to that page's section
+    on the print page. A page left out of it (the notebook pages) or the print page
+    itself has no section: such links go to the page on the site instead. A cross
+    reference to something no page documents (autorefs' ``ValueError``) loses its href
+    and stays as text. ``pages`` maps print-site's page keys to site paths.
+
+    >>> pages = {"notebooks": "notebooks/", "index": ""}
+    >>> outside_links('<h1 id="index">a</h1><a href="#notebooks">n</a> <a href="#index">i</a>'
+    ...               '<a href="#ValueError">V</a>', "print_page/index.html", pages)
+    '<h1 id="index">a</h1><a href="../notebooks/">n</a> <a href="#index">i</a><a>V</a>'
+    """
+    ids = set(_ID.findall(html))
+    here = posixpath.dirname(dest)
+
+    def mend(match: re.Match) -> str:
+        anchor = match.group(1)
+        if anchor in ids:
+            return match.group(0)
+        if anchor in pages:
+            target = pages[anchor]
+            url = posixpath.relpath(target or ".", here or ".")
+            if target.endswith("/") and not url.endswith("/"):
+                url += "/"
+            return f' href="{url}"'
+        return ""
+
+    return _ANCHOR.sub(mend, html)
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    """Remember every page's print-site key and site path (for ``outside_links``)."""
+    from mkdocs_print_site_plugin.urls import get_page_key
+
+    _state["pages"] = {get_page_key(f.url): f.url for f in files.documentation_pages()}
+    _state["pages"].setdefault(
+        "print_page", "print_page/" if config.use_directory_urls else "print_page.html"
+    )
+    return nav
 
 
 _NOTEBOOK_PAGE = re.compile(r"^notebooks/(?P<slug>[^/]+)/index\.ipynb$")
