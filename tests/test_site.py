@@ -274,16 +274,24 @@ def test_executed_notebooks_drop_memory_addresses() -> None:
             "error",
             ename="ZeroDivisionError",
             evalue="division by zero",
-            traceback=["File /src/repo/scalargrad/engine.py:3, in f"],
+            traceback=[
+                "File /src/repo/scalargrad/engine.py:3, in f",
+                "File /env/lib/site-packages/micrograd/engine.py:65, in backward",
+            ],
         ),
     ]
-    nb = notebooks._clean(nbformat.v4.new_notebook(cells=[cell, printed]), "/src/repo")
+    nb = notebooks._clean(
+        nbformat.v4.new_notebook(cells=[cell, printed]), "/src/repo", "/env/lib/site-packages"
+    )
     assert nb.cells[0].outputs[0]["data"] == {"image/svg+xml": "<svg/>"}
     assert nb.cells[0].outputs[1]["data"] == {"text/plain": "Value(data=2.0)"}
     assert "execution" not in nb.cells[0].metadata
     assert [o.output_type for o in nb.cells[1].outputs] == ["stream", "error"]
     assert nb.cells[1].outputs[0].text == "1\n2\n"
-    assert nb.cells[1].outputs[1].traceback == ["File scalargrad/engine.py:3, in f"]
+    assert nb.cells[1].outputs[1].traceback == [
+        "File scalargrad/engine.py:3, in f",
+        "File site-packages/micrograd/engine.py:65, in backward",
+    ]
 
 
 # --- the built site -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ KERNEL = "python3"
 TIMEOUT = 600  # seconds per cell
 PARALLEL = 2  # kernels at a time: the machine has two cores
 _CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+
+
 @dataclass
 class Notebook:
     """One notebook: where it comes from and what it becomes."""
@@ -176,7 +179,9 @@ _DEFAULT_REPR = re.compile(r"^<[\w.]+ (object )?at 0x[0-9a-f]+>$")
 _RICH = ("image/svg+xml", "image/png", "text/html")
 
 
-def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
+def _clean(
+    nb: nbformat.NotebookNode, root: str = "", site_packages: str | None = None
+) -> nbformat.NotebookNode:
     """Drop what differs between two runs of the same notebook.
 
     Timing metadata goes; consecutive pieces of one output stream are joined (how
@@ -186,6 +191,9 @@ def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
     with a memory address.
     """
     prefix = root.rstrip("/") + "/" if root else ""
+    # where the kernel's libraries live differs between environments (a traceback through
+    # micrograd names it): such paths start at "site-packages/"
+    packages = (site_packages or sysconfig.get_paths()["purelib"]).rstrip("/") + "/"
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         outputs = []
@@ -199,8 +207,11 @@ def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
             ):
                 previous.text += output.text
                 continue
-            if output.output_type == "error" and prefix:
-                output.traceback = [line.replace(prefix, "") for line in output.traceback]
+            if output.output_type == "error":
+                output.traceback = [
+                    line.replace(packages, "site-packages/").replace(prefix or "\0", "")
+                    for line in output.traceback
+                ]
             data = output.get("data", {})
             text = data.get("text/plain", "")
             if any(m in data for m in _RICH) and _DEFAULT_REPR.match(str(text).strip()):
