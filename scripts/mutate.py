@@ -173,6 +173,11 @@ NEEDS_SITE = [
     "tests/test_site.py::test_whole_book_page_has_every_chapter_in_order",
     "tests/test_site.py::test_offline_zip_is_reproducible_and_complete",
     "tests/test_workflow.py::test_the_build_job_steps_build_the_book",
+    "tests/test_reader.py::test_copied_text_is_the_same_from_markdown_and_from_the_built_page",
+    "tests/test_reader.py::test_blocks_that_end_with_a_closing_line_keep_it_in_the_copy",
+    "tests/test_reader.py::test_every_raising_block_is_marked_and_no_other",
+    "tests/test_reader.py::test_no_code_line_on_a_chapter_page_is_wider_than_80_columns",
+    "tests/test_reader.py::test_home_page_links_the_lecture_video_and_micrograd",
 ]
 
 SUBSET = ["mul-local", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",

@@ -1,4 +1,5 @@
-"""Figures of chapter 5: tanh and its slope; the neuron's graph with the grads found by hand."""
+"""Figures of chapter 5: the neuron model; tanh and its slope; the neuron's graph with the
+grads found by hand."""
 
 from __future__ import annotations
 
@@ -6,6 +7,53 @@ import math
 
 from scalargrad import Value, build_topo
 from scalargrad.datasets import lecture_neuron
+
+# The colours of scalargrad.viz's graphs: light fills with near-black text, mid-grey lines,
+# legible on the white card that holds every figure in the light and the dark scheme.
+_INK = "#1b1b1b"
+_LINE = "#8c8c8c"
+_DATA_FILL = "#e8f1fb"  # inputs: data, as draw_dot fills a Value
+_PARAM_FILL = "#e6f4ec"  # parameters: what training changes
+_OP_FILL = "#fdf1dc"  # operations, as draw_dot fills them
+_FONT = "Helvetica,Arial,sans-serif"
+
+
+def neuron_model() -> str:
+    """The neuron of the chapter: two inputs times two weights, plus a bias, through tanh."""
+    from graphviz import Digraph
+
+    dot = Digraph(
+        format="svg",
+        graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": _FONT,
+                    "nodesep": "0.3", "ranksep": "0.45", "pad": "0.15", "ordering": "in"},
+        node_attr={"fontname": _FONT, "fontsize": "14", "fontcolor": _INK, "color": _LINE,
+                   "style": "filled", "shape": "box", "height": "0.4",
+                   "margin": "0.12,0.06"},
+        edge_attr={"color": _LINE, "arrowsize": "0.7", "penwidth": "1.2",
+                   "fontname": _FONT, "fontsize": "13", "fontcolor": _INK},
+    )
+    for name, text in (("x1", "input x₁"), ("x2", "input x₂")):
+        dot.node(name, text, fillcolor=_DATA_FILL)
+    for name, text in (("w1", "weight w₁"), ("w2", "weight w₂"), ("b", "bias b")):
+        dot.node(name, text, fillcolor=_PARAM_FILL)
+    for name in ("m1", "m2"):
+        dot.node(name, "×", shape="circle", width="0.45", fixedsize="true",
+                 fillcolor=_OP_FILL, fontsize="18")
+    dot.node("sum", "+", shape="circle", width="0.45", fixedsize="true",
+             fillcolor=_OP_FILL, fontsize="18")
+    dot.node("tanh", "tanh", shape="ellipse", fillcolor=_OP_FILL)
+    dot.node("o", "output o", fillcolor=_DATA_FILL)
+    with dot.subgraph() as column:  # the inputs and their weights, in one column
+        column.attr(rank="same")
+        for name in ("x1", "w1", "x2", "w2", "b"):
+            column.node(name)
+    dot.edges([("x1", "m1"), ("w1", "m1"), ("x2", "m2"), ("w2", "m2")])
+    dot.edge("m1", "sum", label=" x₁w₁ ")
+    dot.edge("m2", "sum", label=" x₂w₂ ")
+    dot.edge("b", "sum")
+    dot.edge("sum", "tanh", label=" n ")
+    dot.edge("tanh", "o")
+    return dot.pipe(format="svg").decode()
 
 
 def tanh_plot() -> str:
@@ -53,6 +101,7 @@ def neuron_grads() -> str:
 
 
 FIGURES = {
+    "ch05-neuron-model.svg": neuron_model,
     "ch05-tanh.svg": tanh_plot,
     "ch05-neuron-grads.svg": neuron_grads,
 }

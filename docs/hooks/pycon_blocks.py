@@ -15,8 +15,8 @@ the file: a 1-based line number and character offsets into the Markdown text.
 >>> block.lineno, block.title
 (3, 'raises ValueError')
 >>> [example] = block.examples
->>> example.source, example.want, example.lineno
-(['1 + 1'], ['2'], 4)
+>>> example.source, example.want, example.lineno, example.exception
+(['1 + 1'], ['2'], 4, None)
 >>> text[example.start : example.end]
 '>>> 1 + 1\\n2\\n'
 """
@@ -31,6 +31,7 @@ HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$")
 EXERCISE = re.compile(r'^\?{3}\+?\s+question\s+"(?P<title>[^"]+)"')
 DOCTEST_DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\):|^Traceback \(innermost last\):")
+_EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::|$)")
 _TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 
 
@@ -54,6 +55,21 @@ class Example:
     def raises(self) -> bool:
         """True if the expected output is a traceback."""
         return bool(self.want) and bool(TRACEBACK.match(self.want[0]))
+
+    @property
+    def exception(self) -> str | None:
+        """The name of the exception the traceback ends with, as written, or None.
+
+        As doctest reads it: the first line after the traceback header that starts with
+        a name (``TypeError: ...`` gives ``TypeError``).
+        """
+        if not self.raises:
+            return None
+        for line in self.want[1:]:
+            m = _EXCEPTION.match(line)
+            if m:
+                return m.group("name")
+        return None
 
     @property
     def code(self) -> str:

@@ -1,0 +1,67 @@
+"""Check your own engine: ``python -m scalargrad.check PATH [--chapter N] [--json]``.
+
+The checker compares a learner's ``Value`` class (and, from chapter 10, their
+``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine and with central
+differences, and says what is wrong in the book's words, with the chapter that
+explains it. Checking a file EXECUTES it (in a subprocess with limits).
+
+Three entry points:
+
+* :func:`check_file` runs one file in a subprocess, at one chapter;
+* :func:`check_folder` runs every ``.py`` file of a folder, at every chapter;
+* :func:`check_namespace` runs the checks in this process, on classes you pass in
+  (what the page's in-browser runner can use, where there are no subprocesses).
+
+``import scalargrad`` does not import this package.
+
+>>> from scalargrad.engine import Value
+>>> print(check_namespace({"Value": Value}, chapter=4))
+your code (chapter 4): all 5 checks passed
+  ok    Value(data)
+  ok    operations of the chapter
+  ok    values
+  ok    children
+  ok    chapter 4's L = (a*b + c) * f
+"""
+
+from __future__ import annotations
+
+import os
+
+from scalargrad.check.folder import FileResult, check_folder, table
+from scalargrad.check.learner import LoadError
+from scalargrad.check.report import Report, Result
+from scalargrad.check.run import check_namespace
+from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
+
+__all__ = [
+    "FileResult",
+    "LoadError",
+    "Report",
+    "Result",
+    "check_file",
+    "check_folder",
+    "check_namespace",
+    "table",
+]
+
+
+def check_file(path: str | os.PathLike[str], chapter: int | None = None, *,
+               time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
+               speed: bool = False) -> Report:
+    """Check one file at ``chapter`` (None: everything it defines), in a subprocess.
+
+    The file is EXECUTED. ``time_limit`` is in seconds per check; ``speed`` adds a
+    timing note (off by default, so that reports are the same on every run).
+    """
+    _check_chapter(chapter)
+    return run_file(path, [chapter], time_limit=time_limit, memory_mb=memory_mb,
+                    speed=speed)[0]
+
+
+def _check_chapter(chapter: object) -> None:
+    """Raise ValueError unless ``chapter`` is None or a chapter from 3 to 13."""
+    if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
+                                or not 3 <= chapter <= 13):
+        raise ValueError(f"chapter must be a whole number from 3 to 13, or None for "
+                         f"everything the file defines; got {chapter!r}")

@@ -1,0 +1,54 @@
+"""What every check needs to know: the learner's classes, the chapter, and what is present."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from scalargrad.check import chapters
+from scalargrad.check.chapters import OPS
+
+__all__ = ["Context", "close", "make_context"]
+
+
+@dataclass
+class Context:
+    """The learner's namespace, seen at one chapter."""
+
+    namespace: dict[str, Any]
+    Value: type
+    chapter: int | None
+    ops: list[str]  # the operations the class has: all of them are checked
+    missing: list[str]  # operations the chapter requires that the class lacks
+    gradients: bool  # check gradients (the chapter has backward(), and the class too)
+    speed: bool = False
+    wrong: set[str] = field(default_factory=set)  # what an earlier check found wrong
+    errors: set[str] = field(default_factory=set)  # exceptions already reported
+
+    def wants(self, first_chapter: int) -> bool:
+        """True when the chapter requires a piece the book adds in ``first_chapter``."""
+        return self.chapter is None or self.chapter >= first_chapter
+
+
+def has(cls: type, method: str) -> bool:
+    """True when the class defines ``method`` (itself or through a base class)."""
+    return callable(getattr(cls, method, None))
+
+
+def make_context(namespace: dict[str, Any], value: type, chapter: int | None,
+                 speed: bool = False) -> Context:
+    """A context for checking ``value`` (and the namespace's nn classes) at ``chapter``."""
+    ops = [name for name, op in OPS.items() if has(value, op.method)]  # all are checked
+    required = [] if chapter is None else chapters.required_ops(chapter)
+    missing = [n for n in required if n not in ops]
+    backward = has(value, "backward")
+    gradients = backward and (chapter is None or chapter >= chapters.BACKWARD)
+    return Context(namespace, value, chapter, ops, missing, gradients, speed)
+
+
+def close(got: object, want: float) -> bool:
+    """True when the learner's number ``got`` equals ``want`` up to rounding."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return False
+    return math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9)

@@ -1,0 +1,346 @@
+"""The checks of a Value class: values, gradients, and the classic mistakes of each chapter.
+
+Every check takes a :class:`~scalargrad.check.context.Context` and returns one
+:class:`~scalargrad.check.report.Result`. Nothing here starts a process or reads a
+file, so the same checks run in a subprocess or in the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scalargrad.check import exprs
+from scalargrad.check.chapters import OPS
+from scalargrad.check.context import Context, close, has
+from scalargrad.check.exprs import Expr
+from scalargrad.check.learner import describe_exception
+from scalargrad.check.report import FAILED, PASSED, SKIPPED, Result
+from scalargrad.check.shrink import shrink
+from scalargrad.engine import Value as Reference
+
+__all__ = ["ENGINE_CHECKS", "grads_with"]
+
+A, B, C = ("x", 0), ("x", 1), ("x", 2)
+
+
+def grads_with(cls: type, expr: Expr, xs: Sequence[float]) -> tuple[Any, list[Any]]:
+    """Build ``expr`` on fresh ``cls`` leaves and call backward(): the output, the leaves' grads."""
+    leaves = [cls(x) for x in xs]
+    out = exprs.build(expr, leaves)
+    out.backward()
+    return out, [leaf.grad for leaf in leaves]
+
+
+def with_values(expr: Expr, xs: Sequence[float]) -> str:
+    """``a + b`` with a = 2.0, b = 3.0: an expression and its inputs, for a message."""
+    used = sorted(exprs.leaf_uses(expr))
+    inputs = ", ".join(f"{exprs.NAMES[i]} = {xs[i]!r}" for i in used)
+    return f"`{exprs.render(expr)}` with {inputs}"
+
+
+def ops_in(expr: Expr) -> set[str]:
+    """The names of the operations an expression uses."""
+    if expr[0] == "x":
+        return set()
+    found = {expr[0]}
+    for a in expr[1:]:
+        if isinstance(a, tuple):
+            found |= ops_in(a)
+    return found
+
+
+def passed(check: str) -> Result:
+    """A passed check."""
+    return Result(check, PASSED)
+
+
+def failed(check: str, message: str, chapter: int | None, example: str = "") -> Result:
+    """A failed check: what it saw, the chapter that explains it, the smallest example."""
+    return Result(check, FAILED, message, example, chapter)
+
+
+def skipped(check: str, why: str) -> Result:
+    """A check that could not run, and why."""
+    return Result(check, SKIPPED, why)
+
+
+def problem(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
+    """How the learner's engine gets ``expr`` wrong, or "" when it gets it right."""
+    try:
+        out, got = grads_with(ctx.Value, expr, xs)
+    except Exception as exc:
+        return describe_exception(exc)
+    ref_out, want = grads_with(Reference, expr, xs)
+    if not close(getattr(out, "data", None), ref_out.data):
+        return f"the output's data is {getattr(out, 'data', None)!r}, expected {ref_out.data!r}"
+    nudged = exprs.gradients(expr, xs)
+    bad = [i for i in sorted(exprs.leaf_uses(expr)) if not close(got[i], want[i])]
+    return "; ".join(f"{exprs.NAMES[i]}.grad is {got[i]!r}, expected {want[i]!r} (nudging "
+                     f"{exprs.NAMES[i]} gives {nudged[i]:.6g})" for i in bad)
+
+
+def check_interface(ctx: Context) -> Result:
+    """Value(2) holds data 2.0 and grad 0."""
+    v = ctx.Value(2.0)
+    data, grad = getattr(v, "data", None), getattr(v, "grad", None)
+    if not close(data, 2.0):
+        return failed("Value(data)", f"Value(2.0).data is {data!r}, expected 2.0: __init__ should "
+                      "store the number in self.data.", 3)
+    if not close(grad, 0.0):
+        return failed("Value(data)", f"Value(2.0).grad is {grad!r}, expected 0.0: a fresh Value "
+                      "has no gradient yet (self.grad = 0.0 in __init__).", 3)
+    return passed("Value(data)")
+
+
+def check_operations(ctx: Context) -> Result:
+    """Every operation (and backward) that the chapter has added exists."""
+    lines = []
+    for name in ctx.missing:
+        op = OPS[name]
+        if name in ("radd", "rmul"):
+            lines.append(f"`{op.example}` needs `{op.method}`: when the left operand is a plain "
+                         "number, Python asks the Value on the right. See chapter 8.")
+        else:
+            lines.append(f"Value has no `{op.method}` ({op.example}): chapter {op.chapter} "
+                         "adds it.")
+    if ctx.chapter is not None and ctx.chapter >= 6 and not has(ctx.Value, "backward"):
+        lines.append("Value has no backward() method: chapter 6 adds it.")
+    if lines:
+        ctx.wrong |= set(ctx.missing)
+        return failed("operations of the chapter", "\n".join(lines), None)
+    return passed("operations of the chapter")
+
+
+POINTS = (0.5, -1.5)  # a and b in the one-operation checks: no symmetry hides a mistake
+
+
+def single(name: str) -> list[Expr]:
+    """The one-operation expressions that exercise ``name``."""
+    if name in exprs.UNARY:
+        return [(name, A)]
+    if name == "pow":
+        return [(name, A, 2), (name, A, 3)]
+    if name in exprs.REFLECTED:
+        return [(name, 2.0, A)]
+    return [(name, A, B), (name, A, 3.0)]
+
+
+def check_values(ctx: Context) -> Result:
+    """Each operation's result, against scalargrad's engine."""
+    for name in ctx.ops:
+        for expr in single(name):
+            for xs in (POINTS, (2.0, 0.75)):
+                got = getattr(exprs.build(expr, [ctx.Value(x) for x in xs]), "data", None)
+                want = exprs.value(expr, xs)
+                if not close(got, want):
+                    ctx.wrong.add(name)
+                    op = OPS[name]
+                    return failed("values", f"{with_values(expr, xs)} gives data {got!r}, "
+                                  f"expected {want!r}. Look at how `{op.method}` computes its "
+                                  f"result.", op.chapter)
+    return passed("values")
+
+
+def check_children(ctx: Context) -> Result:
+    """a * b records a and b as its children in ``_prev``."""
+    a, b = ctx.Value(2.0), ctx.Value(-3.0)
+    for sign, name in (("*", "mul"), ("+", "add")):
+        if name not in ctx.ops:
+            continue
+        out = exprs.build((name, A, B), [a, b])
+        prev = getattr(out, "_prev", None)
+        if prev is None:
+            return failed("children", f"`a {sign} b` has no `_prev`: a Value keeps the values "
+                          "it was computed from (its children) in self._prev. See chapter 3.", 3)
+        if sorted(map(id, prev)) != sorted([id(a), id(b)]):
+            return failed("children", f"`(a {sign} b)._prev` should hold a and b, the two "
+                          f"operands, and nothing else; it holds {_describe(prev)}. See "
+                          "chapter 3.", 3)
+    return passed("children")
+
+
+def _describe(prev: Any) -> str:
+    """What a ``_prev`` holds, without the learner's reprs (they may show addresses)."""
+    items = list(prev)
+    return f"{len(items)} value" + ("" if len(items) == 1 else "s")
+
+
+def check_seed(ctx: Context) -> Result:
+    """backward() starts by setting the output's grad to 1."""
+    out, _ = grads_with(ctx.Value, ("mul", A, B), (2.0, -3.0))
+    if not close(out.grad, 1.0):
+        ctx.wrong.add("seed")
+        return failed("seed grad = 1", f"after y.backward() on y = a * b, y.grad is "
+                      f"{out.grad!r}, expected 1.0 (dy/dy = 1). backward() must set "
+                      "self.grad = 1 before it walks back; without it every gradient stays 0. "
+                      "See chapter 6.", 6, "`a * b` with a = 2.0, b = -3.0")
+    return passed("seed grad = 1")
+
+
+def mismatch(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
+    """What is wrong in the learner's gradients of ``expr``, or "" when they are right."""
+    _, got = grads_with(ctx.Value, expr, xs)
+    _, want = grads_with(Reference, expr, xs)
+    bad = [i for i in sorted(exprs.leaf_uses(expr)) if not close(got[i], want[i])]
+    if not bad:
+        return ""
+    return ", ".join(f"{exprs.NAMES[i]}.grad is {got[i]!r}, expected {want[i]!r}" for i in bad)
+
+
+def check_local_derivatives(ctx: Context) -> Result:
+    """Each operation on its own passes the right gradient to its inputs."""
+    found = []
+    for name in ctx.ops:
+        for expr in single(name):
+            points = [xs for xs in (POINTS, POINTS[::-1]) if exprs.well_behaved(expr, xs)]
+            xs = next((xs for xs in points if mismatch(ctx, expr, xs)), None)
+            if xs is not None:
+                found.append((name, expr, xs))
+                break
+    if not found:
+        return passed("local derivatives")
+    ctx.wrong |= {name for name, _, _ in found}
+    name, expr, xs = found[0]
+    wrong = mismatch(ctx, expr, xs)
+    op = OPS[name]
+    also = [OPS[n].example for n, _, _ in found[1:]]
+    more = f" Also wrong: {', '.join(also)}." if also else ""
+    where = f"chapter {op.chapter}" if op.chapter else "chapter 8"
+    return failed("local derivatives", f"the gradient through `{op.example}` is wrong: "
+                  f"{wrong} ({op.rule}). Look at the local derivative in `{op.method}`. "
+                  f"See {where}.{more}", op.chapter or 8, with_values(expr, xs))
+
+
+ORDER = ("mul", ("mul", A, B), C)  # (a * b) * c: the inner product must wait for the outer one
+
+
+def check_order(ctx: Context) -> Result:
+    """The backward pass visits a node only after every node that uses it."""
+    xs = (2.0, 3.0, 4.0)
+    _, got = grads_with(ctx.Value, ORDER, xs)
+    _, want = grads_with(Reference, ORDER, xs)
+    if all(close(g, w) for g, w in zip(got, want, strict=True)):
+        return passed("order of the backward pass")
+    ctx.wrong.add("order")
+    if close(got[2], want[2]) and close(got[0], 0.0) and close(got[1], 0.0):
+        return failed("order of the backward pass", f"a.grad and b.grad stayed 0 (expected "
+                      f"{want[0]!r} and {want[1]!r}) while c.grad is right: the inner `a * b` "
+                      "passed its gradient on before it had received one. backward() must call "
+                      "_backward() on the nodes in reversed topological order. See chapter 6.",
+                      6, with_values(ORDER, xs))
+    return failed("order of the backward pass", f"{mismatch(ctx, ORDER, xs)}. "
+                  + cause(ctx, ORDER), 6, with_values(ORDER, xs))
+
+
+TWICE = [  # a node used twice, smallest first; the diamond is chapter 7's example
+    (("add", A, A), (3.0,)),
+    (("mul", A, A), (3.0,)),
+    (("mul", ("mul", A, B), ("add", A, B)), (-2.0, 3.0)),
+    (("mul", ("add", A, B), ("mul", A, B)), (-2.0, 3.0)),
+]
+
+
+def check_used_twice(ctx: Context) -> Result:
+    """A node used twice collects the gradients of both paths."""
+    for expr, xs in TWICE:
+        _, got = grads_with(ctx.Value, expr, xs)
+        _, want = grads_with(Reference, expr, xs)
+        if all(close(g, w) for g, w in zip(got, want, strict=True)):
+            continue
+        ctx.wrong.add("used twice")
+        example = with_values(expr, xs)
+        if len(xs) == 1 and close(got[0], want[0] / 2):
+            op = OPS[expr[0]]
+            return failed("a node used twice", f"a node used twice got half its gradient: "
+                          f"a.grad is {got[0]!r}, expected {want[0]!r}. Does the _backward of "
+                          f"`{op.method}` use `=` where it should use `+=`? See chapter 7.",
+                          7, example)
+        return failed("a node used twice", f"{mismatch(ctx, expr, xs)}: a node that reaches "
+                      "the output along two paths must collect the sum of both. Does _backward "
+                      "use `=` where it should use `+=`? See chapter 7.", 7, example)
+    return passed("a node used twice")
+
+
+def cause(ctx: Context, expr: Expr) -> str:
+    """The likely cause of a wrong gradient in ``expr``, from what the other checks found."""
+    wrong = [OPS[n].example for n in sorted(ops_in(expr)) if n in ctx.wrong]
+    if wrong:
+        return f"Probably the same mistake as above, in `{'`, `'.join(wrong)}`."
+    if {"seed", "order", "used twice"} & ctx.wrong:
+        return "Probably the same mistake as above."
+    used = ops_in(expr)
+    if len(used) == 1:
+        op = OPS[used.pop()]
+        return (f"Only `{op.example}` is involved: look at `{op.method}` for these numbers "
+                f"({op.rule}); the one-operation checks above used other ones.")
+    if any(n > 1 for n in exprs.leaf_uses(expr).values()):
+        return ("An input used twice must collect the gradients of both uses (`+=`, chapter 7), "
+                "after every node that uses it has passed its part (chapter 6).")
+    names = ", ".join(f"`{OPS[n].example}`" for n in sorted(ops_in(expr)))
+    return f"Look at the local derivatives of {names} and the order of the backward pass."
+
+
+CH4 = ("mul", ("add", ("mul", A, B), C), ("x", 3))  # L = (a * b + c) * f
+CH4_XS = (2.0, -3.0, 10.0, -2.0)
+NEURON = ("tanh", ("add", ("add", ("mul", A, B), ("mul", C, ("x", 3))), ("x", 4)))
+NEURON_XS = (2.0, -3.0, 0.0, 1.0, 6.8813735870195432)  # x1, w1, x2, w2, b
+N_SUM = NEURON[1]
+E2N = ("exp", ("rmul", 2.0, N_SUM))
+NEURON_EXP = ("div", ("sub", E2N, 1.0), ("add", E2N, 1.0))  # (e - 1) / (e + 1), e = exp(2n)
+
+
+def example_check(ctx: Context, title: str, expr: Expr, xs: Sequence[float], names: str,
+                  chapter: int) -> Result:
+    """A worked example of the book: its value, and its gradients from chapter 6 on."""
+    out = exprs.build(expr, [ctx.Value(x) for x in xs])
+    want = exprs.value(expr, xs)
+    data = getattr(out, "data", None)
+    labels = names.split()
+    if not close(data, want):
+        return failed(title, f"the output's data is {data!r}, expected {want!r}. "
+                      + cause(ctx, expr), chapter)
+    if not ctx.gradients:
+        return passed(title)
+    _, got = grads_with(ctx.Value, expr, xs)
+    _, ref = grads_with(Reference, expr, xs)
+    bad = [f"{labels[i]}.grad is {got[i]!r}, expected {ref[i]!r}"
+           for i in range(len(xs)) if not close(got[i], ref[i])]
+    if not bad:
+        return passed(title)
+    example = ""
+    if not ctx.wrong:  # a mistake no earlier check saw: find the smallest expression with it
+        small, sxs = shrink(expr, xs, lambda e, v: bool(problem(ctx, e, v)))
+        example = with_values(small, sxs)
+    return failed(title, "; ".join(bad) + ". " + cause(ctx, expr), chapter, example)
+
+
+def check_chapter4(ctx: Context) -> Result:
+    """Chapter 4's L = (a * b + c) * f, with a = 2, b = -3, c = 10, f = -2."""
+    return example_check(ctx, "chapter 4's L = (a*b + c) * f", CH4, CH4_XS, "a b c f", 4)
+
+
+def check_neuron(ctx: Context) -> Result:
+    """Chapter 5's neuron o = tanh(x1*w1 + x2*w2 + b)."""
+    return example_check(ctx, "chapter 5's neuron", NEURON, NEURON_XS, "x1 w1 x2 w2 b", 5)
+
+
+def check_neuron_exp(ctx: Context) -> Result:
+    """Chapter 8's neuron with tanh written out as (e - 1) / (e + 1), e = exp(2n)."""
+    return example_check(ctx, "chapter 8's tanh from exp", NEURON_EXP, NEURON_XS,
+                         "x1 w1 x2 w2 b", 8)
+
+
+ENGINE_CHECKS = [  # (check, the chapter from which it runs, needs gradients)
+    (check_interface, 3, False),
+    (check_operations, 3, False),
+    (check_values, 3, False),
+    (check_children, 3, False),
+    (check_seed, 6, True),
+    (check_order, 6, True),
+    (check_used_twice, 6, True),
+    (check_local_derivatives, 6, True),
+    (check_chapter4, 4, False),
+    (check_neuron, 5, False),
+    (check_neuron_exp, 8, False),
+]
