@@ -9,52 +9,49 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: setup system test lint build book bench mutate proptest clean browser-all
+.PHONY: help setup system test lint build book bench browser-all mutate proptest clean
+.DEFAULT_GOAL := help
 
-# The page's Python (Pyodide) and Graphviz (viz-js), pinned in package-lock.json;
-# docs/hooks/runtime.py copies the files it needs from node_modules into the site.
-NPM_STAMP := node_modules/.package-lock.json
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(STAMP) system $(NPM_STAMP)
+setup: system $(STAMP) ## create .venv with the package and every dependency group
 
-$(NPM_STAMP): package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
-	touch $(NPM_STAMP)
-
-$(STAMP): pyproject.toml
+# scripts/install.sh is the one install definition, shared with .github/workflows/pages.yml.
+# It also runs `npm ci` for the page's Python (Pyodide) and Graphviz (viz-js), pinned in
+# package-lock.json; docs/hooks/runtime.py copies the files it needs into the site.
+$(STAMP): pyproject.toml scripts/install.sh package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	PYTHON=$(BIN)/python scripts/install.sh dev
 	touch $(STAMP)
 
-system:
+system: ## install Debian's graphviz and chromium when missing
 	@scripts/ensure-system.sh
 
-lint: setup
+lint: setup ## ruff check .
 	$(BIN)/ruff check .
 
-build: setup
+build: setup ## build the book into site/ (mkdocs build --strict)
 	$(BIN)/mkdocs build --strict
 
-test: lint build
+test: lint build ## every check: lint, strict build, pytest, mutation subset
 	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest
 	$(BIN)/python scripts/mutate.py --subset
 
-book: setup
+book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-clean:
+clean: ## remove built output and test caches
 	rm -rf site .pytest_cache .hypothesis
 
-bench: build
+bench: build ## benchmarks against micrograd and PyTorch, and the page's runner in Chromium
 	$(BIN)/python benchmarks/run.py
 
-# Every chapter's examples run in the page (Pyodide in headless Chromium); make test runs a subset.
-browser-all: build
+browser-all: build ## run every chapter's examples in the page (Pyodide in headless Chromium)
 	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py
 
-mutate: setup
+mutate: setup ## the whole mutation check
 	$(BIN)/python scripts/mutate.py
 
-proptest: setup
+proptest: setup ## property tests with a larger example budget
 	HYPOTHESIS_PROFILE=thorough SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest tests/test_properties.py

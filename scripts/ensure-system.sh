@@ -6,6 +6,8 @@ set -euo pipefail
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# the book's front-end packages (scripts/install.sh runs `npm ci` when there is a lock file)
+[ -f package-lock.json ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${missing[*]}"

@@ -29,7 +29,7 @@ def load_torch() -> ModuleType:
         if os.environ.get(REQUIRE_TORCH_VARIABLE) == "1":
             pytest.fail(
                 f"{REQUIRE_TORCH_VARIABLE}=1 but PyTorch cannot be imported ({exc}); "
-                "install it with: pip install -e '.[test]'",
+                "install it with: scripts/install.sh test",
                 pytrace=False,
             )
         pytest.skip(
@@ -72,3 +72,90 @@ def site() -> Path:
             pytrace=False,
         )
     return SITE
+
+
+# --- the Pages workflow's own steps, in a fresh environment -------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+BUILD_JOB = "build"
+# Steps of the build job that need a network this machine does not have, or root: the
+# system packages (Graphviz) are checked instead of installed.
+SYSTEM_STEP = "apt-get install"
+
+
+def _copy_working_tree(dest: Path) -> None:
+    """A clone of the repository with this working tree's files on top (edits included)."""
+    import shutil
+    import subprocess
+
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)],
+        check=True,
+        capture_output=True,
+    )
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+
+
+@pytest.fixture(scope="session")
+def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built by the Pages workflow's build job, its ``run:`` steps as written.
+
+    A fresh virtual environment (only pip inside) and a copy of the working tree; the
+    steps run there with the workflow's environment variables. Two differences, both
+    forced by this machine: PIP_EXTRA_INDEX_URL (PyTorch's CPU index) is left out, as
+    only the package registries are reachable here and pip's own configuration finds the
+    same CPU wheel; and the apt-get step is replaced by checking that `dot` is there.
+    Notebooks run afresh (SCALARGRAD_NOTEBOOK_CACHE=0), so the reproducibility test can
+    compare this build with site/.
+    """
+    import shutil
+    import subprocess
+    import venv
+
+    import yaml
+
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = flow["jobs"][BUILD_JOB]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    if not any(SYSTEM_STEP in r for r in runs):
+        pytest.fail(f"{WORKFLOW.name}: the build job no longer installs Graphviz", pytrace=False)
+    if shutil.which("dot") is None:
+        pytest.fail("Graphviz's `dot` is missing (`make system` installs it)", pytrace=False)
+    base = tmp_path_factory.mktemp("workflow")
+    tree, env_dir = base / "repo", base / "venv"
+    _copy_working_tree(tree)
+    venv.create(env_dir, with_pip=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
+    env.update({k: str(v) for k, v in flow.get("env", {}).items()})
+    env.pop("PIP_EXTRA_INDEX_URL", None)
+    env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
+    env["SCALARGRAD_NOTEBOOK_CACHE"] = "0"
+    for run in runs:
+        if SYSTEM_STEP in run:
+            continue
+        result = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", run],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if result.returncode != 0:
+            pytest.fail(
+                f"workflow step failed in a fresh environment:\n{run}\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}",
+                pytrace=False,
+            )
+    return tree / "site"

@@ -12,7 +12,6 @@ import importlib.util
 import json
 import os
 import re
-import subprocess
 import sys
 import textwrap
 from html.parser import HTMLParser
@@ -228,7 +227,11 @@ def test_pycon_blocks_reader() -> None:
     assert doctest.testmod(reader).failed == 0
     items = reader.read(CHAPTER)
     assert [type(item).__name__ for item in items] == [
-        "Block", "Heading", "Block", "Heading", "Block"
+        "Block",
+        "Heading",
+        "Block",
+        "Heading",
+        "Block",
     ]
     block = items[2]
     assert [e.source for e in block.examples][3] == ["def f(t):", "    return t + 1"]
@@ -278,16 +281,24 @@ def test_executed_notebooks_drop_memory_addresses() -> None:
             "error",
             ename="ZeroDivisionError",
             evalue="division by zero",
-            traceback=["File /src/repo/scalargrad/engine.py:3, in f"],
+            traceback=[
+                "File /src/repo/scalargrad/engine.py:3, in f",
+                "File /env/lib/site-packages/micrograd/engine.py:65, in backward",
+            ],
         ),
     ]
-    nb = notebooks._clean(nbformat.v4.new_notebook(cells=[cell, printed]), "/src/repo")
+    nb = notebooks._clean(
+        nbformat.v4.new_notebook(cells=[cell, printed]), "/src/repo", "/env/lib/site-packages"
+    )
     assert nb.cells[0].outputs[0]["data"] == {"image/svg+xml": "<svg/>"}
     assert nb.cells[0].outputs[1]["data"] == {"text/plain": "Value(data=2.0)"}
     assert "execution" not in nb.cells[0].metadata
     assert [o.output_type for o in nb.cells[1].outputs] == ["stream", "error"]
     assert nb.cells[1].outputs[0].text == "1\n2\n"
-    assert nb.cells[1].outputs[1].traceback == ["File scalargrad/engine.py:3, in f"]
+    assert nb.cells[1].outputs[1].traceback == [
+        "File scalargrad/engine.py:3, in f",
+        "File site-packages/micrograd/engine.py:65, in backward",
+    ]
 
 
 # --- the built site -------------------------------------------------------------------------
@@ -463,18 +474,6 @@ def test_nav_lists_every_chapter() -> None:
 # --- reproducibility -----------------------------------------------------------------------
 
 
-def _build(dest: Path, env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-
-
 def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
     out += [f"{prefix}{n}" for n in cmp.funny_files]
@@ -485,27 +484,16 @@ def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     return out
 
 
-def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
-    """Build again and compare every byte with the site/ that `make test` just built.
+def test_two_builds_are_byte_identical(site: Path, workflow_site: Path) -> None:
+    """Compare every byte of site/ (what `make test` just built) with a second build.
 
-    This build executes every notebook afresh (no cache), while site/ may have
-    taken executed notebooks from the cache, so notebook outputs are compared
-    across separate runs either way. One extra build keeps the test command short.
+    The second build is the Pages workflow's, from its own steps in a fresh environment
+    and a copy of the tree (tests/conftest.py, ``workflow_site``). It executes every
+    notebook afresh (no cache), while site/ may have taken executed notebooks from the
+    cache, so notebook outputs are compared across separate runs either way. Both builds
+    take SOURCE_DATE_EPOCH from the last commit. One extra build keeps `make test` short.
     """
-    epoch = subprocess.run(
-        ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        # the sitemap's dates and the gzip header come from the clock unless this is set
-        # (the Makefile sets the same value for `make build`)
-        "SOURCE_DATE_EPOCH": epoch or "1700000000",
-        "SCALARGRAD_NOTEBOOK_CACHE": "0",
-    }
-    again = tmp_path / "again"
-    _build(again, env)
-    differences = _differences(filecmp.dircmp(site, again, ignore=[]))
+    differences = _differences(filecmp.dircmp(site, workflow_site, ignore=[]))
     assert not differences, (
         "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
         + "\n".join(differences)
@@ -523,3 +511,133 @@ def test_api_reference_fences_docstring_doctests() -> None:
         griffe_doctests.fence_doctests(rst)
         == "See `central_difference` and `scalargrad.engine.Value`:"
     )
+
+
+# --- the publication: links, the whole-book page, the offline zip, page weight -------------
+
+NOTEBOOK_PAGE_LIMIT = 250 * 1024
+REPO_URL = "https://github.com/scalargrad/scalargrad"
+
+
+def test_notebook_pages_are_light_and_share_one_stylesheet(site: Path) -> None:
+    pages = sorted((site / "notebooks").glob("*/index.html"))
+    assert len(pages) == len(chapters()) + 1, "a chapter or the lecture has no notebook page"
+    sheets = set()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        size = len(html.encode("utf-8"))
+        where = page.relative_to(site).as_posix()
+        assert size <= NOTEBOOK_PAGE_LIMIT, f"{where} weighs {size // 1024} KB"
+        assert '<style type="text/css">' not in html, f"{where} still inlines JupyterLab CSS"
+        assert "data:image/" not in html, f"{where} still inlines an image"
+        sheets |= set(re.findall(r'href="[./]*(assets/stylesheets/jupyter-[0-9a-f]+\.css)"', html))
+    assert len(sheets) == 1, f"notebook pages should share one stylesheet, found {sheets}"
+    assert (site / sheets.pop()).stat().st_size > 100_000, "the shared JupyterLab styles are gone"
+
+
+def test_notebook_assets_are_moved_out_by_content(tmp_path: Path) -> None:
+    assets = load_hook("notebook_assets")
+    page = (
+        '<style type="text/css">.a{}</style><p>x</p><style type="text/css">.b{}</style>'
+        '<img src="data:image/png;base64,iVBORw0K"><img src="data:image/svg+xml;base64,PHN2Zy8+">'
+    )
+    out = assets.externalize(page, "notebooks/01-x/index.html", tmp_path)
+    css = re.search(r'href="(\.\./\.\./assets/stylesheets/jupyter-[0-9a-f]{16}\.css)"', out)
+    assert css and out.count("<link") == 1 and "<style" not in out and "<p>x</p>" in out
+    sheet = tmp_path / "notebooks/01-x" / css.group(1)
+    assert sheet.read_text() == ".a{}\n.b{}\n"
+    names = re.findall(r'src="(output-[0-9a-f]{16}\.(?:png|svg))"', out)
+    assert len(names) == 2
+    assert (tmp_path / "notebooks/01-x" / names[1]).read_bytes() == b"<svg/>"
+
+
+def test_repository_link_without_api_requests_and_edit_links(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPO_URL}"' in home and 'class="md-source"' in home
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        # Material's script fetches repository facts from the code host for this element
+        assert 'data-md-component="source"' not in html, page.relative_to(site).as_posix()
+    for chapter in chapters():
+        html = (site / "chapters" / chapter.stem / "index.html").read_text(encoding="utf-8")
+        notebook = (site / "notebooks" / chapter.stem / "index.html").read_text(encoding="utf-8")
+        for action in ("edit", "raw"):
+            link = f'href="{REPO_URL}/{action}/main/docs/chapters/{chapter.name}"'
+            assert link in html, f"{chapter.stem}: no {action} link"
+            # the notebook page's buttons lead to the chapter it is made from
+            assert link in notebook, f"notebooks/{chapter.stem}: no {action} link to the chapter"
+    lecture = (site / "notebooks" / "lecture" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{REPO_URL}/edit/main/docs/notebooks/lecture.py"' in lecture
+    assert "index.ipynb" not in " ".join(re.findall(rf'href="{REPO_URL}[^"]*"', lecture))
+
+
+def test_editions_hook_doctests() -> None:
+    import doctest
+
+    assert doctest.testmod(load_hook("editions")).failed == 0
+
+
+def test_whole_book_page_has_every_chapter_in_order(site: Path) -> None:
+    html = (site / "print_page" / "index.html").read_text(encoding="utf-8")
+    positions = []
+    for chapter in chapters():
+        # print-site gives each page a section whose id is the page's URL path
+        match = re.search(rf'<section class="print-page" id="chapters-{chapter.stem}', html)
+        assert match, f"the whole-book page lacks {chapter.stem}"
+        positions.append(match.start())
+    assert positions == sorted(positions), "chapters are out of order on the whole-book page"
+    assert 'src="../figures/' in html, "figures are missing from the whole-book page"
+    assert 'class="arithmatex"' in html, "math is missing from the whole-book page"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="print_page/"' in home and 'href="downloads/scalargrad-offline.zip"' in home
+
+
+def test_offline_zip_is_reproducible_and_complete(site: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(site / "downloads" / "scalargrad-offline.zip") as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names), "zip entries are not sorted"
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert all(n.startswith("scalargrad-offline/") for n in names)
+        for page in (
+            "index.html",
+            "chapters/01-slope.html",
+            "print_page.html",
+            "search/search_index.js",
+            "assets/iframe-worker/shim.js",
+        ):
+            assert f"scalargrad-offline/{page}" in names, f"the offline edition lacks {page}"
+        home = archive.read("scalargrad-offline/index.html").decode("utf-8")
+    assert "https://unpkg.com" not in home and "assets/iframe-worker/shim.js" in home
+    assert 'href="print_page.html"' in home
+    # inside the offline edition, the download link points at the published zip
+    assert 'href="https://scalargrad.github.io/scalargrad/downloads/scalargrad-offline.zip"' in home
+
+
+def test_zip_folder_is_deterministic(tmp_path: Path) -> None:
+    editions = load_hook("editions")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.html").write_text("x")
+    (tmp_path / "a.html").write_text("a")
+    first = editions.zip_folder(tmp_path)
+    os.utime(tmp_path / "a.html", (0, 0))
+    assert editions.zip_folder(tmp_path) == first
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="nothing to zip"):
+        editions.zip_folder(tmp_path / "b" / "empty-none")
+
+
+def test_offline_config_keeps_the_features_but_instant_navigation() -> None:
+    import yaml
+
+    def features(name: str) -> list[str]:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text = re.sub(r"!!python/\S+", "", text)  # tags PyYAML's safe loader refuses
+        return yaml.safe_load(text)["theme"]["features"]
+
+    main, offline = features("mkdocs.yml"), features("mkdocs-offline.yml")
+    assert "navigation.instant" in main and "navigation.instant" not in offline
+    assert offline == [f for f in main if f != "navigation.instant"]

@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-# docs/hooks/pycon_blocks.py: MkDocs puts a hook's folder on sys.path while it loads the hook.
+# docs/hooks/pycon_blocks.py and notebook_assets.py: MkDocs puts a hook's folder on sys.path
+# while it loads the hook.
+import notebook_assets
 import pycon_blocks
 import runtime  # docs/hooks/runtime.py: the wheel's address
 from mkdocs.config.defaults import MkDocsConfig
@@ -66,6 +69,8 @@ KERNEL = "python3"
 TIMEOUT = 600  # seconds per cell
 PARALLEL = 2  # kernels at a time: the machine has two cores
 _CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+
+
 @dataclass
 class Notebook:
     """One notebook: where it comes from and what it becomes."""
@@ -203,7 +208,9 @@ _DEFAULT_REPR = re.compile(r"^<[\w.]+ (object )?at 0x[0-9a-f]+>$")
 _RICH = ("image/svg+xml", "image/png", "text/html")
 
 
-def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
+def _clean(
+    nb: nbformat.NotebookNode, root: str = "", site_packages: str | None = None
+) -> nbformat.NotebookNode:
     """Drop what differs between two runs of the same notebook.
 
     Timing metadata goes; consecutive pieces of one output stream are joined (how
@@ -213,6 +220,9 @@ def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
     with a memory address.
     """
     prefix = root.rstrip("/") + "/" if root else ""
+    # where the kernel's libraries live differs between environments (a traceback through
+    # micrograd names it): such paths start at "site-packages/"
+    packages = (site_packages or sysconfig.get_paths()["purelib"]).rstrip("/") + "/"
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         outputs = []
@@ -226,8 +236,11 @@ def _clean(nb: nbformat.NotebookNode, root: str = "") -> nbformat.NotebookNode:
             ):
                 previous.text += output.text
                 continue
-            if output.output_type == "error" and prefix:
-                output.traceback = [line.replace(prefix, "") for line in output.traceback]
+            if output.output_type == "error":
+                output.traceback = [
+                    line.replace(packages, "site-packages/").replace(prefix or "\0", "")
+                    for line in output.traceback
+                ]
             data = output.get("data", {})
             text = data.get("text/plain", "")
             if any(m in data for m in _RICH) and _DEFAULT_REPR.match(str(text).strip()):
@@ -492,5 +505,6 @@ _JUPYTER_LOADERS = re.compile(
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if _is_notebook_page(page):
-        return _JUPYTER_LOADERS.sub("", output)
+        output = _JUPYTER_LOADERS.sub("", output)
+        return notebook_assets.externalize(output, page.file.dest_uri, Path(config.site_dir))
     return output
