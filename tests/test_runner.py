@@ -136,10 +136,10 @@ def test_the_book_counts_of_blocks_that_cannot_run() -> None:
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
         needs = runtime.block_needs(path.read_text(encoding="utf-8"))
         counts[path.stem] = sum(1 for n in needs if n.get("needs"))
-    # Beyond the checker's blocks (scalargrad.check), only chapters 9 (PyTorch),
-    # 14 (Hypothesis, PyTorch), 15 (micrograd) and 17 (numpy, PyTorch) need more.
-    assert {k for k, v in counts.items() if v} - {"16-forward-mode"} >= {
-        "09-pytorch", "14-testing", "15-performance", "17-tensors"
+    # Only chapters 9 (PyTorch), 13 (one matplotlib plot), 14 (Hypothesis, PyTorch),
+    # 15 (micrograd) and 17 (numpy, PyTorch) have blocks the page cannot run.
+    assert {k for k, v in counts.items() if v} == {
+        "09-pytorch", "13-classifier", "14-testing", "15-performance", "17-tensors"
     }
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
         for entry in runtime.block_needs(path.read_text(encoding="utf-8")):

@@ -70,9 +70,9 @@ UNAVAILABLE = {
     "numpy": "numpy",
     "matplotlib": "matplotlib",
 }
-# Modules of the package that do not work in the page: the checker's deep recursion
-# overflows the browser's stack (a RangeError that kills the worker).
-UNAVAILABLE_MODULES = {"scalargrad.check": "a full Python (the checker)"}
+# Modules of the package that do not work in the page (none today: the checker's depth
+# note uses a shorter chain there, see scalargrad/check/notes.py).
+UNAVAILABLE_MODULES: dict[str, str] = {}
 # scalargrad functions that import matplotlib when called.
 NEEDS_MATPLOTLIB = {
     "book_style", "new_figure", "figure_to_svg", "plot_function", "plot_loss",
@@ -87,9 +87,21 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def project(root: Path) -> dict:
-    """pyproject.toml's ``[project]`` table."""
+    """pyproject.toml's ``[project]`` table, with the version filled in.
+
+    The version's one source is ``scalargrad.__version__`` (pyproject.toml declares it
+    dynamic); it is read from the source tree, not from whatever is installed.
+    """
     with open(root / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["project"]
+        meta = dict(tomllib.load(f)["project"])
+    if "version" not in meta:
+        init = (root / meta["name"] / "__init__.py").read_text(encoding="utf-8")
+        found = re.search(r'^__version__ = "([^"]+)"$', init, re.M)
+        if found is None:
+            where = f"{meta['name']}/__init__.py"
+            raise PluginError(f'runtime: {where} has no line __version__ = "..."')
+        meta["version"] = found.group(1)
+    return meta
 
 
 def wheel_name(config: MkDocsConfig) -> str:
