@@ -34,6 +34,7 @@ import re
 import pycon_blocks
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -138,6 +139,9 @@ def mark(match: re.Match[str], where: str) -> str:
     )
 
 
+# Before mkdocs-print-site-plugin (priority 0) keeps each page's HTML for the whole-book
+# page, so that page's blocks carry the same marks.
+@event_priority(50)
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     where = page.file.src_uri
     return _BLOCK.sub(lambda m: mark(m, where), html_text)
