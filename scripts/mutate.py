@@ -178,6 +178,8 @@ NEEDS_SITE = [
     "tests/test_reader.py::test_every_raising_block_is_marked_and_no_other",
     "tests/test_reader.py::test_no_code_line_on_a_chapter_page_is_wider_than_80_columns",
     "tests/test_reader.py::test_home_page_links_the_lecture_video_and_micrograd",
+    "tests/test_runner.py::test_published_wheel_and_runtime",
+    "tests/test_runner.py::test_chapter_pages_list_their_blocks",
 ]
 
 SUBSET = ["mul-local", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",
