@@ -77,7 +77,7 @@ def test_titles_say_where_each_listing_goes() -> None:
     assert titles[(5, "tanh")] == "engine.py — in class Value, after __mul__"
     assert titles[(6, "topo")] == "engine.py — after class Value"
     assert titles[(7, "backward-step")] == "engine.py — as shown in chapter 6"
-    assert titles[(10, "module")] == "nn.py — after _pick_rng, before class Neuron"
+    assert titles[(10, "module")] == "nn.py — after the imports, before class Neuron"
     assert titles[(6, "backward-step")] == (
         "engine.py — in class Value, after __repr__, before __add__"
     )
@@ -85,8 +85,10 @@ def test_titles_say_where_each_listing_goes() -> None:
         "scalargrad/pitfalls.py — after class OverwritingValue "
         "(the book's code, not one of your files)"
     )
-    assert titles[(13, "relu")] == (
-        "engine.py — in class Value, after log, before sigmoid"
+    # sigmoid is only in a chapter-8 exercise: no main-text title names it
+    assert titles[(13, "relu")] == "engine.py — in class Value, after log"
+    assert titles[(8, "sigmoid")] == (
+        "engine.py — optional: adds sigmoid to your engine, in class Value, after log"
     )
     assert titles[(7, "overwriting-value")] == (
         "scalargrad/pitfalls.py — in class OverwritingValue "
@@ -123,7 +125,10 @@ def test_expanded_listing_keeps_class_indentation_and_drops_markers() -> None:
     at = next(i for i, e in enumerate(BOOK) if (e.chapter, e.region.name) == (3, "add-mul"))
     out = listings.expand(text, 3, BOOK[:at])
     lines = out.splitlines()
-    assert lines[0] == '    ```python title="engine.py — in class Value, after __repr__"'
+    assert lines[0] == (
+        '    ```{ .python title="engine.py — in class Value, after __repr__"'
+        ' data-reader-file="engine.py" data-region="add-mul" data-chapter="3" }'
+    )
     assert lines[1] == "        def __add__(self, other: Value | float) -> Value:"
     assert "--8<--" not in out
 
@@ -166,6 +171,70 @@ def test_public_names_keep_a_docstring() -> None:
             obj = getattr(module, name)
             if callable(obj):
                 assert obj.__doc__, f"scalargrad.{module_name}.{name} has no docstring"
+
+
+# --- the contract with the page: code/regions.json and data attributes --------------
+
+
+def _from_regions(data: dict, file: str, chapter: int) -> str:
+    entry = data["files"][file]
+    return entry["header"].format(chapter=chapter) + "".join(
+        r["text"] for r in entry["regions"] if r["chapter"] <= chapter and not r["optional"]
+    )
+
+
+def test_regions_json_rebuilds_every_published_snapshot_byte_for_byte() -> None:
+    data = json.loads(json.dumps(listings.regions_json(BOOK)))  # as the page reads it
+    assert list(data["files"]) == list(listings.READER_FILES)
+    for name, text in SNAPSHOTS.items():
+        assert _from_regions(data, name[3:], int(name[:2])) == text, name
+    for file, entry in data["files"].items():
+        names = [r["name"] for r in entry["regions"]]
+        assert names[0] == "imports" and len(set(names)) == len(names), file
+        for r in entry["regions"]:
+            assert set(r) == {"name", "chapter", "optional", "text"}
+            assert isinstance(r["chapter"], int) and isinstance(r["optional"], bool)
+            assert "--8<--" not in r["text"] and "scalargrad" not in r["text"], r["name"]
+            assert "# guard" not in r["text"], (file, r["name"])
+
+
+def test_optional_regions_stay_out_of_every_snapshot() -> None:
+    data = listings.regions_json(BOOK)
+    optional = [(f, r) for f, e in data["files"].items() for r in e["regions"]
+                if r["optional"]]
+    assert optional, "the chapter-8 exercise's sigmoid is optional"
+    for _file, r in optional:
+        body = r["text"].strip()
+        for name, text in SNAPSHOTS.items():
+            assert body not in text, f"{name} holds the optional region {r['name']}"
+
+
+def _attributes(html_fence: str) -> dict[str, str]:
+    return dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', html_fence.split("\n", 1)[0]))
+
+
+def test_every_reader_listing_carries_the_page_attributes() -> None:
+    for number, md in listings.chapter_files():
+        text = md.read_text(encoding="utf-8")
+        earlier = [e for e in BOOK if e.chapter < number]
+        out = listings.expand(text, number, earlier, BOOK)
+        ours = [e for e in BOOK if e.chapter == number]
+        fences = [line for line in out.splitlines()
+                  if re.match(r"\s*`{3,}\{ \.python title=", line)
+                  and "the same code, guards" not in line]
+        assert len(fences) == len(ours), number
+        for listing, fence in zip(ours, fences, strict=True):
+            got = _attributes(fence)
+            if not listing.region.reader:
+                assert got == {}, fence
+                continue
+            assert got["data-reader-file"] == listing.region.file
+            assert got["data-region"] == listing.region.name
+            assert ("data-optional" in got) == listing.optional, fence
+            [entry] = [e for e in listings.entries(listing.region.file, BOOK)
+                       if e.region.name == listing.region.name]
+            chapter = listing.chapter if listing.optional else entry.chapter
+            assert got["data-chapter"] == str(chapter), fence
 
 
 # --- the snapshots --------------------------------------------------------------------
