@@ -63,17 +63,21 @@ _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([^\]\s]+)\]\s*$")
 _IMPORT = re.compile(r"^from (?:scalargrad|\.)\.?(?P<module>\w+)? import ", re.M)
 #: The tag that marks a guard statement: its first line ends with ``# guard`` (or
 #: ``# guard: why``). The whole statement (an ``if`` with its body, a call over
-#: several lines, a decorator, a ``def`` with its decorators) is hidden.
-_GUARD = re.compile(r"  # guard(?::[^#]*)?$")
+#: several lines, a decorator, a ``def`` with its decorators) is hidden. The words
+#: ``check`` (the default), ``speed`` and ``corner`` in ``why`` say what it does.
+_GUARD = re.compile(r"  # guard(?:: (?P<why>[^#]*))?$")
+#: What each kind of guard line does, for the sentence in the box under a listing.
+GUARD_KINDS = {
+    "check": "check the input and raise the messages of the "
+             "[Errors page](../reference/errors.md)",
+    "speed": "only make the package faster or smaller",
+    "corner": "settle corner cases where the plain code would stop with an error "
+              "(at x = 0 in a power, the way PyTorch does)",
+}
 _COLLAPSED = re.compile(r"^\s*\?\?\?\+?\s")
 _WHAT_NOW = "## What you can do now"
 #: The first line of every reader's file; ``{chapter}`` is filled in per snapshot.
 HEADER = '"""{file} as it stands after chapter {{chapter}} of the scalargrad book."""\n\n'
-GUARD_NOTE = (
-    "These lines reject bad input with the errors of the "
-    "[Errors page](../reference/errors.md), or only make the package faster; "
-    "your file leaves them out and computes the same numbers."
-)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,19 @@ class Region:
         while out and not out[-1].strip():
             out.pop()
         return tuple(out)
+
+    @property
+    def guard_kinds(self) -> list[str]:
+        """What the region's guard lines do: keys of :data:`GUARD_KINDS`, in order."""
+        found: set[str] = set()
+        for number, line in zip(self.numbers, self.lines, strict=True):
+            m = _GUARD.search(line) if number in self.guard else None
+            if m:
+                why = m.group("why") or ""
+                found.update(k for k in GUARD_KINDS if k in why)
+                if not any(k in why for k in GUARD_KINDS):
+                    found.add("check")
+        return [k for k in GUARD_KINDS if k in found]
 
     @property
     def guard_lines(self) -> list[int]:
@@ -498,18 +515,24 @@ def _attrs(listing: Listing, listings: list[Listing]) -> str:
 def guard_box(indent: str, fence: str, reg: Region) -> str:
     """The collapsed box under a listing that shows the region as the package has it."""
     hidden = reg.guard_lines
-    if not hidden or not reg.reader:
+    if not hidden or reg.all_guard:
         return ""
+    yours = " (not in your file)" if reg.reader else ""
     n = len(hidden)
     lines = "line" if n == 1 else "lines"
     inner = indent + "    "
     marks = " ".join(str(i) for i in hidden)
+    kinds = [GUARD_KINDS[k] for k in reg.guard_kinds]
+    does = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    rest = ("your file leaves them out, and for ordinary input it computes the same "
+            "numbers" if reg.reader else "for ordinary input the results are the same")
+    note = f"In the package these lines {does}; {rest}."
     body = "\n".join(inner + line if line.strip() else "" for line in reg.lines)
     return (
         f'\n\n{indent}??? guard "Show the {n} guard {lines} the package adds"\n\n'
-        f"{inner}{GUARD_NOTE}\n\n"
+        f"{inner}{note}\n\n"
         f'{inner}{fence}{{ .python title="{reg.path} {DASH} the same code, guards '
-        f'highlighted (not in your file)" hl_lines="{marks}" }}\n'
+        f'highlighted{yours}" hl_lines="{marks}" }}\n'
         f"{body}\n{inner}{fence}"
     )
 
@@ -526,9 +549,9 @@ def expand(markdown: str, chapter: int, earlier: list[Listing],
         head = title(listing, seen)
         seen.append(listing)
         reg = listing.region
-        code = list(reg.lines)
+        code = list(reg.reader_lines)
         if reg.reader:
-            code = sibling_imports("\n".join(reg.reader_lines)).split("\n")
+            code = sibling_imports("\n".join(code)).split("\n")
         fenced = _fence(m.group("indent"), m.group("fence"), m.group("lang"),
                         m.group("info"), head, code, _attrs(listing, every))
         return fenced + guard_box(m.group("indent"), m.group("fence"), reg)
