@@ -52,14 +52,16 @@ CODE_DIR = "code"
 SNAPSHOT_CHAPTERS = range(3, 14)
 DASH = "\N{EM DASH}"
 
-_CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its number.
+CHAPTER_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+_CHAPTER = CHAPTER_FILE
 _LISTING = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[a-z]*)(?P<info>[^\n`]*)\n'
     r'(?P=indent)--8<-- "(?P<path>[^":]+):(?P<name>[^"]+)"[ \t]*\n'
     r"(?P=indent)(?P=fence)[ \t]*$",
     re.M,
 )
-_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([^\]\s]+)\]\s*$")
+_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([^\]\s]+)\]\s*$")
 _IMPORT = re.compile(r"^from (?:scalargrad|\.)\.?(?P<module>\w+)? import ", re.M)
 #: The tag that marks a guard statement: its first line ends with ``# guard`` (or
 #: ``# guard: why``). The whole statement (an ``if`` with its body, a call over
@@ -200,9 +202,44 @@ def regions(path: str) -> dict[str, Region]:
     return _regions(path, (ROOT / path).stat().st_mtime)
 
 
+def marker_problems(text: str, where: str) -> list[str]:
+    """Unbalanced, misordered or repeated ``# --8<-- [start:X]``/``[end:X]`` markers
+    of ``text``, one message each (the one marker parser of the project)."""
+    problems: list[str] = []
+    open_at: dict[str, int] = {}
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _MARKER.match(line)
+        if not m:
+            continue
+        kind, name = m.groups()
+        if kind == "start":
+            if name in seen:
+                problems.append(f"{where}:{number}: section {name!r} starts a second time")
+            seen.add(name)
+            open_at[name] = number
+        elif name not in open_at:
+            problems.append(f"{where}:{number}: [end:{name}] without a [start:{name}] before it")
+        else:
+            del open_at[name]
+    for name, number in open_at.items():
+        problems.append(f"{where}:{number}: [start:{name}] is never ended")
+    return problems
+
+
+def sections(text: str) -> set[str]:
+    """The names of the sections that ``text`` starts."""
+    return {m.group(2) for m in map(_MARKER.match, text.splitlines())
+            if m and m.group(1) == "start"}
+
+
 @cache
 def _regions(path: str, mtime: float) -> dict[str, Region]:
-    lines = source(path).splitlines()
+    text = source(path)
+    problems = marker_problems(text, path)
+    if problems:
+        raise PluginError("listings: " + "; ".join(problems))
+    lines = text.splitlines()
     guard = guard_lines(path)
     open_at: dict[str, int] = {}
     found: dict[str, Region] = {}
@@ -212,11 +249,7 @@ def _regions(path: str, mtime: float) -> dict[str, Region]:
             continue
         kind, name = m.groups()
         if kind == "start":
-            if name in open_at or name in found:
-                raise PluginError(f"listings: {path}:{number}: region {name!r} starts twice")
             open_at[name] = number
-        elif name not in open_at:
-            raise PluginError(f"listings: {path}:{number}: [end:{name}] without a start")
         else:
             start = open_at.pop(name)
             body = [(n, x) for n, x in enumerate(lines[start : number - 1], start + 1)
@@ -228,8 +261,6 @@ def _regions(path: str, mtime: float) -> dict[str, Region]:
                 tuple(n for n, _ in body),
                 frozenset(n for n, _ in body if n in guard),
             )
-    if open_at:
-        raise PluginError(f"listings: {path}: region(s) never ended: {sorted(open_at)}")
     return found
 
 
