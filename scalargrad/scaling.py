@@ -41,7 +41,7 @@ ENGINES = (
 )
 COLUMNS = {short: column for short, column, *_ in ENGINES}
 GPUS = ("gpu64", "gpu32")
-FIGURE_SIZE = (7.2, 5.2)  # inches: the book's figure, new_figure(*FIGURE_SIZE)
+FIGURE_SIZE = (6.4, 5.2)  # inches: the book's figure, new_figure(*FIGURE_SIZE)
 KEYS = ("batch", "width")
 
 
@@ -258,7 +258,7 @@ def _lines(ax: Axes, rows: list[dict[str, float]], batch: int) -> None:
                 label="GPU (float64) passes NumPy")
         ax.annotate(f"w ≈ {round_width(cross.width)}", (cross.width, cross.ms),
                     xytext=(10, -14), textcoords="offset points", ha="left",
-                    va="top", fontsize=10, fontweight="bold")
+                    va="top", fontsize=11, fontweight="bold")
 
 
 def _panel(ax: Axes, rows: list[dict[str, float]], batch: int, floor: tuple[float, float]) -> None:
@@ -300,11 +300,11 @@ def plot_scaling(rows: list[dict[str, float]], fig: Figure) -> Figure:
         _y_axis(axes[0], rows)
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False,
-                   fontsize=10)
+                   fontsize=11, handlelength=2.4, columnspacing=1.2)
         fig.suptitle(
-            f"One step of MLP(3, [w, w, 1]), measured on {meta['date']} on another machine "
-            f"than the build's:\n{meta['cpu_cores']} CPU cores and one {meta['gpu']}, "
+            f"One step of MLP(3, [w, w, 1]), measured on {meta['date']}\non another "
+            f"machine than the build's: {meta['cpu_cores']} CPU cores, one {meta['gpu']},\n"
             f"Python {v['python']}, NumPy {v['numpy']}, PyTorch {v['torch']}",
-            fontsize=9, color="#555555",
+            fontsize=10, color="#555555",
         )
     return fig
