@@ -265,6 +265,9 @@ def test_the_built_chapter_cites_the_data_and_its_notebook_draws_it(site: Path) 
     for name in ("b4.w16.scalar", "b4.w16.numpy", "b1024.w4096.numpy", "b4.cross.numpy.width"):
         assert fact(rows, name) in html, name
     assert meta["date"] in html and meta["gpu"] in html
+    published = site / "_data" / DATA.name  # the chapter links the file it cites
+    assert published.read_bytes() == DATA.read_bytes()
+    assert f'href="../../_data/{DATA.name}"' in html
     module = load_module(ROOT / "docs" / "_figures" / "ch17.py", "_test_ch17_site")
     assert (site / "figures" / "ch17-gpu.svg").read_text(encoding="utf-8") == module.gpu()
     nb = json.loads((site / "notebooks" / "17-tensors.ipynb").read_text(encoding="utf-8"))

@@ -6,6 +6,10 @@ for the rows of ``scalargrad/data/tensor-scaling-h200.jsonl``: a time such as
 as ``b4.cross.numpy.width``, or the date, machine and versions of the measurement. So the
 prose of chapter 17 cites the file, never a number typed by hand. An unknown name, or a
 ``{{ h200`` that is not a well-formed token, fails the build.
+
+The data file and its provenance are also published beside chapter 17's other data, as
+``_data/tensor-scaling-h200.jsonl`` and ``.json``, from the package's copy (their one
+source in the repository), so the chapter can link them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 TOKEN = re.compile(r"\{\{ h200 ([A-Za-z0-9_./]+) \}\}")
@@ -40,6 +44,17 @@ def substitute(markdown: str, where: str) -> str:
         bad = result[result.index(OPENING) :][:40]
         raise PluginError(f"measured: {where}: malformed token {bad!r}: write {{{{ h200 NAME }}}}")
     return result
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    from importlib import resources
+
+    from scalargrad.scaling import DATA, PROVENANCE
+
+    for name in (DATA, PROVENANCE):
+        content = resources.files("scalargrad").joinpath("data", name).read_bytes()
+        files.append(File.generated(config, f"_data/{name}", content=content))
+    return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
