@@ -172,16 +172,15 @@ CHAPTER = textwrap.dedent(
 
 def test_chapter_notebook_cells() -> None:
     notebooks = load_hook("notebooks")
-    install = notebooks.install_cell("https://example.org/wheels/scalargrad-9.9-py3-none-any.whl",
-                                     "9.9")
+    requirement = "scalargrad[viz,tensor] @ https://example.org/wheels/scalargrad-9.9-py3-none-any.whl"
+    install = notebooks.install_cell(requirement, "9.9")
     nb = notebooks.chapter_notebook(CHAPTER, "1. A chapter", "https://example.org/ch/", install)
     cells = [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
     assert cells[0][0] == "markdown" and "[1. A chapter](https://example.org/ch/)" in cells[0][1]
     assert "pip install -e" not in cells[0][1]
     # the first code cell installs the site's wheel, only when that version is missing
     assert cells[1][0] == "code" and cells[1][1] == install.source
-    assert 'if _installed != "9.9":\n    %pip install --quiet "scalargrad[viz] @ ' \
-        'https://example.org/wheels/scalargrad-9.9-py3-none-any.whl"' in cells[1][1]
+    assert f'if _installed != "9.9":\n    %pip install --quiet "{requirement}"' in cells[1][1]
     assert cells[2:] == [
         ("code", "import math", []),
         ("markdown", "## Numbers", []),

@@ -1,9 +1,11 @@
-"""Figure of chapter 17: time per training step against layer width, for three engines.
+"""Figures of chapter 17: time per training step against layer width.
 
 Wall-clock times cannot be measured while the book builds (two builds must be byte
-for byte the same), so ``make bench`` measures them and writes
-``docs/_data/ch17-timings.json``; this module only draws that file, and says in the
-figure when and where it was measured.
+for byte the same). ``ch17-timings.svg`` draws ``docs/_data/ch17-timings.json``, which
+``make bench`` measures on the build machine; ``ch17-gpu.svg`` draws the measurements
+made once on a machine with a GPU, which ship with the package
+(``scalargrad/data/tensor-scaling-h200.jsonl``) so that the chapter's notebook draws the
+same figure with the same function. Each figure says when and where it was measured.
 """
 
 from __future__ import annotations
@@ -61,4 +63,12 @@ def timings() -> str:
     return figure_to_svg(fig)
 
 
-FIGURES = {"ch17-timings.svg": timings}
+def gpu() -> str:
+    """Time per step against width on a GPU machine: batch 4 and batch 1024 side by side."""
+    from scalargrad.scaling import FIGURE_SIZE, load_scaling, plot_scaling
+    from scalargrad.viz import figure_to_svg, new_figure
+
+    return figure_to_svg(plot_scaling(load_scaling(), new_figure(*FIGURE_SIZE)))
+
+
+FIGURES = {"ch17-timings.svg": timings, "ch17-gpu.svg": gpu}

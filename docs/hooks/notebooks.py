@@ -42,6 +42,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import install_line  # docs/hooks/install_line.py: the requirement the pages install
 import jupytext
 import nbformat
 
@@ -49,7 +50,7 @@ import nbformat
 # while it loads the hook.
 import notebook_assets
 import pycon_blocks
-import runtime  # docs/hooks/runtime.py: the wheel's address
+import runtime  # docs/hooks/runtime.py: the package's version
 from listings import CHAPTER_FILE
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -86,15 +87,18 @@ class Notebook:
     extra: dict = field(default_factory=dict)
 
 
-def install_cell(wheel: str, version: str) -> nbformat.NotebookNode:
+def install_cell(requirement: str, version: str) -> nbformat.NotebookNode:
     """The first code cell: install the site's wheel unless that version is installed.
 
-    In any hosted notebook service it installs the wheel the book was built with; in
-    the build, where the package is installed, it does nothing and reaches nowhere.
+    ``requirement`` is the pages' (docs/hooks/install_line.py). In any hosted notebook
+    service it installs the wheel the book was built with; in the build, where the
+    package is installed, it does nothing and reaches nowhere. ``%matplotlib inline``
+    makes a cell that ends in a matplotlib figure (chapter 17's) show it.
     """
     return nbformat.v4.new_code_cell(
         "# scalargrad from the book's site: the wheel this notebook was built with.\n"
         "# (The `scalargrad` on the package index is an unrelated project.)\n"
+        "%matplotlib inline\n"
         "import importlib.metadata as _metadata\n"
         "\n"
         "try:\n"
@@ -102,7 +106,7 @@ def install_cell(wheel: str, version: str) -> nbformat.NotebookNode:
         "except _metadata.PackageNotFoundError:\n"
         "    _installed = None\n"
         f'if _installed != "{version}":\n'
-        f'    %pip install --quiet "scalargrad[viz] @ {wheel}"'
+        f'    %pip install --quiet "{requirement}"'
     )
 
 
@@ -348,7 +352,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     site_url = (config.site_url or "").rstrip("/") + "/"
     titles = _nav_titles(config)
     project = runtime.project(Path(config.config_file_path).resolve().parent)
-    install = install_cell(runtime.wheel_url(config), project["version"])
+    install = install_cell(install_line.requirement(config), project["version"])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
         if not _CHAPTER.match(path.name):

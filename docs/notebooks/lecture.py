@@ -20,8 +20,9 @@
 # package that the book builds, so each cell is short; the chapters explain what the
 # cells only show. Everything random is seeded: running it again gives the same numbers.
 #
-# You need the package with its drawing extras: `pip install -e ".[viz]"` in a clone of
-# the repository (Graphviz's `dot` program draws the graphs).
+# The first code cell installs the package from the book's site, as the book's install
+# command does; the graph drawings also need Graphviz's `dot` program (the home page
+# says how to install it).
 
 # %%
 import random
