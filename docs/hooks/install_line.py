@@ -38,7 +38,8 @@ GRAPHVIZ = (
     "The graph drawings (`draw_dot`) also need Graphviz's `dot` program, or they stop "
     "with `ExecutableNotFound`: `sudo apt install graphviz` on Debian or Ubuntu, "
     "`brew install graphviz` on macOS, `choco install graphviz` (or the installer from "
-    "graphviz.org) on Windows."
+    "graphviz.org) on Windows. PowerShell and cmd do not join lines that end in `\\`: "
+    "there, type the install command on one line, without the backslashes."
 )
 
 
