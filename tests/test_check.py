@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scalargrad.check import Report, check_file, check_folder, check_namespace, table
+from scalargrad.check import Report, chapters, check_file, check_folder, check_namespace, table
 from scalargrad.check.learner import LoadError
 
 ENGINES = Path(__file__).parent / "engines"
@@ -278,7 +278,7 @@ QUOTED = [
     "chapter 10 builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
     "it should list the weights and the bias b.",
     "expected a list of 4 Values, one per neuron.",
-    "expected a single Value: a layer of one neuron returns that Value itself",
+    "a layer of one neuron returns that Value itself",
     "computes its result.",
     "should hold a and b, the two operands, and nothing else; it holds",
     "ran out of memory (the limit is",
@@ -296,6 +296,8 @@ def test_the_messages_the_page_quotes_are_the_checkers():
     source = "".join(p.read_text() for p in (ROOT / "scalargrad" / "check").glob("*.py"))
     source = re.sub(r'"\s*\n\s*f?"', "", source)  # join implicitly concatenated strings
     source = source.replace("{DEPTH:,}", "10,000")
+    for fact in ("FIRST", "BACKWARD", "ACCUMULATE", "NN", "TRAINING", "ZERO_GRAD"):
+        source = source.replace(f"{{chapters.{fact}}}", str(getattr(chapters, fact)))
     for quote in QUOTED:
         assert quote in page, f"the page no longer quotes: {quote}"
         assert quote in source, f"the checker no longer says: {quote}"

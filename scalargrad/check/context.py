@@ -19,7 +19,7 @@ class Context:
     namespace: dict[str, Any]
     Value: type
     chapter: int | None
-    ops: list[str]  # the operations the class has: all of them are checked
+    ops: list[str]  # the operations of the chapter (and before) the class has: all checked
     missing: list[str]  # operations the chapter requires that the class lacks
     gradients: bool  # check gradients (the chapter has backward(), and the class too)
     speed: bool = False
@@ -39,7 +39,8 @@ def has(cls: type, method: str) -> bool:
 def make_context(namespace: dict[str, Any], value: type, chapter: int | None,
                  speed: bool = False) -> Context:
     """A context for checking ``value`` (and the namespace's nn classes) at ``chapter``."""
-    ops = [name for name, op in OPS.items() if has(value, op.method)]  # all are checked
+    # the operations it has, up to the chapter: a later chapter's mistake does not count
+    ops = [name for name in chapters.checked_ops(chapter) if has(value, OPS[name].method)]
     required = [] if chapter is None else chapters.required_ops(chapter)
     missing = [n for n in required if n not in ops]
     backward = has(value, "backward")
