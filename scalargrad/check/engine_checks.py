@@ -15,6 +15,7 @@ from scalargrad.check.chapters import OPS, chapter_of
 from scalargrad.check.context import Context, close, has
 from scalargrad.check.exprs import Expr
 from scalargrad.check.learner import describe_exception
+from scalargrad.check.remote import attributes, is_set, overrides
 from scalargrad.check.report import FAILED, PASSED, SKIPPED, Result
 from scalargrad.check.shrink import shrink
 from scalargrad.engine import Value as Reference
@@ -189,8 +190,7 @@ def identity_problem(ctx: Context) -> str:
     """Why a node can stand in for another in a set, when that breaks a gradient; else ""."""
     a, b = ctx.Value(3.0), ctx.Value(-3.0)
     twin = ctx.Value(3.0)
-    overridden = [m for m in ("__eq__", "__hash__")
-                  if getattr(ctx.Value, m, None) is not getattr(object, m)]
+    overridden = [m for m in ("__eq__", "__hash__") if overrides(ctx.Value, m)]
     if overridden and _same(a, twin) and _gradients_wrong(ctx):
         return (f"two different Values with the same data count as one node: Value defines "
                 f"{' and '.join(f'`{m}`' for m in overridden)} by data, so a set of children "
@@ -199,10 +199,10 @@ def identity_problem(ctx: Context) -> str:
                 f"`__eq__` and `__hash__`. See chapter {chapters.BACKWARD}.")
     out = exprs.build(("mul", A, B), [a, b])
     prev = getattr(out, "_prev", None)
-    stored = [k for k, v in _attributes(out).items() if k != "_prev"
+    stored = [k for k, v in attributes(out).items() if k != "_prev"
               and isinstance(v, (tuple, list)) and len(v) == 2
               and all(isinstance(x, (int, float)) for x in v)]
-    if isinstance(prev, (set, frozenset)) and stored and _gradients_wrong(ctx):
+    if is_set(prev) and stored and _gradients_wrong(ctx):
         return (f"`_prev` is a set, and the local derivatives are stored in order, in "
                 f"`{stored[0]}`: a set has no order (and keeps `a` once in `a + a`), so pairing "
                 f"`_prev` with `{stored[0]}` gives a child another's derivative. Keep the "
@@ -218,16 +218,6 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b) or hash(a) == hash(b)
     except Exception:  # unhashable, or a == b that is not a truth value
         return False
-
-
-def _attributes(node: Any) -> dict[str, Any]:
-    """A node's attributes: its ``__dict__`` and its ``__slots__``."""
-    found = dict(getattr(node, "__dict__", {}))
-    for cls in type(node).__mro__:
-        for slot in getattr(cls, "__slots__", ()):
-            if isinstance(slot, str) and hasattr(node, slot):
-                found[slot] = getattr(node, slot)
-    return found
 
 
 def _describe(prev: Any) -> str:

@@ -11,6 +11,8 @@ import types
 from pathlib import Path
 from typing import Any
 
+from scalargrad.check.remote import describe_remote, is_class
+
 __all__ = ["LoadError", "describe_exception", "find_value", "load_file", "with_nn_beside"]
 
 _OURS = str(Path(__file__).resolve().parents[1])  # the scalargrad package: checker and reference
@@ -29,6 +31,9 @@ def _learners(filename: str) -> bool:
 
 def describe_exception(exc: BaseException) -> str:
     """``raised Name: message``, then the learner's own frames (innermost last)."""
+    remote = describe_remote(exc)
+    if remote is not None:
+        return remote
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _learners(f.filename)]
     head = f"raised {type(exc).__name__}: {exc}" if str(exc) else f"raised {type(exc).__name__}"
     lines = [head]
@@ -103,7 +108,7 @@ def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 def find_value(namespace: dict[str, Any], name: str = "the file") -> type:
     """The namespace's ``Value`` class, or :class:`LoadError` saying it is missing."""
     value = namespace.get("Value")
-    if not isinstance(value, type):
+    if not is_class(value):
         found = "something that is not a class" if value is not None else "nothing"
         raise LoadError(
             f"{name} defines no class named Value ({found} by that name): the checker needs "

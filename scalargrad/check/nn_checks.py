@@ -11,6 +11,7 @@ from typing import Any
 from scalargrad.check import chapters
 from scalargrad.check.context import Context, close
 from scalargrad.check.engine_checks import failed, passed
+from scalargrad.check.remote import is_class, type_name
 from scalargrad.check.report import Result
 
 __all__ = ["NN_CHECKS"]
@@ -23,8 +24,16 @@ SHOWN = f"MLP({NIN}, {NOUTS})"
 
 
 @contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """Seed the global ``random`` (the lecture's Neuron draws from it), then restore it."""
+def seeded(ctx: Context, seed: int) -> Iterator[None]:
+    """Seed the learner's global ``random`` (the lecture's Neuron draws from it).
+
+    In this process the state is restored afterwards; in the learner's process
+    (``ctx.seed``) there is nothing of ours to restore.
+    """
+    if ctx.seed is not None:
+        ctx.seed(seed)
+        yield
+        return
     state = random.getstate()
     random.seed(seed)
     try:
@@ -35,7 +44,7 @@ def seeded(seed: int) -> Iterator[None]:
 
 def mlp(ctx: Context, seed: int = 0) -> Any:
     """The learner's MLP(3, [4, 4, 1]), its weights drawn from a seeded ``random``."""
-    with seeded(seed):
+    with seeded(ctx, seed):
         return ctx.namespace["MLP"](NIN, list(NOUTS))
 
 
@@ -72,7 +81,7 @@ def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
 
 def check_classes(ctx: Context) -> Result:
     """The file defines Neuron, Layer and MLP."""
-    missing = [n for n in ("Neuron", "Layer", "MLP") if not isinstance(ctx.namespace.get(n), type)]
+    missing = [n for n in ("Neuron", "Layer", "MLP") if not is_class(ctx.namespace.get(n))]
     if missing:
         return failed("Neuron, Layer, MLP", f"the file defines no {', '.join(missing)}: chapter "
                       f"{chapters.NN} builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
@@ -91,7 +100,7 @@ def layers_problem(model: Any) -> str:
 
 def check_parameters(ctx: Context) -> Result:
     """MLP(3, [4, 4, 1]) has 41 parameters, and one backward pass gives scalargrad's gradients."""
-    with seeded(0):
+    with seeded(ctx, 0):
         per_neuron = len(ctx.namespace["Neuron"](NIN).parameters())
     model = mlp(ctx)
     params = list(model.parameters())
@@ -150,14 +159,14 @@ def compare_gradients(ctx: Context, model: Any, params: list[Any]) -> Result:
 def shape(out: Any) -> str:
     """``a list of 4 Values`` or ``a float``: what a network returned, without reprs."""
     if isinstance(out, (list, tuple)):
-        kinds = sorted({type(o).__name__ for o in out})
+        kinds = sorted({type_name(o) for o in out})
         return f"a {type(out).__name__} of {len(out)} ({', '.join(kinds) or 'nothing'})"
-    return f"a {type(out).__name__}"
+    return f"a {type_name(out)}"
 
 
 def check_shape(ctx: Context) -> Result:
     """An MLP ending in one neuron returns one Value; Layer(3, 4) returns a list of 4."""
-    with seeded(0):
+    with seeded(ctx, 0):
         layer_out = ctx.namespace["Layer"](3, 4)(XS[0])
     out = mlp(ctx)(XS[0])
     if not isinstance(layer_out, list) or len(layer_out) != 4:

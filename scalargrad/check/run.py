@@ -20,6 +20,7 @@ from scalargrad.check.engine_checks import ops_in, skipped
 from scalargrad.check.learner import describe_exception, find_value
 from scalargrad.check.notes import depth_note, speed_note
 from scalargrad.check.random_check import check_random
+from scalargrad.check.remote import is_class
 from scalargrad.check.report import FAILED, Report, Result
 
 __all__ = ["check_namespace", "plan"]
@@ -76,7 +77,7 @@ def plan(ctx: Context) -> list[tuple[Check, str]]:
                 why = "not run: needs " + ", ".join(f"`{OPS[n].example}`" for n in lacking) + "."
         steps.append((check, why))
     namespace = ctx.namespace
-    if ctx.chapter is None and not isinstance(namespace.get("MLP"), type):
+    if ctx.chapter is None and not is_class(namespace.get("MLP")):
         return steps
     for check, first in nn_checks.NN_CHECKS:
         if not ctx.wants(first):
@@ -109,10 +110,12 @@ def run_one(ctx: Context, check: Check) -> Result:
 
 def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
                     speed: bool = False, name: str = "",
-                    on_start: Callable[[str], None] | None = None) -> Report:
+                    on_start: Callable[[str], None] | None = None,
+                    seed: Callable[[int], None] | None = None) -> Report:
     """Check the ``Value`` (and nn classes) in ``namespace`` at ``chapter`` (None: all of it).
 
-    Runs in this process. ``on_start`` is called with each check's name before it runs.
+    Runs in this process. ``on_start`` is called with each check's name before it runs;
+    ``seed`` seeds the learner's ``random`` when its classes live in another process.
     Raises :class:`~scalargrad.check.learner.LoadError` when there is no Value class.
     """
     if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
@@ -120,7 +123,7 @@ def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
         raise ValueError(f"chapter must be a whole number from {chapters.FIRST} to "
                          f"{chapters.LAST}, or None for everything; got {chapter!r}")
     value = find_value(namespace, name or "the code")
-    ctx = make_context(namespace, value, chapter, speed)
+    ctx = make_context(namespace, value, chapter, speed, seed)
     report = Report(file=name, chapter=chapter)
     start = on_start or (lambda _name: None)
     nn_broken = False
