@@ -24,6 +24,9 @@ __all__ = ["CheckTimeout", "ChildGone", "ChildSet", "Connection", "Lines", "Prox
            "type_name"]
 
 
+FORGED = "not an answer"  # how ChildGone starts when the child broke the protocol
+
+
 class RemoteError(Exception):
     """An exception raised in the learner's code; ``text`` describes it with its lines."""
 
@@ -115,9 +118,9 @@ class Connection:
                 answer = json.loads(line)
                 number, kind, value = answer
             except (ValueError, TypeError):
-                raise ChildGone("the child wrote something that is not an answer") from None
+                raise ChildGone(f"{FORGED}: a line that is not an answer") from None
             if number != self._next:
-                raise ChildGone("the child answered a question that was not asked")
+                raise ChildGone(f"{FORGED}: an answer to a question that was not asked")
             if kind == "ok":
                 return self.decode(value)
             if value[0] == "TooMuchOutput":

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from scalargrad.check.learner import LoadError, read_source
-from scalargrad.check.remote import CheckTimeout, ChildGone, Connection, Lines, TooMuchOutput
+from scalargrad.check.remote import (
+    FORGED,
+    CheckTimeout,
+    ChildGone,
+    Connection,
+    Lines,
+    TooMuchOutput,
+)
 from scalargrad.check.report import FAILED, Report, Result
 from scalargrad.check.run import check_namespace
 
@@ -206,11 +213,16 @@ def _run(work: Path, name: str, chapters: Sequence[int | None], time_limit: floa
             error = (f"{name} printed {int(str(exc)):,} characters while it was checked, more "
                      "than the 1 MB the checker keeps: take the print() calls out of the "
                      "operations and of backward(), which the checker calls thousands of times.")
-        except ChildGone:
+        except ChildGone as exc:
             proc.wait()
             errors.seek(0)
             error = crash_message(proc.returncode, errors.read()[-4000:].decode(
                 "utf-8", "replace"), memory_mb, name)
+            if str(exc).startswith(FORGED):
+                error = (f"{name} wrote into the checker's channel something that was not "
+                         f"the answer to its question ({exc}), so it cannot be checked. The "
+                         "checker judges only the numbers it asks for; do not write to "
+                         "file descriptors you did not open.")
         finally:
             _stop(proc)
     if error:
