@@ -370,10 +370,12 @@ def check_order(ctx: Context) -> Result:
     if not accumulates(ctx):
         return passed(title)  # a shared node also needs +=: the next check says so
     for expr, sxs in _shared_cases(ctx):
-        wrong = mismatch(ctx, expr, sxs)
-        if wrong:
-            ctx.wrong.add("order")
-            return failed(title, f"{wrong}. The inner node d = a * b is used twice: "
+        if mismatch(ctx, expr, sxs):
+            ctx.wrong |= {"order", "shared"}
+            _, want = grads_with(Reference, expr, sxs)
+            return failed(title, f"a.grad and b.grad are wrong (expected {want[0]!r} and "
+                          f"{want[1]!r}; what they get may change from run to run, with the "
+                          "order of a set). The inner node d = a * b is used twice: "
                           "backward() must call its _backward() once, after both of its users "
                           "have passed it their gradients. A topological sort needs its "
                           "`visited` set (without it, d is listed, and walked, twice), and "

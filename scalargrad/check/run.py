@@ -35,6 +35,8 @@ AFTER_SEED = (engine_checks.check_local_derivatives, engine_checks.check_order,
               engine_checks.check_used_twice, check_random)  # pointless without the seed
 AFTER_ORDER = (engine_checks.check_local_derivatives, engine_checks.check_used_twice)
 NN_GRADIENTS = (nn_checks.check_training, nn_checks.check_zero_grad)
+AFTER_GRAPH = (engine_checks.check_order, engine_checks.check_used_twice,
+               engine_checks.check_local_derivatives, check_random, *EXAMPLES, *NN_GRADIENTS)
 NAMES = {
     engine_checks.check_interface: "Value(data)",
     engine_checks.check_operations: "operations of the chapter",
@@ -132,6 +134,11 @@ def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
             why = "not run: backward() leaves every gradient at 0 (see the seed above)."
         if not why and "order" in ctx.wrong and check in AFTER_ORDER:
             why = "not run: the order of the backward pass is wrong (see above)."
+        if not why and {"identity", "shared"} & ctx.wrong and check in AFTER_GRAPH:
+            # the wrong numbers of these mistakes change from run to run (they follow the
+            # order of a set of nodes): one report for every run, so they are not shown
+            why = "not run: fix the mistake above first (the wrong gradients it gives " \
+                  "change from run to run)."
         if not why and check in NN_GRADIENTS and any(r.failed for r in report.results
                                                      if r.check in GRADIENT_NAMES):
             why = "not run: fix the engine's gradients first (see above)."
@@ -143,6 +150,8 @@ def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
         start(NAMES[check])
         result = run_one(ctx, check)
         report.results.append(result)
+        if result.failed and result.check in GRADIENT_NAMES:
+            ctx.wrong.add("gradients")  # the network's gradients would be wrong too
         if check is nn_checks.check_classes and result.failed:
             nn_broken = True
     if ctx.gradients:
