@@ -11,12 +11,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scalargrad.check import check_file, check_folder, check_namespace
 from scalargrad.check.folder import as_csv
-from scalargrad.engine import Value
 
 ENGINES = Path(__file__).parent / "engines"
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,37 +148,28 @@ def test_a_closed_pipe_is_quiet():
 
 def test_the_checkers_training_resets_gradients_before_every_backward_pass():
     """Before chapter 12 the checker resets the gradients itself, as the book's loop does."""
-
-    class Strict(Value):
-        def backward(self) -> None:
-            for node in _nodes(self):
-                if not node._prev and node.grad != 0.0:
-                    raise AssertionError("backward() called on gradients left from before")
-            super().backward()
-
-    nn = _nn_with(Strict)
-    report = check_namespace({**nn, "Value": Strict}, 11)
-    assert report.passed, report.text()
-
-
-def _nodes(out: Value) -> list[Value]:
-    """Every node of the graph of ``out``."""
-    seen, stack = {id(out): out}, [out]
-    while stack:
-        for child in stack.pop()._prev:
-            if id(child) not in seen:
-                seen[id(child)] = child
-                stack.append(child)
-    return list(seen.values())
-
-
-def _nn_with(cls: type) -> dict[str, type]:
-    """The lecture-style Neuron, Layer and MLP, their weights made with ``cls``."""
-    namespace: dict[str, object] = {"__name__": "lecture_nn"}
+    namespace: dict[str, Any] = {"__name__": "lecture_strict"}
     source = (ENGINES / "lecture_style.py").read_text()
     exec(compile(source, "lecture_style.py", "exec"), namespace)
-    namespace["Value"] = cls
-    return {name: namespace[name] for name in ("Neuron", "Layer", "MLP")}
+
+    class Strict(namespace["Value"]):
+        """The lecture's Value, whose backward() refuses gradients left from before."""
+
+        def backward(self) -> None:
+            stack, seen = [self], set()
+            while stack:
+                node = stack.pop()
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    if not node._prev and node.grad != 0.0:
+                        raise AssertionError("backward() on gradients left from before")
+                    stack.extend(node._prev)
+            super().backward()
+
+    namespace["Value"] = Strict  # the lecture's operations now make Strict nodes
+    report = check_namespace(namespace, 11)
+    assert report.passed, report.text()
+    assert report.results[-1].check == "training lowers the loss"
 
 
 def test_random_expressions_use_every_operation_and_powers_of_both_signs():
