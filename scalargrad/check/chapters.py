@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from scalargrad.ops import OPS, Op
 
-__all__ = ["BACKWARD", "FIRST", "LAST", "NN", "OPS", "TRAINING", "ZERO_GRAD", "Op",
-           "chapter_of", "required_ops"]
+__all__ = ["ACCUMULATE", "BACKWARD", "BY_HAND", "FIRST", "LAST", "NN", "OPS", "TRAINING",
+           "ZERO_GRAD", "Op", "chapter_of", "checked_ops", "required_ops"]
 
 #: The chapters the checker knows: the first Value, and the last new piece.
 FIRST, LAST = min(op.chapter for op in OPS.values() if op.chapter), 13
 #: The chapter that adds each piece of the engine beyond its operations.
-BACKWARD, ACCUMULATE, NN, TRAINING, ZERO_GRAD = 6, 7, 10, 11, 12
+BY_HAND, BACKWARD, ACCUMULATE, NN, TRAINING, ZERO_GRAD = 4, 6, 7, 10, 11, 12
 #: The chapter that explains the operations the book leaves to the exercises.
 EXTRAS = 8
 

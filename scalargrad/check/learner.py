@@ -11,6 +11,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from scalargrad.check.chapters import FIRST
 from scalargrad.check.remote import describe_remote, is_class
 
 __all__ = ["LoadError", "describe_exception", "find_value", "load_file", "with_nn_beside"]
@@ -112,7 +113,8 @@ def find_value(namespace: dict[str, Any], name: str = "the file") -> type:
         found = "something that is not a class" if value is not None else "nothing"
         raise LoadError(
             f"{name} defines no class named Value ({found} by that name): the checker needs "
-            "`class Value:` with Value(data), .data, .grad and .backward(). See chapter 3."
+            "`class Value:` with Value(data), .data, .grad and .backward(). See chapter "
+            f"{FIRST}."
         )
     return value
 

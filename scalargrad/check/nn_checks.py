@@ -12,9 +12,10 @@ from scalargrad.check import chapters
 from scalargrad.check.context import Context, close
 from scalargrad.check.engine_checks import failed, passed
 from scalargrad.check.remote import is_class, type_name
-from scalargrad.check.report import PASSED, Result
+from scalargrad.check.report import Result
 
-__all__ = ["NN_CHECKS"]
+__all__ = ["check_classes", "check_parameters", "check_shape", "check_training",
+           "check_zero_grad"]
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]  # the lecture's
 YS = [1.0, -1.0, -1.0, 1.0]
@@ -83,10 +84,10 @@ def check_classes(ctx: Context) -> Result:
     """The file defines Neuron, Layer and MLP."""
     missing = [n for n in ("Neuron", "Layer", "MLP") if not is_class(ctx.namespace.get(n))]
     if missing:
-        return failed("Neuron, Layer, MLP", f"the file defines no {', '.join(missing)}: chapter "
+        return failed(f"the file defines no {', '.join(missing)}: chapter "
                       f"{chapters.NN} builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
                       chapters.NN)
-    return passed("Neuron, Layer, MLP")
+    return passed()
 
 
 def layers_problem(model: Any) -> str:
@@ -113,7 +114,7 @@ def check_parameters(ctx: Context) -> Result:
             hint = (f"Neuron({NIN}).parameters() has {NIN}: it should list the weights and the "
                     "bias b.")
         hint = (hint + " " if hint else "") + f"See chapter {chapters.NN}."
-        return failed("parameters()", f"{SHOWN}.parameters() has {len(params)} Values, expected "
+        return failed(f"{SHOWN}.parameters() has {len(params)} Values, expected "
                       f"{want} = {counted}. {hint}", chapters.NN)
     return compare_gradients(ctx, model, params)
 
@@ -135,23 +136,23 @@ def compare_gradients(ctx: Context, model: Any, params: list[Any]) -> Result:
     forward pass): a network built another way is left to the training check.
     """
     if ctx.wrong:  # a mistake of the engine, reported above: the network's gradients follow
-        return Result("parameters()", PASSED, "gradients not compared: the engine's are "
+        return passed("gradients not compared: the engine's are "
                       "wrong, see above")
     twin = reference_twin(params)
     loss, want = loss_of(model), loss_of(twin)
     if not close(getattr(loss, "data", None), want.data):
-        return passed("parameters()")
+        return passed()
     loss.backward()
     want.backward()
     got = [p.grad for p in params]
     ref = [p.grad for p in twin.parameters()]
     bad = [i for i, (g, r) in enumerate(zip(got, ref, strict=True)) if not close(g, r)]
     if not bad:
-        return passed("parameters()")
+        return passed()
     if all(close(g, 0.0) for g in got):  # copies: chapter 11 teaches it with training
-        return passed("parameters()")
+        return passed()
     i = bad[0]
-    return failed("parameters()", f"after loss.backward(), {len(bad)} of {len(got)} parameters "
+    return failed(f"after loss.backward(), {len(bad)} of {len(got)} parameters "
                   f"have a gradient other than scalargrad's MLP with the same weights (the "
                   f"first: parameter {i} has grad {got[i]!r}, expected {ref[i]!r}). The "
                   "engine checks above passed, so look at what the network builds: are the "
@@ -173,16 +174,16 @@ def check_shape(ctx: Context) -> Result:
         layer_out = ctx.namespace["Layer"](3, 4)(XS[0])
     out = mlp(ctx)(XS[0])
     if not isinstance(layer_out, list) or len(layer_out) != 4:
-        return failed("output shape", f"Layer(3, 4) returned {shape(layer_out)}, expected a "
+        return failed(f"Layer(3, 4) returned {shape(layer_out)}, expected a "
                       f"list of 4 Values, one per neuron. See chapter {chapters.NN}.", chapters.NN)
     if isinstance(out, (list, tuple)) or not isinstance(getattr(out, "data", None),
                                                          (int, float)):
         why = layers_problem(mlp(ctx)) or (
             "a layer of one neuron returns that Value itself "
             "(`outs[0] if len(outs) == 1 else outs`).")
-        return failed("output shape", f"{SHOWN} returned {shape(out)}, expected a single "
+        return failed(f"{SHOWN} returned {shape(out)}, expected a single "
                       f"Value: {why} See chapter {chapters.NN}.", chapters.NN)
-    return passed("output shape")
+    return passed()
 
 
 def check_training(ctx: Context) -> Result:
@@ -199,10 +200,10 @@ def check_training(ctx: Context) -> Result:
         for p in model.parameters():
             p.data += -RATE * p.grad
     if losses[-1] < 0.9 * losses[0]:
-        return passed("training lowers the loss")
+        return passed()
     went = (f"in {STEPS} steps of gradient descent (rate {RATE}) on the lecture's four "
             f"samples the loss went from {losses[0]:.4f} to {losses[-1]:.4f}")
-    return failed("training lowers the loss", f"{went}; it should fall. "
+    return failed(f"{went}; it should fall. "
                   + training_cause(ctx, start, losses), chapters.TRAINING)
 
 
@@ -253,7 +254,7 @@ def check_zero_grad(ctx: Context) -> Result:
     """After zero_grad(), a second backward pass gives the same gradients, not twice them."""
     model = mlp(ctx, seed=1)
     if not callable(getattr(model, "zero_grad", None)):
-        return failed("zero_grad()", "MLP has no zero_grad(): before every backward pass the "
+        return failed("MLP has no zero_grad(): before every backward pass the "
                       "loop must set each parameter's grad back to 0, or the gradients of "
                       f"all the steps pile up. See chapter {chapters.ZERO_GRAD}.",
                       chapters.ZERO_GRAD)
@@ -265,18 +266,8 @@ def check_zero_grad(ctx: Context) -> Result:
     first, second = grads
     piled = sum(not close(b, a) for a, b in zip(first, second, strict=True))
     if not piled:
-        return passed("zero_grad()")
-    return failed("zero_grad()", f"after zero_grad() and the same forward and backward pass "
+        return passed()
+    return failed(f"after zero_grad() and the same forward and backward pass "
                   f"again, {piled} of {len(first)} parameters had a different grad (the "
                   "gradients piled up). zero_grad() must set every parameter's grad to 0. "
                   f"See chapter {chapters.ZERO_GRAD}.", chapters.ZERO_GRAD)
-
-
-NN_CHECKS = [  # (check, the chapter from which it runs)
-    (check_classes, chapters.NN),
-    (check_parameters, chapters.NN),
-    (check_shape, chapters.NN),
-    (check_training, chapters.TRAINING),
-    (check_zero_grad, chapters.ZERO_GRAD),
-]
-

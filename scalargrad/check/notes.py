@@ -6,6 +6,7 @@ import sys
 import time
 from typing import Any
 
+from scalargrad.check.chapters import BACKWARD
 from scalargrad.check.context import Context
 from scalargrad.check.learner import describe_exception
 from scalargrad.check.remote import Proxy
@@ -34,7 +35,7 @@ def depth_note(ctx: Context) -> str:
         return (f"depth: backward() on a chain of {DEPTH:,} additions raised RecursionError: "
                 "a recursive topological sort needs one Python call per node, and Python "
                 "stops at about 1,000. Not a failure (the lecture's engine does the same); "
-                "chapter 6 shows a loop that keeps its own stack.")
+                f"chapter {BACKWARD} shows a loop that keeps its own stack.")
     except Exception as exc:
         return f"depth: backward() on a chain of {DEPTH:,} additions {describe_exception(exc)}"
     return f"depth: backward() handles a chain of {DEPTH:,} additions."

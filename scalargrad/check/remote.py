@@ -14,7 +14,6 @@ import builtins
 import json
 import os
 import queue
-import select
 import time
 from collections.abc import Callable
 from typing import Any
@@ -73,6 +72,8 @@ class Lines:
 
     def get(self, timeout: float) -> bytes | None:
         """The next line; None when the child closed its end; queue.Empty on timeout."""
+        import select  # here, not above: the page's Python (Pyodide) checks in-process only
+
         deadline = time.monotonic() + timeout
         while b"\n" not in self.buffer and not self.ended:
             left = deadline - time.monotonic()
