@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)  # the checker's sandbox
 # the book's front-end packages (scripts/install.sh runs `npm ci` when there is a lock file)
 [ -f package-lock.json ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0

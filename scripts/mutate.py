@@ -47,7 +47,7 @@ BUILD = "build"
 
 class Mutant(NamedTuple):
     name: str
-    group: str  # engine, nn, training, numeric, viz, book
+    group: str  # engine, nn, training, numeric, viz, book, check
     file: str
     old: str
     new: str
@@ -157,6 +157,28 @@ MUTANTS: list[Mutant] = [
     Mutant("snippet-end-removed", "book", E,
            "    # --8<-- [end:add-mul]\n", "",
            "a snippet section loses its end marker (runs to the end of the file)"),
+    # ---------------------------------------------------------------- check: the checker itself
+    Mutant("check-nn-no-reset", "check", "scalargrad/check/nn_checks.py",
+           "            p.grad = 0.0\n", "            pass\n",
+           "the checker's training loop no longer resets gradients before chapter 12"),
+    Mutant("check-powers-of-one", "check", "scalargrad/check/exprs.py",
+           "rng.choice([2, 3, -1])", "rng.choice([1])",
+           "the random expressions raise to the power 1 only"),
+    Mutant("check-no-shared-nodes", "check", "scalargrad/check/engine_checks.py",
+           "    return [(e, xs) for e, xs in SHARED if", "    return [(e, xs) for e, xs in [] if",
+           "the order check leaves out the expressions with a shared inner node"),
+    Mutant("check-data-unwatched", "check", "scalargrad/check/engine_checks.py",
+           "    if moved:", "    if False:",
+           "a backward() that changes .data goes unnoticed"),
+    Mutant("check-loose-close", "check", "scalargrad/check/context.py",
+           "rel_tol=1e-6, abs_tol=1e-9", "rel_tol=0.5, abs_tol=0.5",
+           "the checker's comparison accepts numbers half off"),
+    Mutant("check-no-swapped", "check", "scalargrad/check/engine_checks.py",
+           "    if len(used) == 2 and all(", "    if len(used) == 3 and all(",
+           "swapped local derivatives are reported as a wrong rule"),
+    Mutant("check-network", "check", "scalargrad/check/sandbox.py",
+           '"--unshare-net", ', "",
+           "the sandbox keeps the network"),
 ]
 
 # Tests left out of the `tests` check: they read a built site/ (which a copy does not

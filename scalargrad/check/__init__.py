@@ -3,12 +3,13 @@
 The checker compares a learner's ``Value`` class (and, from chapter 10, their
 ``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine and with central
 differences, and says what is wrong in the book's words, with the chapter that
-explains it. Checking a file EXECUTES it (in a subprocess with limits).
+explains it. Checking a file EXECUTES it (in a child process, isolated where the
+system allows; the checks judge its answers in this process).
 
 Three entry points:
 
-* :func:`check_file` runs one file in a subprocess, at one chapter;
-* :func:`check_folder` runs every ``.py`` file of a folder, at every chapter;
+* :func:`check_file` checks one file, its code in a child process, at one chapter;
+* :func:`check_folder` checks every submission of a folder, at every chapter;
 * :func:`check_namespace` runs the checks in this process, on classes you pass in
   (what the page's in-browser runner can use, where there are no subprocesses).
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import os
 
+from scalargrad.check import chapters
 from scalargrad.check.folder import FileResult, check_folder, table
 from scalargrad.check.learner import LoadError
 from scalargrad.check.report import Report, Result
@@ -48,20 +50,22 @@ __all__ = [
 
 def check_file(path: str | os.PathLike[str], chapter: int | None = None, *,
                time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-               speed: bool = False) -> Report:
-    """Check one file at ``chapter`` (None: everything it defines), in a subprocess.
+               speed: bool = False, graded: bool = False) -> Report:
+    """Check one file at ``chapter`` (None: everything it defines), its code in a child process.
 
-    The file is EXECUTED. ``time_limit`` is in seconds per check; ``speed`` adds a
-    timing note (off by default, so that reports are the same on every run).
+    The file is EXECUTED (isolated where the system allows). ``time_limit`` is in
+    seconds per check; ``speed`` adds a timing note (off by default, so that reports
+    are the same on every run); ``graded`` fails a file that uses a reference engine.
     """
     _check_chapter(chapter)
     return run_file(path, [chapter], time_limit=time_limit, memory_mb=memory_mb,
-                    speed=speed)[0]
+                    speed=speed, graded=graded)[0]
 
 
 def _check_chapter(chapter: object) -> None:
-    """Raise ValueError unless ``chapter`` is None or a chapter from 3 to 13."""
+    """Raise ValueError unless ``chapter`` is None or one of the checker's chapters."""
     if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
-                                or not 3 <= chapter <= 13):
-        raise ValueError(f"chapter must be a whole number from 3 to 13, or None for "
-                         f"everything the file defines; got {chapter!r}")
+                                or not chapters.FIRST <= chapter <= chapters.LAST):
+        raise ValueError(f"chapter must be a whole number from {chapters.FIRST} to "
+                         f"{chapters.LAST}, or None for everything the file defines; got "
+                         f"{chapter!r}")

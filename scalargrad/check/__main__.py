@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from pathlib import Path
 
 from scalargrad.check import chapters
-from scalargrad.check.folder import check_folder, table
+from scalargrad.check.folder import as_csv, check_folder, table
 from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
 
 DESCRIPTION = """\
 Check your own autograd engine against scalargrad's, and say what is wrong in
 the book's words, with the chapter that explains it.
 
-WARNING: checking a file EXECUTES it, as `python FILE` would. Each file runs in
-its own subprocess, in a fresh temporary folder, with a minimal environment, a
-time limit per check and a memory limit; that contains mistakes such as an
-endless loop, but it is not a security sandbox. Check only code you would run.
+WARNING: checking a file EXECUTES it, as `python FILE` would. It runs in a child
+process that only answers the checker's questions, on a temporary copy of the
+submission, with a scrubbed environment and limits on time, memory and processes.
+On Linux with bubblewrap (bwrap) it also sees no other files, has no network and
+cannot signal other processes; elsewhere the report says it was not isolated,
+and untrusted files belong in a container.
 
 PATH is a .py file that defines class Value (and, from chapter 10, Neuron, Layer
-and MLP), or a folder: then every .py file in it is checked at every chapter,
-one row each, followed by a table of files against chapters.
+and MLP), or a folder: a class of submissions (a subfolder or a .py file per
+learner; a folder with engine.py is one submission in the book's layout), each
+checked at every chapter, one row each, then a table of submissions and chapters.
 
 exit status: 0 every check passed, 1 a check failed, 2 a file could not be
-checked (syntax error, no Value class, an error while loading, a check that
-ran too long); for a folder, the worst of its files."""
+checked (not Python, a syntax error, no Value class, an error or a hang while
+loading, a check that ran too long, too much output) or the command was wrong
+(a bad option, a folder with no submissions); for a folder, the worst of its
+submissions."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +46,11 @@ def parser() -> argparse.ArgumentParser:
                    help="check what the book has built by the end of chapter N (3-13); "
                         "default: everything the file defines")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument("--csv", action="store_true",
+                   help="for a folder: print the table as CSV, for a gradebook")
+    p.add_argument("--graded", action="store_true",
+                   help="a file whose Value is scalargrad's or micrograd's own fails "
+                        "(without it: a note)")
     p.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS",
                    help=f"stop a check that runs longer than this (default {TIME_LIMIT:g})")
     p.add_argument("--memory", type=int, default=MEMORY_MB, metavar="MB",
@@ -47,31 +59,51 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the checker; return the exit status."""
+    """Run the checker; return the exit status (a closed pipe on stdout is not an error)."""
     args = parser().parse_args(argv)
+    out: list[str] = []
+    status = run(args, out)
+    try:
+        if out:
+            print("\n".join(out))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return status
+
+
+def _error(message: str, as_json: bool, out: list[str]) -> int:
+    """A usage error: on stderr (and as JSON on stdout with --json); exit status 2."""
+    print(f"error: {message}", file=sys.stderr)
+    if as_json:
+        out.append(json.dumps({"error": message, "exit_status": 2}))
+    return 2
+
+
+def run(args: argparse.Namespace, out: list[str]) -> int:
+    """Check what ``args`` name, appending the lines to print to ``out``."""
     path = Path(args.path)
-    if args.time_limit <= 0 or args.memory < 64:
-        print("error: --time-limit must be positive and --memory at least 64 (MB)",
-              file=sys.stderr)
-        return 2
-    if path.is_dir():
-        results = check_folder(path, args.chapter, time_limit=args.time_limit,
-                               memory_mb=args.memory)
+    if not (math.isfinite(args.time_limit) and args.time_limit > 0) or args.memory < 64:
+        return _error(f"--time-limit must be a positive number of seconds (got "
+                      f"{args.time_limit:g}) and --memory at least 64 (MB, got {args.memory})",
+                      args.json, out)
+    limits = {"time_limit": args.time_limit, "memory_mb": args.memory, "graded": args.graded}
+    if path.is_dir() and not path.is_symlink():
+        results = check_folder(path, args.chapter, **limits)
+        if not results:
+            return _error(f"{path} holds no submissions: no .py file, and no subfolder with "
+                          "one", args.json, out)
         if args.json:
-            for r in results:
-                print(json.dumps(r.to_dict()))
+            out += [json.dumps(r.to_dict()) for r in results]
+        elif args.csv:
+            out.append(as_csv(results).rstrip("\n"))
         else:
-            for r in results:
-                print(r.row())
-            print()
-            print(table(results))
-        return max((r.exit_status for r in results), default=0)
-    if not path.is_file():
-        print(f"error: {path} is neither a file nor a folder", file=sys.stderr)
-        return 2
-    report = run_file(path, [args.chapter], time_limit=args.time_limit, memory_mb=args.memory,
-                      speed=not args.json)[0]
-    print(json.dumps(report.to_dict()) if args.json else report.text())
+            out += [r.row() for r in results] + ["", table(results)]
+        return max(r.exit_status for r in results)
+    if not path.is_file() and not path.is_symlink():
+        return _error(f"{path} is neither a file nor a folder", args.json, out)
+    report = run_file(path, [args.chapter], speed=not args.json, **limits)[0]
+    out.append(json.dumps(report.to_dict()) if args.json else report.text())
     return report.exit_status
 
 

@@ -1,66 +1,175 @@
-"""The subprocess side: load one learner file, run the checks, stream what happens.
+"""The child's side: load the learner's file, then answer the parent's questions about it.
 
-It first caps its own memory, CPU time and file sizes (``resource.setrlimit``;
-doing it here rather than in ``preexec_fn`` is safe when the parent has threads).
-The parent (:mod:`scalargrad.check.sandbox`) reads one JSON object per line: ``start``
-before each check (so it knows which check ran too long), ``report`` after each
-chapter, ``error`` when the file cannot be checked, ``done`` at the end. The
-learner's own prints go to stderr, so they cannot garble that stream.
+The parent (:mod:`scalargrad.check.sandbox`) sends one JSON request per line on
+stdin, ``[number, op, args...]``; the child answers on its own copy of stdout,
+``[number, "ok", value]`` or ``[number, "raised", [name, description]]``. A value
+is plain data (numbers, strings, lists) or a handle for one of the child's objects.
+The child judges nothing: the parent chooses every expression and compares the
+numbers itself (:mod:`scalargrad.check.remote`). Before the learner's code runs,
+the child caps its memory, CPU time and file sizes (``resource.setrlimit``).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import operator
 import os
+import random
 import resource
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scalargrad.check.learner import LoadError, find_value, load_file, with_nn_beside
-from scalargrad.check.run import check_namespace
+from scalargrad.check.learner import (
+    NN_NAMES,
+    LoadError,
+    describe_exception,
+    find_value,
+    load_file,
+    with_nn_beside,
+)
+from scalargrad.check.notes import chain, seconds
+from scalargrad.check.remote import attributes
 
 __all__ = ["main"]
 
+OUTPUT_LIMIT = 1 << 20  # the learner may print this much; the rest is dropped and counted
 
-def limit(memory_mb: int, cpu_seconds: int) -> None:
-    """Cap this process's memory, CPU time and file sizes before the learner's code runs."""
+
+def limit(memory_mb: int, cpu_seconds: int, processes: int) -> None:
+    """Cap this process's memory, CPU time, file sizes and processes."""
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
-def main(config_json: str) -> None:
-    """Run the checks that ``config_json`` asks for (path, name, chapters, speed, limits)."""
-    config = json.loads(config_json)
-    limit(config["memory_mb"], config["cpu_seconds"])
-    stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # the learner's print() goes to stderr from now on
-    sys.stdout = sys.stderr
+class Capped(io.TextIOBase):
+    """The learner's print(): kept up to :data:`OUTPUT_LIMIT` characters, then counted."""
 
-    def emit(**event: Any) -> None:
-        """Send one event to the parent, as one line of JSON."""
-        stream.write(json.dumps(event) + "\n")
-        stream.flush()
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.written = stream, 0
 
-    path, name = config["path"], config["name"]
-    sys.path.append(str(Path(path).parent))  # after the standard library: no shadowing
-    emit(event="start", check="loading the file")
+    def write(self, text: str) -> int:
+        room = OUTPUT_LIMIT - self.written
+        self.written += len(text)
+        if room > 0:
+            self.stream.write(text[:room])
+            self.stream.flush()
+        return len(text)
+
+
+class Server:
+    """The child's objects, by handle, and the operations the parent may ask for."""
+
+    def __init__(self) -> None:
+        self.objects: dict[int, Any] = {}
+        self.handles: dict[int, int] = {}  # id(obj) -> handle: the same object, the same handle
+
+    def encode(self, x: Any) -> Any:
+        """Plain data as it is; any other object as a handle."""
+        if x is None or isinstance(x, (bool, str)):
+            return x
+        if isinstance(x, int) and type(x) is not bool:
+            return int(x)
+        if isinstance(x, float):
+            return float(x)
+        if type(x) is dict and all(isinstance(k, str) for k in x):
+            return {"d": {k: self.encode(v) for k, v in x.items()}}
+        kind = {list: "l", tuple: "t", set: "s", frozenset: "s"}.get(type(x))
+        if kind:
+            return {kind: [self.encode(v) for v in x]}
+        if id(x) not in self.handles:
+            self.handles[id(x)] = len(self.objects)
+            self.objects[len(self.objects)] = x
+        return {"h": self.handles[id(x)], "c": callable(x), "k": isinstance(x, type)}
+
+    def decode(self, x: Any) -> Any:
+        """The parent's argument: plain data, or one of this process's objects."""
+        if not isinstance(x, dict):
+            return x
+        if "h" in x:
+            return self.objects[x["h"]]
+        kind, items = next(iter(x.items()))
+        values = [self.decode(v) for v in items]
+        return tuple(values) if kind == "t" else values
+
+    def answer(self, op: str, args: list[Any]) -> Any:
+        """Carry out one request."""
+        if op == "getattr":
+            return getattr(args[0], args[1])
+        if op == "setattr":
+            setattr(args[0], args[1], args[2])
+            return None
+        if op == "call":
+            return args[0](*args[1])
+        return APPLY[op.removeprefix("apply_")](*args)
+
+
+def _overrides(cls: type, name: str) -> bool:
+    """True when ``cls`` has its own ``name`` (not object's)."""
+    return getattr(cls, name, None) is not getattr(object, name, None)
+
+
+APPLY: dict[str, Callable[..., Any]] = {
+    **{name: getattr(operator, name) for name in (
+        "add", "sub", "mul", "truediv", "pow", "lt", "le", "gt", "ge", "eq", "ne",
+        "neg", "pos", "abs", "getitem")},
+    "repr": repr, "hash": hash, "bool": bool, "len": len, "list": list,
+    "isinstance": isinstance, "overrides": _overrides,
+    "typename": lambda x: type(x).__name__, "seed": random.seed,
+    "attributes": attributes, "seconds": seconds, "chain": chain,
+    "has": lambda cls, name: callable(getattr(cls, name, None)),
+}
+
+
+def load(path: str, name: str) -> Any:
+    """Load the learner's file: its classes by name and notes, or the reason it cannot be."""
     try:
         namespace = load_file(path)
         find_value(namespace, name)
         beside = with_nn_beside(namespace, path)
     except LoadError as exc:
-        emit(event="error", message=str(exc))
-        return
-    for i, chapter in enumerate(config["chapters"]):
-        report = check_namespace(
-            namespace, chapter, speed=config["speed"] and i == 0, name=name,
-            on_start=lambda check: emit(event="start", check=check),
-        )
-        if beside:
-            report.notes.insert(0, beside)
-        emit(event="report", report=report.to_dict())
-    emit(event="done")
+        return {"error": str(exc)}
+    found = {n: namespace[n] for n in ("Value", *NN_NAMES) if n in namespace}
+    mro = [f"{c.__module__}.{c.__qualname__}" for c in namespace["Value"].__mro__]
+    return {"classes": found, "notes": [beside] if beside else [], "mro": mro}
+
+
+def main(config_json: str) -> None:
+    """Answer the parent's requests until it closes stdin (config: path, name, limits)."""
+    config = json.loads(config_json)
+    if config.get("drop_to") is not None:  # started as root in a sandbox: become nobody
+        os.setgroups([])
+        os.setgid(config["drop_to"])
+        os.setuid(config["drop_to"])
+    limit(config["memory_mb"], config["cpu_seconds"], config["processes"])
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # the learner's input() reads nothing
+    os.dup2(2, 1)  # the learner's print() goes to stderr from now on
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process's life
+    sys.stdout = sys.stderr = Capped(sys.__stderr__)
+    sys.path.append(str(Path(config["path"]).parent))  # after the standard library
+    server = Server()
+    for line in requests:
+        number, op, *raw = json.loads(line)
+        try:
+            if op == "hello":
+                value = None
+            elif op == "load":
+                value = load(config["path"], config["name"])
+            else:
+                value = server.answer(op, [server.decode(a) for a in raw])
+            reply = [number, "ok", server.encode(value)]
+        except (Exception, SystemExit) as exc:
+            reply = [number, "raised", [type(exc).__name__, describe_exception(exc)]]
+        if isinstance(sys.stdout, Capped) and sys.stdout.written > OUTPUT_LIMIT:
+            reply = [number, "raised", ["TooMuchOutput", str(sys.stdout.written)]]
+        answers.write(json.dumps(reply) + "\n")
+        answers.flush()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from scalargrad.check import chapters
 from scalargrad.check.chapters import OPS
+from scalargrad.check.remote import Proxy
 
 __all__ = ["Context", "close", "make_context"]
 
@@ -19,10 +21,11 @@ class Context:
     namespace: dict[str, Any]
     Value: type
     chapter: int | None
-    ops: list[str]  # the operations the class has: all of them are checked
+    ops: list[str]  # the operations of the chapter (and before) the class has: all checked
     missing: list[str]  # operations the chapter requires that the class lacks
     gradients: bool  # check gradients (the chapter has backward(), and the class too)
     speed: bool = False
+    seed: Callable[[int], None] | None = None  # seeds the learner's random, when elsewhere
     wrong: set[str] = field(default_factory=set)  # what an earlier check found wrong
     errors: set[str] = field(default_factory=set)  # exceptions already reported
 
@@ -33,18 +36,21 @@ class Context:
 
 def has(cls: type, method: str) -> bool:
     """True when the class defines ``method`` (itself or through a base class)."""
+    if isinstance(cls, Proxy):  # ask the learner's process: the proxy has every operator
+        return bool(cls._ask("apply_has", method))
     return callable(getattr(cls, method, None))
 
 
 def make_context(namespace: dict[str, Any], value: type, chapter: int | None,
-                 speed: bool = False) -> Context:
+                 speed: bool = False, seed: Callable[[int], None] | None = None) -> Context:
     """A context for checking ``value`` (and the namespace's nn classes) at ``chapter``."""
-    ops = [name for name, op in OPS.items() if has(value, op.method)]  # all are checked
+    # the operations it has, up to the chapter: a later chapter's mistake does not count
+    ops = [name for name in chapters.checked_ops(chapter) if has(value, OPS[name].method)]
     required = [] if chapter is None else chapters.required_ops(chapter)
     missing = [n for n in required if n not in ops]
     backward = has(value, "backward")
     gradients = backward and (chapter is None or chapter >= chapters.BACKWARD)
-    return Context(namespace, value, chapter, ops, missing, gradients, speed)
+    return Context(namespace, value, chapter, ops, missing, gradients, speed, seed)
 
 
 def close(got: object, want: float) -> bool:

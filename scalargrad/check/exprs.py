@@ -3,51 +3,66 @@
 An expression is a tuple: ``("x", i)`` is input number ``i``; ``(op, *args)`` applies
 the operation ``op`` (a name from :data:`~scalargrad.check.chapters.OPS`) to its
 arguments, which are expressions or plain numbers (``("rmul", 2.0, ("x", 0))`` is
-``2 * a``). An input used twice is the same node twice, as in ``a + a``.
+``2 * a``). An input used twice is the same node twice, as in ``a + a``; so is a repeated
+sub-expression: in ``(a*b + 1) * (a*b * 2)`` the two ``a*b`` are one node, used twice.
 
 >>> e = ("mul", ("add", ("x", 0), ("x", 0)), ("x", 1))
 >>> render(e)
 '(a + a) * b'
 >>> value(e, [3.0, 2.0])
 12.0
+>>> shared(("mul", ("add", ("mul", ("x", 0), ("x", 1)), 1.0), ("mul", ("x", 0), ("x", 1))))
+['a * b']
 """
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from scalargrad.check.chapters import OPS
+from scalargrad.ops import NUMBER, OPS, VALUE
 
-__all__ = ["NAMES", "build", "gradients", "leaf_uses", "random_expr", "render", "value"]
+__all__ = ["NAMES", "build", "gradients", "leaf_uses", "random_expr", "render", "shared",
+           "value"]
 
 Expr = tuple[Any, ...]
 NAMES = "abcd"
-UNARY = ("neg", "tanh", "exp", "log", "relu", "sigmoid")
-BINARY = ("add", "mul", "sub", "div")  # a Value or a number on the right
-REFLECTED = ("radd", "rmul", "rsub", "rdiv")  # a number on the left
-
-_CALL: dict[str, Callable[..., Any]] = {
-    "add": lambda a, b: a + b, "mul": lambda a, b: a * b, "sub": lambda a, b: a - b,
-    "div": lambda a, b: a / b, "pow": lambda a, n: a**n, "neg": lambda a: -a,
-    "radd": lambda k, a: k + a, "rmul": lambda k, a: k * a, "rsub": lambda k, a: k - a,
-    "rdiv": lambda k, a: k / a, "tanh": lambda a: a.tanh(), "exp": lambda a: a.exp(),
-    "log": lambda a: a.log(), "relu": lambda a: a.relu(), "sigmoid": lambda a: a.sigmoid(),
-}
-_FLOAT: dict[str, Callable[[float], float]] = {
-    "tanh": math.tanh, "exp": math.exp, "log": math.log,
-    "relu": lambda x: max(0.0, x), "sigmoid": lambda x: 1.0 / (1.0 + math.exp(-x)),
-}
+UNARY = tuple(n for n, op in OPS.items() if op.operands == (VALUE,))
+BINARY = tuple(n for n, op in OPS.items() if op.operands == (VALUE, VALUE))  # Value or number
+REFLECTED = tuple(n for n, op in OPS.items() if op.operands == (NUMBER, VALUE))  # number left
+POWER = tuple(n for n, op in OPS.items() if op.operands == (VALUE, NUMBER))  # a ** 2
 
 
-def build(expr: Expr, leaves: Sequence[Any]) -> Any:
-    """The expression built from ``leaves`` (Values of some class): its output node."""
+def build(expr: Expr, leaves: Sequence[Any], nodes: dict[Expr, Any] | None = None) -> Any:
+    """The expression built from ``leaves`` (Values of some class): its output node.
+
+    Equal sub-expressions are built once: the second ``a * b`` is the first one's node.
+    """
+    nodes = {} if nodes is None else nodes
     if expr[0] == "x":
         return leaves[expr[1]]
-    args = [a if isinstance(a, (int, float)) else build(a, leaves) for a in expr[1:]]
-    return _CALL[expr[0]](*args)
+    if expr not in nodes:
+        args = [a if isinstance(a, (int, float)) else build(a, leaves, nodes) for a in expr[1:]]
+        nodes[expr] = OPS[expr[0]].call(*args)
+    return nodes[expr]
+
+
+def shared(expr: Expr) -> list[str]:
+    """The operations that occur more than once in ``expr``: one node, used twice."""
+    seen: dict[Expr, int] = {}
+
+    def walk(e: Expr) -> None:
+        """Count every operation node of ``e``."""
+        if e[0] == "x":
+            return
+        seen[e] = seen.get(e, 0) + 1
+        for a in e[1:]:
+            if isinstance(a, tuple):
+                walk(a)
+
+    walk(expr)
+    return [render(e) for e, n in seen.items() if n > 1]
 
 
 def value(expr: Expr, xs: Sequence[float]) -> float:
@@ -55,9 +70,10 @@ def value(expr: Expr, xs: Sequence[float]) -> float:
     if expr[0] == "x":
         return xs[expr[1]]
     args = [a if isinstance(a, (int, float)) else value(a, xs) for a in expr[1:]]
-    if expr[0] in _FLOAT:
-        return _FLOAT[expr[0]](*args)
-    return _CALL[expr[0]](*args)
+    op = OPS[expr[0]]
+    if not op.domain(*args):
+        raise ValueError(f"{expr[0]} is not defined at {args}")
+    return float(op.forward(*args))
 
 
 def gradients(expr: Expr, xs: Sequence[float], h: float = 1e-6) -> list[float]:
@@ -115,8 +131,8 @@ def _moderate(expr: Expr, xs: Sequence[float]) -> bool:
         return False
     args = [a if isinstance(a, (int, float)) else value(a, xs) for a in expr[1:]]
     op = expr[0]
-    near_pole = op in ("div", "rdiv", "log") or (op == "pow" and args[1] < 0)
-    if near_pole and abs(args[0 if op in ("log", "pow") else 1]) < 0.25:
+    near_pole = op in ("div", "rdiv", "log") or (op in POWER and args[1] < 0)
+    if near_pole and abs(args[0 if op in ("log", *POWER) else 1]) < 0.25:
         return False
     if op == "log" and args[0] <= 0:
         return False
@@ -135,10 +151,14 @@ def random_expr(rng: random.Random, ops: Sequence[str], n_inputs: int, depth: in
     sub = random_expr(rng, ops, n_inputs, depth - 1)
     if op in UNARY:
         return (op, sub)
-    if op == "pow":
+    if op in POWER:
         return (op, sub, rng.choice([2, 3, -1]))
     k = rng.choice([2.0, 3.0, -1.5, 0.5])
     if op in REFLECTED:
         return (op, k, sub)
-    other = k if rng.random() < 0.3 else random_expr(rng, ops, n_inputs, depth - 1)
-    return (op, sub, other)
+    roll = rng.random()
+    if roll < 0.3:
+        return (op, sub, k)
+    if roll < 0.5:  # the same sub-expression twice: one inner node used twice
+        return (op, sub, sub)
+    return (op, sub, random_expr(rng, ops, n_inputs, depth - 1))

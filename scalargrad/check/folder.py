@@ -1,8 +1,22 @@
-"""Folder mode, for teachers: every ``.py`` file of a folder, one row each, then a table."""
+"""Folder mode, for teachers: every submission of a folder, one row each, then a table.
+
+A *submission* is what one learner handed in. In a folder:
+
+* a subfolder is one learner's submission: its ``engine.py`` when it has one (the
+  book's layout: ``nn.py``, ``training.py`` and ``datasets.py`` beside it are part of
+  it), else its only ``.py`` file, else each of its ``.py`` files;
+* a ``.py`` file directly in the folder is a submission of its own, copied alone (it
+  sees none of the other files), unless the folder itself is in the book's layout.
+
+Submissions are checked two at a time, each in its own child process.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +25,7 @@ from scalargrad.check import chapters
 from scalargrad.check.report import Report
 from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
 
-__all__ = ["FileResult", "check_folder", "table"]
+__all__ = ["FileResult", "as_csv", "check_folder", "submissions", "table"]
 
 MARK = {"passed": "ok", "failed": "F", "error": "E"}
 
@@ -20,7 +34,7 @@ MARK = {"passed": "ok", "failed": "F", "error": "E"}
 class FileResult:
     """One file of the folder: its reports, one per chapter checked."""
 
-    file: str
+    file: str  # the submission's name: a file, or a learner's folder
     reports: list[Report]
 
     @property
@@ -70,23 +84,71 @@ def _chapters(numbers: list[int | None]) -> str:
     return ("chapter " if len(numbers) == 1 else "chapters ") + ", ".join(parts)
 
 
-def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
-                 time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB) -> list[FileResult]:
-    """Check every ``.py`` file in ``folder``, each in its own subprocess.
+BOOK_LAYOUT = "engine.py"  # a folder holding it is one submission, in the book's layout
+WORKERS = 2
 
-    Without ``chapter``, each file is checked at every chapter from 3 to 13.
+
+def submissions(folder: Path) -> list[tuple[str, Path, bool]]:
+    """(name, file to check, whether the files beside it are part of it), sorted by name."""
+    if (folder / BOOK_LAYOUT).is_file():
+        return [(folder.name or str(folder), folder / BOOK_LAYOUT, True)]
+    found = [(p.name, p, False) for p in folder.iterdir() if p.suffix == ".py" and _regular(p)]
+    for sub in (p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
+        files = sorted(p for p in sub.iterdir() if p.suffix == ".py" and _regular(p))
+        if (sub / BOOK_LAYOUT).is_file():
+            found.append((sub.name, sub / BOOK_LAYOUT, True))
+        elif len(files) == 1:
+            found.append((sub.name, files[0], True))
+        else:
+            found += [(f"{sub.name}/{f.name}", f, True) for f in files]
+    found += [(p.name, p, False) for p in folder.iterdir()
+              if p.suffix == ".py" and p.is_symlink()]  # named, then refused: not followed
+    return sorted(found)
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a symbolic link."""
+    return path.is_file() and not path.is_symlink()
+
+
+def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
+                 time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
+                 graded: bool = False) -> list[FileResult]:
+    """Check every submission in ``folder``, each in its own child process.
+
+    Without ``chapter``, each is checked at every chapter from 3 to 13.
     """
-    folder = Path(folder)
     wanted = [chapter] if chapter is not None else list(range(chapters.FIRST, chapters.LAST + 1))
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".py" and p.is_file())
-    return [FileResult(p.name, run_file(p, wanted, time_limit=time_limit, memory_mb=memory_mb))
-            for p in files]
+
+    def one(item: tuple[str, Path, bool]) -> FileResult:
+        """One submission, at every wanted chapter."""
+        name, path, siblings = item
+        return FileResult(name, run_file(path, wanted, time_limit=time_limit,
+                                         memory_mb=memory_mb, graded=graded,
+                                         siblings=siblings))
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(one, submissions(Path(folder))))
+
+
+def as_csv(results: list[FileResult]) -> str:
+    """The table for a gradebook: one row per submission, a column per chapter."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = [r.chapter for r in results[0].reports] if results else []
+    writer.writerow(["submission", *("all" if c is None else c for c in columns),
+                     "exit_status", "first_problem"])
+    for r in results:
+        first = r.row().partition(": ")[2]
+        writer.writerow([r.file, *(rep.status for rep in r.reports), r.exit_status,
+                         "" if r.exit_status == 0 else first])
+    return out.getvalue()
 
 
 def table(results: list[FileResult]) -> str:
     """Files against chapters: ok passed, F failed, E could not be checked."""
     if not results:
-        return "no .py files"
+        return "no submissions"
     columns = [r.chapter for r in results[0].reports]
     width = max(len("file"), *(len(r.file) for r in results))
     heads = ["all" if c is None else str(c) for c in columns]

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 import sysconfig
+import tokenize
 import traceback
+import types
 from pathlib import Path
 from typing import Any
+
+from scalargrad.check.chapters import FIRST
+from scalargrad.check.remote import describe_remote, is_class
 
 __all__ = ["LoadError", "describe_exception", "find_value", "load_file", "with_nn_beside"]
 
@@ -26,6 +32,9 @@ def _learners(filename: str) -> bool:
 
 def describe_exception(exc: BaseException) -> str:
     """``raised Name: message``, then the learner's own frames (innermost last)."""
+    remote = describe_remote(exc)
+    if remote is not None:
+        return remote
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _learners(f.filename)]
     head = f"raised {type(exc).__name__}: {exc}" if str(exc) else f"raised {type(exc).__name__}"
     lines = [head]
@@ -36,44 +45,76 @@ def describe_exception(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
-def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Run the file and return its namespace; raise :class:`LoadError` saying what went wrong.
+def _module_name(path: Path) -> str:
+    """The name the file is imported under: its own (``engine``), unless that is taken."""
+    stem = path.stem
+    taken = stem in sys.modules or stem in sys.stdlib_module_names or not stem.isidentifier()
+    return f"learner_{abs(hash(str(path)))}" if taken else stem
 
-    This EXECUTES the file, as ``python FILE`` would (but with ``__name__`` set to
-    ``"__learner__"``, so an ``if __name__ == "__main__":`` block does not run).
-    """
-    path = Path(path)
+
+def read_source(path: Path) -> bytes:
+    """The file's bytes, or :class:`LoadError` when it cannot be read or is not Python source."""
     name = path.name
+    if path.is_symlink():
+        raise LoadError(f"{name} is a symbolic link: the checker checks only regular files "
+                        "(copy the file itself into the folder).")
     try:
         source = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read {name}: {exc.strerror or exc}") from None
     try:
-        code = compile(source, str(path), "exec")
+        encoding, _ = tokenize.detect_encoding(iter(source.splitlines(True)).__next__)
+        source.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        encoding = ""
+    if not encoding or b"\0" in source:
+        raise LoadError(f"{name} is not Python source: it is not text (binary data, or an "
+                        "encoding other than UTF-8). Check the .py file you wrote.")
+    return source
+
+
+def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Import the file as a module and return its namespace; raise :class:`LoadError` on failure.
+
+    This EXECUTES the file, as ``import`` would: it runs as a real module with its own
+    compiler flags, registered in ``sys.modules`` under its own name (``engine`` for
+    ``engine.py``, so that ``from engine import Value`` beside it finds the same class),
+    so dataclasses, slots and typing work. ``if __name__ == "__main__":`` does not run.
+    """
+    path = Path(path)
+    name = path.name
+    source = read_source(path)
+    try:
+        code = compile(source, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
         text = (exc.text or "").rstrip("\n")
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
         shown = f"\n    {text.strip()}" if text.strip() else ""
         raise LoadError(f"{name} has a syntax error at {where}: {exc.msg}{shown}") from None
-    namespace: dict[str, Any] = {"__name__": "__learner__", "__file__": str(path)}
+    module = types.ModuleType(_module_name(path))
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module
     try:
-        exec(code, namespace)
+        exec(code, module.__dict__)
     except ImportError as exc:
+        sys.modules.pop(module.__name__, None)
         why = describe_exception(exc)
         raise LoadError(f"{name} could not import what it needs: {why}") from None
     except (Exception, SystemExit) as exc:
+        sys.modules.pop(module.__name__, None)
         raise LoadError(f"loading {name} {describe_exception(exc)}") from None
-    return namespace
+    return module.__dict__
 
 
 def find_value(namespace: dict[str, Any], name: str = "the file") -> type:
     """The namespace's ``Value`` class, or :class:`LoadError` saying it is missing."""
     value = namespace.get("Value")
-    if not isinstance(value, type):
+    if not is_class(value):
         found = "something that is not a class" if value is not None else "nothing"
         raise LoadError(
             f"{name} defines no class named Value ({found} by that name): the checker needs "
-            "`class Value:` with Value(data), .data, .grad and .backward(). See chapter 3."
+            "`class Value:` with Value(data), .data, .grad and .backward(). See chapter "
+            f"{FIRST}."
         )
     return value
 

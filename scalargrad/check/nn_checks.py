@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,18 +11,30 @@ from typing import Any
 from scalargrad.check import chapters
 from scalargrad.check.context import Context, close
 from scalargrad.check.engine_checks import failed, passed
+from scalargrad.check.remote import is_class, type_name
 from scalargrad.check.report import Result
 
-__all__ = ["NN_CHECKS"]
+__all__ = ["check_classes", "check_parameters", "check_shape", "check_training",
+           "check_zero_grad"]
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]  # the lecture's
 YS = [1.0, -1.0, -1.0, 1.0]
 STEPS, RATE = 20, 0.05
+NIN, NOUTS = 3, [4, 4, 1]  # the network every check builds: MLP(3, [4, 4, 1])
+SHOWN = f"MLP({NIN}, {NOUTS})"
 
 
 @contextmanager
-def seeded(seed: int) -> Iterator[None]:
-    """Seed the global ``random`` (the lecture's Neuron draws from it), then restore it."""
+def seeded(ctx: Context, seed: int) -> Iterator[None]:
+    """Seed the learner's global ``random`` (the lecture's Neuron draws from it).
+
+    In this process the state is restored afterwards; in the learner's process
+    (``ctx.seed``) there is nothing of ours to restore.
+    """
+    if ctx.seed is not None:
+        ctx.seed(seed)
+        yield
+        return
     state = random.getstate()
     random.seed(seed)
     try:
@@ -32,8 +45,8 @@ def seeded(seed: int) -> Iterator[None]:
 
 def mlp(ctx: Context, seed: int = 0) -> Any:
     """The learner's MLP(3, [4, 4, 1]), its weights drawn from a seeded ``random``."""
-    with seeded(seed):
-        return ctx.namespace["MLP"](3, [4, 4, 1])
+    with seeded(ctx, seed):
+        return ctx.namespace["MLP"](NIN, list(NOUTS))
 
 
 def single(out: Any) -> Any:
@@ -51,7 +64,11 @@ def loss_of(model: Any) -> Any:
 
 
 def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
-    """How the loop resets gradients: zero_grad() from chapter 12, by hand before it."""
+    """How the checker's loop resets gradients: the MLP's zero_grad() from chapter 12 on.
+
+    Before chapter 12 (and for an MLP without it) the checker sets every parameter's
+    grad to 0 itself, as the book's loop does before it has zero_grad().
+    """
     if ctx.wants(chapters.ZERO_GRAD) and callable(getattr(model, "zero_grad", None)):
         return model.zero_grad
 
@@ -65,53 +82,114 @@ def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
 
 def check_classes(ctx: Context) -> Result:
     """The file defines Neuron, Layer and MLP."""
-    missing = [n for n in ("Neuron", "Layer", "MLP") if not isinstance(ctx.namespace.get(n), type)]
+    missing = [n for n in ("Neuron", "Layer", "MLP") if not is_class(ctx.namespace.get(n))]
     if missing:
-        return failed("Neuron, Layer, MLP", f"the file defines no {', '.join(missing)}: chapter "
-                      "10 builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).", 10)
-    return passed("Neuron, Layer, MLP")
+        return failed(f"the file defines no {', '.join(missing)}: chapter "
+                      f"{chapters.NN} builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
+                      chapters.NN)
+    return passed()
+
+
+def layers_problem(model: Any) -> str:
+    """Why the MLP has the wrong number of layers, or "" (also when it keeps no ``layers``)."""
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple)) or len(layers) == len(NOUTS):
+        return ""
+    return (f"{SHOWN} has {len(layers)} layers, expected {len(NOUTS)}: one Layer for each "
+            f"entry of nouts, len(nouts) of them, the first taking {NIN} inputs.")
 
 
 def check_parameters(ctx: Context) -> Result:
-    """MLP(3, [4, 4, 1]) has (3+1)*4 + (4+1)*4 + (4+1)*1 = 41 parameters."""
-    with seeded(0):
-        per_neuron = len(ctx.namespace["Neuron"](3).parameters())
-    count = len(mlp(ctx).parameters())
-    if count == 41:
-        return passed("parameters()")
-    hint = ""
-    if per_neuron == 3:
-        hint = " Neuron(3).parameters() has 3: it should list the weights and the bias b."
-    return failed("parameters()", f"MLP(3, [4, 4, 1]).parameters() has {count} Values, expected "
-                  f"41 = (3+1)*4 + (4+1)*4 + (4+1)*1.{hint} See chapter 10.", 10)
+    """MLP(3, [4, 4, 1]) has 41 parameters, and one backward pass gives scalargrad's gradients."""
+    with seeded(ctx, 0):
+        per_neuron = len(ctx.namespace["Neuron"](NIN).parameters())
+    model = mlp(ctx)
+    params = list(model.parameters())
+    sizes = list(zip([NIN, *NOUTS[:-1]], NOUTS, strict=True))
+    want = sum((n_in + 1) * n_out for n_in, n_out in sizes)
+    counted = " + ".join(f"({n_in}+1)*{n_out}" for n_in, n_out in sizes)
+    if len(params) != want or layers_problem(model):
+        hint = layers_problem(model)
+        if not hint and per_neuron == NIN:
+            hint = (f"Neuron({NIN}).parameters() has {NIN}: it should list the weights and the "
+                    "bias b.")
+        hint = (hint + " " if hint else "") + f"See chapter {chapters.NN}."
+        return failed(f"{SHOWN}.parameters() has {len(params)} Values, expected "
+                      f"{want} = {counted}. {hint}", chapters.NN)
+    return compare_gradients(ctx, model, params)
+
+
+def reference_twin(params: list[Any]) -> Any:
+    """scalargrad's MLP(3, [4, 4, 1]) with the learner's weights copied into it, in order."""
+    from scalargrad.nn import MLP
+
+    twin = MLP(NIN, list(NOUTS))
+    for mine, theirs in zip(twin.parameters(), params, strict=True):
+        mine.data = float(theirs.data)
+    return twin
+
+
+def compare_gradients(ctx: Context, model: Any, params: list[Any]) -> Result:
+    """One backward pass of the lecture's loss, against scalargrad's MLP on the same weights.
+
+    Judged only when the two losses agree (same weights in the same order, the same
+    forward pass): a network built another way is left to the training check.
+    """
+    if ctx.wrong:  # a mistake of the engine, reported above: the network's gradients follow
+        return passed("gradients not compared: the engine's are "
+                      "wrong, see above")
+    twin = reference_twin(params)
+    loss, want = loss_of(model), loss_of(twin)
+    if not close(getattr(loss, "data", None), want.data):
+        return passed()
+    loss.backward()
+    want.backward()
+    got = [p.grad for p in params]
+    ref = [p.grad for p in twin.parameters()]
+    bad = [i for i, (g, r) in enumerate(zip(got, ref, strict=True)) if not close(g, r)]
+    if not bad:
+        return passed()
+    if all(close(g, 0.0) for g in got):  # copies: chapter 11 teaches it with training
+        return passed()
+    i = bad[0]
+    return failed(f"after loss.backward(), {len(bad)} of {len(got)} parameters "
+                  f"have a gradient other than scalargrad's MLP with the same weights (the "
+                  f"first: parameter {i} has grad {got[i]!r}, expected {ref[i]!r}). The "
+                  "engine checks above passed, so look at what the network builds: are the "
+                  "Values of each neuron the ones parameters() returns, each used once per "
+                  f"sample? See chapter {chapters.NN}.", chapters.NN)
 
 
 def shape(out: Any) -> str:
     """``a list of 4 Values`` or ``a float``: what a network returned, without reprs."""
     if isinstance(out, (list, tuple)):
-        kinds = sorted({type(o).__name__ for o in out})
+        kinds = sorted({type_name(o) for o in out})
         return f"a {type(out).__name__} of {len(out)} ({', '.join(kinds) or 'nothing'})"
-    return f"a {type(out).__name__}"
+    return f"a {type_name(out)}"
 
 
 def check_shape(ctx: Context) -> Result:
     """An MLP ending in one neuron returns one Value; Layer(3, 4) returns a list of 4."""
-    with seeded(0):
+    with seeded(ctx, 0):
         layer_out = ctx.namespace["Layer"](3, 4)(XS[0])
     out = mlp(ctx)(XS[0])
     if not isinstance(layer_out, list) or len(layer_out) != 4:
-        return failed("output shape", f"Layer(3, 4) returned {shape(layer_out)}, expected a "
-                      "list of 4 Values, one per neuron. See chapter 10.", 10)
-    if not isinstance(out, ctx.Value):
-        return failed("output shape", f"MLP(3, [4, 4, 1]) returned {shape(out)}, expected a single "
-                      "Value: a layer of one neuron returns that Value itself "
-                      "(`outs[0] if len(outs) == 1 else outs`). See chapter 10.", 10)
-    return passed("output shape")
+        return failed(f"Layer(3, 4) returned {shape(layer_out)}, expected a "
+                      f"list of 4 Values, one per neuron. See chapter {chapters.NN}.", chapters.NN)
+    if isinstance(out, (list, tuple)) or not isinstance(getattr(out, "data", None),
+                                                         (int, float)):
+        why = layers_problem(mlp(ctx)) or (
+            "a layer of one neuron returns that Value itself "
+            "(`outs[0] if len(outs) == 1 else outs`).")
+        return failed(f"{SHOWN} returned {shape(out)}, expected a single "
+                      f"Value: {why} See chapter {chapters.NN}.", chapters.NN)
+    return passed()
 
 
 def check_training(ctx: Context) -> Result:
     """20 steps of gradient descent on the lecture's four samples lower the loss."""
     model = mlp(ctx)
+    start = [float(p.data) for p in model.parameters()]
     zero = zeroer(ctx, model)
     losses = []
     for _ in range(STEPS):
@@ -122,21 +200,64 @@ def check_training(ctx: Context) -> Result:
         for p in model.parameters():
             p.data += -RATE * p.grad
     if losses[-1] < 0.9 * losses[0]:
-        return passed("training lowers the loss")
-    return failed("training lowers the loss", f"in {STEPS} steps of gradient descent (rate "
-                  f"{RATE}) on the lecture's four samples the loss went from {losses[0]:.4f} to "
-                  f"{losses[-1]:.4f}; it should fall. Do parameters() return the very Values the "
-                  "neurons compute with (not copies), and does each step do "
-                  "p.data += -rate * p.grad? See chapter 11.", 11)
+        return passed()
+    went = (f"in {STEPS} steps of gradient descent (rate {RATE}) on the lecture's four "
+            f"samples the loss went from {losses[0]:.4f} to {losses[-1]:.4f}")
+    return failed(f"{went}; it should fall. "
+                  + training_cause(ctx, start, losses), chapters.TRAINING)
+
+
+def training_cause(ctx: Context, start: list[float], losses: list[float]) -> str:
+    """Why training did not lower the loss: copies, symmetry, no non-linearity, divergence."""
+    if all(x == 0.0 for x in start):
+        return ("Every weight and bias of the network starts at 0, so the neurons of a layer "
+                "compute the same and get the same gradient: they stay identical (a symmetry "
+                "that gradient descent cannot break). Start them at random numbers, "
+                f"random.uniform(-1, 1). See chapter {chapters.NN}.")
+    if len(set(start)) == 1:
+        return (f"Every parameter starts at the same number, {start[0]!r}: the neurons of a "
+                "layer compute the same and stay identical (a symmetry that gradient descent "
+                "cannot break). Start them at random numbers, random.uniform(-1, 1). See "
+                f"chapter {chapters.NN}.")
+    model = mlp(ctx)
+    loss_of(model).backward()
+    if all(close(p.grad, 0.0) for p in model.parameters()):
+        return ("After loss.backward() every Value that parameters() returns still has grad "
+                "0, so the steps change nothing: parameters() must return the very Values "
+                "the neurons compute with, not copies. See chapter "
+                f"{chapters.TRAINING}.")
+    if linear(mlp(ctx)):
+        return ("The network is linear: its output changes in proportion to its input, so "
+                "no neuron applies a non-linearity. Each neuron returns the tanh of its sum "
+                "(`act.tanh()`); without it, many layers are no more than one, and here the "
+                f"steps overshoot. See chapter {chapters.chapter_of('tanh')}.")
+    if any(not math.isfinite(x) for x in losses) or losses[-1] > losses[0]:
+        return ("The loss rose (or became inf or nan): the steps made it worse. Check that "
+                "the gradients the network's parameters get are the ones backward() "
+                f"computes. See chapter {chapters.TRAINING}.")
+    return ("The parameters did not follow their gradients: are the Values that "
+            "parameters() returns the ones the neurons compute with? See chapter "
+            f"{chapters.TRAINING}.")
+
+
+def linear(model: Any) -> bool:
+    """True when the network's output is an affine function of its input (no non-linearity)."""
+    x = XS[0]
+    outs = [single(model([k * xi for xi in x])) for k in (0.0, 1.0, 2.0)]
+    data = [getattr(o, "data", None) for o in outs]
+    if not all(isinstance(d, (int, float)) and math.isfinite(d) for d in data):
+        return False
+    return close(data[2] - data[1], data[1] - data[0]) and not close(data[2], data[1])
 
 
 def check_zero_grad(ctx: Context) -> Result:
     """After zero_grad(), a second backward pass gives the same gradients, not twice them."""
     model = mlp(ctx, seed=1)
     if not callable(getattr(model, "zero_grad", None)):
-        return failed("zero_grad()", "MLP has no zero_grad(): before every backward pass the "
+        return failed("MLP has no zero_grad(): before every backward pass the "
                       "loop must set each parameter's grad back to 0, or the gradients of "
-                      "all the steps pile up. See chapter 12.", 12)
+                      f"all the steps pile up. See chapter {chapters.ZERO_GRAD}.",
+                      chapters.ZERO_GRAD)
     grads = []
     for _ in range(2):
         model.zero_grad()
@@ -145,18 +266,8 @@ def check_zero_grad(ctx: Context) -> Result:
     first, second = grads
     piled = sum(not close(b, a) for a, b in zip(first, second, strict=True))
     if not piled:
-        return passed("zero_grad()")
-    return failed("zero_grad()", f"after zero_grad() and the same forward and backward pass "
+        return passed()
+    return failed(f"after zero_grad() and the same forward and backward pass "
                   f"again, {piled} of {len(first)} parameters had a different grad (the "
                   "gradients piled up). zero_grad() must set every parameter's grad to 0. "
-                  "See chapter 12.", 12)
-
-
-NN_CHECKS = [  # (check, the chapter from which it runs)
-    (check_classes, chapters.NN),
-    (check_parameters, chapters.NN),
-    (check_shape, chapters.NN),
-    (check_training, chapters.TRAINING),
-    (check_zero_grad, chapters.ZERO_GRAD),
-]
-
+                  f"See chapter {chapters.ZERO_GRAD}.", chapters.ZERO_GRAD)

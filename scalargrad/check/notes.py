@@ -6,11 +6,13 @@ import sys
 import time
 from typing import Any
 
+from scalargrad.check.chapters import BACKWARD
 from scalargrad.check.context import Context
 from scalargrad.check.learner import describe_exception
+from scalargrad.check.remote import Proxy
 from scalargrad.engine import Value as Reference
 
-__all__ = ["depth_note", "speed_note"]
+__all__ = ["chain", "depth_note", "seconds", "speed_note"]
 
 DEPTH = 10_000  # well past Python's recursion limit (about 1,000)
 # In the book's page (Pyodide, sys.platform "emscripten") a deep chain overflows the
@@ -23,20 +25,28 @@ def depth_note(ctx: Context) -> str:
     if IN_THE_PAGE:
         return ("depth: not checked in the page, whose stack is far smaller than Python's; "
                 "run python -m scalargrad.check on your own machine for it.")
-    x = ctx.Value(1.0)
-    y = x
-    for _ in range(DEPTH):
-        y = y + 1.0
+    if isinstance(ctx.Value, Proxy):  # built in the learner's process: one request
+        y = ctx.Value._ask("apply_chain", DEPTH)
+    else:
+        y = chain(ctx.Value, DEPTH)
     try:
         y.backward()
     except RecursionError:
         return (f"depth: backward() on a chain of {DEPTH:,} additions raised RecursionError: "
                 "a recursive topological sort needs one Python call per node, and Python "
                 "stops at about 1,000. Not a failure (the lecture's engine does the same); "
-                "chapter 6 shows a loop that keeps its own stack.")
+                f"chapter {BACKWARD} shows a loop that keeps its own stack.")
     except Exception as exc:
         return f"depth: backward() on a chain of {DEPTH:,} additions {describe_exception(exc)}"
     return f"depth: backward() handles a chain of {DEPTH:,} additions."
+
+
+def chain(cls: type, length: int) -> Any:
+    """``Value(1.0) + 1.0 + 1.0 ...``: a chain of ``length`` additions, its last node."""
+    y = cls(1.0)
+    for _ in range(length):
+        y = y + 1.0
+    return y
 
 
 def _wide(cls: type, width: int = 2048) -> Any:
@@ -48,7 +58,7 @@ def _wide(cls: type, width: int = 2048) -> Any:
     return level[0]
 
 
-def _seconds(cls: type) -> float:
+def seconds(cls: type) -> float:
     """The best of three: build the wide graph and call backward()."""
     best = float("inf")
     for _ in range(3):
@@ -61,10 +71,11 @@ def _seconds(cls: type) -> float:
 def speed_note(ctx: Context) -> str:
     """Forward and backward over about 10,000 nodes, against scalargrad's engine."""
     try:
-        mine = _seconds(ctx.Value)
+        mine = (ctx.Value._ask("apply_seconds") if isinstance(ctx.Value, Proxy)
+                else seconds(ctx.Value))  # timed in the learner's process, without requests
     except Exception as exc:
         return f"speed: not measured, the graph of about 10,000 nodes {describe_exception(exc)}"
-    ours = _seconds(Reference)
+    ours = seconds(Reference)
     return (f"speed: building about 10,000 nodes and calling backward() took "
             f"{mine * 1000:.1f} ms; scalargrad's engine takes {ours * 1000:.1f} ms "
             f"({mine / ours:.1f} times as long). Chapter 15 is about speed.")

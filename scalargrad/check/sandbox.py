@@ -1,108 +1,278 @@
-"""Running a learner's file in a subprocess with a time limit per check and a memory limit.
+"""Running a learner's file in another process, isolated where the system allows it.
 
-Checking a file EXECUTES it. The subprocess gets a fresh temporary working
-directory, a minimal environment, Python's isolated mode (``-I``), a memory limit
-and a CPU-time limit, and is killed when one check runs longer than the time
-limit. That contains mistakes (an endless loop, a runaway allocation); it is not a
-security sandbox against code written to escape.
+Checking a file EXECUTES it. The file runs in a child process (:mod:`.child`) that
+only answers questions: the checks run here and judge the numbers it returns
+(:mod:`.remote`), so nothing the file prints or writes can become a verdict. The
+child gets a temporary copy of the submission, a scrubbed environment, limits on
+memory, CPU time, file sizes and processes, and is killed when one check runs longer
+than the time limit. On Linux with bubblewrap (``bwrap``) it also runs in its own
+namespaces: it sees only the system's libraries, Python, the checker and that copy;
+it has no network, cannot see or signal other processes, and nothing it starts
+outlives it. Elsewhere the report says, in one note, that the file was not isolated.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import queue
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from scalargrad.check.report import Report
+from scalargrad.check.learner import LoadError, read_source
+from scalargrad.check.remote import (
+    FORGED,
+    CheckTimeout,
+    ChildGone,
+    Connection,
+    Lines,
+    TooMuchOutput,
+)
+from scalargrad.check.report import FAILED, Report, Result
+from scalargrad.check.run import check_namespace
 
-__all__ = ["MEMORY_MB", "TIME_LIMIT", "run_file"]
+__all__ = ["MEMORY_MB", "TIME_LIMIT", "isolation", "run_file"]
 
 TIME_LIMIT = 10.0  # seconds per check
 STARTUP = 10.0  # extra seconds for the first step: starting Python and importing the checker
 MEMORY_MB = 1024
+PROCESSES = 64  # RLIMIT_NPROC of the child's user
+NOBODY = 65534
 ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the scalargrad package
+CHECKER = "/opt/checker"  # where the sandbox shows the scalargrad package
+WORK = "/submission"  # where the sandbox shows the copy of the submission
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from scalargrad.check.child import main; main(sys.argv[2])")
+KNOWN = ("scalargrad.", "micrograd.")  # reference engines a submission may not pass off
+NOT_ISOLATED = ("isolation: none available here ({why}); the file ran as your own user, "
+                "with your files and network in reach. Check untrusted files in a "
+                "container or a virtual machine.")
 
 
-def _lines(stream: object, out: queue.Queue[bytes | None]) -> None:
-    """Copy the child's protocol lines into ``out``; None marks the end."""
-    for line in stream:  # type: ignore[attr-defined]
-        out.put(line)
-    out.put(None)
+def _bwrap_command(work: str, root: bool) -> list[str]:
+    """The bubblewrap command line that runs Python in a sandbox over ``work``."""
+    prefix = os.path.realpath(sys.base_prefix)
+    cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+           "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+           "--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        target = os.path.realpath(f"/{name}")
+        if os.path.islink(f"/{name}") and target.startswith("/usr/"):
+            cmd += ["--symlink", target.lstrip("/"), f"/{name}"]
+        elif os.path.isdir(f"/{name}"):
+            cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    binds = [(folder, folder) for folder in dict.fromkeys([prefix, os.path.realpath(sys.prefix)])
+             if not folder.startswith("/usr/")]  # Python, and a virtual environment's packages
+    binds.append((str(Path(ROOT) / "scalargrad"), f"{CHECKER}/scalargrad"))
+    made: set[str] = set()
+    for source, target in binds:
+        for parent in reversed(Path(target).parents[:-1]):  # readable by nobody, not 0700
+            if str(parent) not in made:
+                made.add(str(parent))
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+        cmd += ["--ro-bind", source, target]
+    cmd += ["--bind", work, WORK, "--chdir", WORK, "--proc", "/proc", "--dev", "/dev",
+            "--tmpfs", "/tmp", "--clearenv"]
+    if root:  # the child drops to nobody itself, so that the process limit applies
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd += ["--unshare-user"]
+    return cmd
+
+
+@functools.cache
+def isolation() -> str:
+    """"bwrap" when a sandbox works here, else why not (a few words)."""
+    if not sys.platform.startswith("linux"):
+        return f"{sys.platform} has no bubblewrap"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed"
+    with tempfile.TemporaryDirectory(prefix="scalargrad-probe-") as tmp:
+        cmd = [*_bwrap_command(tmp, os.geteuid() == 0), python(), "-I", "-c", "pass"]
+        try:
+            probe = subprocess.run(cmd, capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"bwrap did not start: {exc}"
+    if probe.returncode != 0:
+        last = probe.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        return "bwrap cannot make a sandbox here: " + (last[0] if last else "no message")
+    return "bwrap"
+
+
+def python() -> str:
+    """The Python that runs the checker (a virtual environment's, with its packages)."""
+    return os.path.abspath(sys.executable)
+
+
+def copy_submission(path: Path, into: Path, siblings: bool) -> None:
+    """Copy the file (and, with ``siblings``, the other .py files beside it) into ``into``.
+
+    Only regular files are copied: a symbolic link is never followed.
+    """
+    files = [path]
+    if siblings:
+        files += sorted(p for p in path.parent.glob("*.py") if p.name != path.name)
+    for f in files:
+        if not f.is_symlink() and f.is_file():
+            shutil.copyfile(f, into / f.name)
 
 
 def run_file(path: str | os.PathLike[str], chapters: Sequence[int | None], *,
              time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-             speed: bool = False) -> list[Report]:
-    """Check one file at each of ``chapters`` in a fresh subprocess: one Report per chapter."""
-    path = Path(path).resolve()
+             speed: bool = False, graded: bool = False, siblings: bool = True) -> list[Report]:
+    """Check one file at each of ``chapters`` with its code in another process.
+
+    ``siblings``: the other .py files of its folder are part of the submission (the
+    book's layout, or a file importing its Value from the file beside it).
+    """
+    path = Path(os.path.abspath(path))
     name = path.name
-    config = {"path": str(path), "name": name, "chapters": list(chapters), "speed": speed,
-              "memory_mb": memory_mb, "cpu_seconds": int(time_limit * 20) + 10}
-    reports: list[Report] = []
+    try:
+        read_source(path)
+    except LoadError as exc:
+        return [Report(file=name, chapter=c, error=str(exc)) for c in chapters]
     with tempfile.TemporaryDirectory(prefix="scalargrad-check-") as tmp:
-        env = {"PATH": os.defpath, "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8"}
-        with tempfile.TemporaryFile() as errors:  # not in the learner's folder
-            proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-c", BOOT, ROOT, json.dumps(config)],
-                cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=errors, start_new_session=True,  # the child sets its own limits
-            )
-            error = _follow(proc, reports, time_limit, name)
+        work = Path(tmp) / "work"
+        work.mkdir()
+        copy_submission(path, work, siblings)
+        return _run(work, name, chapters, time_limit, memory_mb, speed, graded)
+
+
+def _spawn(work: Path, name: str, memory_mb: int, time_limit: float,
+           errors: Any) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the child over the copy in ``work``; return it and a note on its isolation."""
+    sandbox = isolation()
+    root = os.geteuid() == 0
+    inside = WORK if sandbox == "bwrap" else str(work)
+    config = {"path": f"{inside}/{name}", "name": name, "memory_mb": memory_mb,
+              "cpu_seconds": int(time_limit * 40) + 30, "processes": PROCESSES,
+              "drop_to": NOBODY if root and sandbox == "bwrap" else None}
+    env = {"PATH": os.defpath, "HOME": inside, "TMPDIR": inside, "LANG": "C.UTF-8",
+           "PYTHONHASHSEED": "0"}
+    args = [python(), "-I", "-B", "-c", BOOT, CHECKER if sandbox == "bwrap" else ROOT,
+            json.dumps(config)]
+    note = ""
+    if sandbox == "bwrap":
+        if root:
+            for f in [work, *work.iterdir()]:
+                os.chown(f, NOBODY, NOBODY)
+        prefix = _bwrap_command(str(work), root)
+        for key, value in env.items():
+            prefix += ["--setenv", key, value.replace(str(work), WORK)]
+        args = [*prefix, *args]
+    else:
+        note = NOT_ISOLATED.format(why=sandbox)
+    proc = subprocess.Popen(args, cwd=work, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
+    return proc, note
+
+
+def _run(work: Path, name: str, chapters: Sequence[int | None], time_limit: float,
+         memory_mb: int, speed: bool, graded: bool) -> list[Report]:
+    """Start the child, load the file, and run the checks of every chapter against it."""
+    reports: list[Report] = []
+    with tempfile.TemporaryFile() as errors:  # not in the submission's folder
+        proc, note = _spawn(work, name, memory_mb, time_limit, errors)
+        lines = Lines(proc.stdout.fileno())  # type: ignore[union-attr]
+
+        def send(text: str) -> None:
+            """One request to the child."""
+            assert proc.stdin is not None
+            proc.stdin.write(text.encode("utf-8"))
+            proc.stdin.flush()
+
+        conn = Connection(send, lines, time_limit)
+        error = ""
+        try:
+            conn.starting("starting Python", extra=STARTUP)
+            conn.request("hello")  # Python and the checker are up: the file's own time starts
+            conn.starting("loading the file")
+            loaded = conn.request("load")
+            if "error" in loaded:
+                error = loaded["error"]
+            else:
+                notes = [*loaded["notes"], *([note] if note else [])]
+                own = reference_note(loaded["mro"], name)
+                for i, chapter in enumerate(chapters):
+                    report = check_namespace(
+                        dict(loaded["classes"]), chapter, speed=speed and i == 0, name=name,
+                        on_start=conn.starting,
+                        seed=lambda s: conn.request("apply_seed", s))
+                    report.notes[:0] = notes + ([own] if own and not graded else [])
+                    if own and graded:
+                        report.results.insert(0, Result("own engine", FAILED, own))
+                    reports.append(report)
+        except CheckTimeout as exc:
+            error = timeout_message(str(exc), time_limit, name)
+        except TooMuchOutput as exc:
+            error = (f"{name} printed {int(str(exc)):,} characters while it was checked, more "
+                     "than the 1 MB the checker keeps: take the print() calls out of the "
+                     "operations and of backward(), which the checker calls thousands of times.")
+        except ChildGone as exc:
+            proc.wait()
             errors.seek(0)
-            stderr = errors.read()[-4000:].decode("utf-8", "replace")
-    if error == "crashed":
-        error = _crash_message(proc.returncode, stderr, memory_mb, name)
+            error = crash_message(proc.returncode, errors.read()[-4000:].decode(
+                "utf-8", "replace"), memory_mb, name)
+            if str(exc).startswith(FORGED):
+                error = (f"{name} wrote into the checker's channel something that was not "
+                         f"the answer to its question ({exc}), so it cannot be checked. The "
+                         "checker judges only the numbers it asks for; do not write to "
+                         "file descriptors you did not open.")
+        finally:
+            _stop(proc)
     if error:
         done = {r.chapter for r in reports}
         reports += [Report(file=name, chapter=c, error=error) for c in chapters if c not in done]
     return reports
 
 
-def _follow(proc: subprocess.Popen[bytes], reports: list[Report], time_limit: float,
-            name: str) -> str:
-    """Read the child's events until it ends; "" when it finished, else why it did not."""
-    lines: queue.Queue[bytes | None] = queue.Queue()
-    threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True).start()
-    current, error, finished = "loading the file", "", False
-    deadline = time.monotonic() + STARTUP + time_limit  # a loaded machine starts slowly
-    try:
-        while True:
-            try:
-                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                return (f"the check '{current}' took longer than {time_limit:g} s and was "
-                        f"stopped. Is there an endless loop in {name}: a while loop whose "
-                        "condition never turns false, or a walk over the graph that never ends?")
-            if line is None:
-                break
-            event = json.loads(line)
-            if event["event"] == "start":
-                current, deadline = event["check"], time.monotonic() + time_limit
-            elif event["event"] == "report":
-                reports.append(Report.from_dict(event["report"]))
-            elif event["event"] == "error":
-                error = event["message"]
-            elif event["event"] == "done":
-                finished = True
-    finally:
-        if proc.poll() is None:
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End the child and everything it started (its session; its namespace in bwrap)."""
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    if proc.poll() is None:
+        try:
             os.killpg(proc.pid, 9)
-        proc.wait()
-    if error:
-        return error
-    return "" if finished else "crashed"
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+    proc.wait()
 
 
-def _crash_message(returncode: int, stderr: str, memory_mb: int, name: str) -> str:
+def reference_note(mro: list[str], name: str) -> str:
+    """A note when the file's Value is (or extends) scalargrad's or micrograd's own."""
+    known = [c for c in mro if c.startswith(KNOWN)]
+    if not known:
+        return ""
+    return (f"own engine: the Value of {name} is, or extends, {known[0]}, a reference "
+            "engine: the checker then compares that engine with itself, not the file's "
+            "own work.")
+
+
+def timeout_message(check: str, time_limit: float, name: str) -> str:
+    """Why a check was stopped: an endless loop, or a file that waits while loading."""
+    if check == "starting Python":
+        return (f"the checker's subprocess for {name} did not start within {STARTUP:g} s: "
+                "is the machine very busy?")
+    if check == "loading the file":
+        return (f"loading {name} took longer than {time_limit:g} s and was stopped: does "
+                "its top level wait or loop (time.sleep(), input(), a while loop, a long "
+                "training run)? Loading the file should only define "
+                "things; put the rest under if __name__ == \"__main__\":.")
+    return (f"the check '{check}' took longer than {time_limit:g} s and was stopped. Is "
+            f"there an endless loop in {name}: a while loop whose condition never turns "
+            "false, or a walk over the graph that never ends?")
+
+
+def crash_message(returncode: int, stderr: str, memory_mb: int, name: str) -> str:
     """Why the child ended without finishing, as far as its exit and stderr tell."""
     if "MemoryError" in stderr:
         return (f"{name} ran out of memory (the limit is {memory_mb} MB): does something "
@@ -111,4 +281,5 @@ def _crash_message(returncode: int, stderr: str, memory_mb: int, name: str) -> s
         return (f"the checker's subprocess for {name} was stopped by signal {-returncode} "
                 "(a CPU-time or file-size limit, or a crash of Python itself).")
     tail = stderr.strip().splitlines()[-1:] or ["no message"]
-    return f"the checker's subprocess for {name} ended early (exit status {returncode}): {tail[0]}"
+    return (f"the checker's subprocess for {name} ended early (exit status {returncode}): "
+            f"{tail[0]}")

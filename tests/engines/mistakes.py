@@ -1,8 +1,9 @@
-"""The classic mistakes the checker recognises, each one visible edit of lecture_style.py.
+"""The classic mistakes the checker recognises, each one visible edit of a correct engine.
 
-Every entry of MISTAKES names a mistake, shows it as old text -> new text in
-lecture_style.py (each old text must occur there exactly once, as in
-scripts/mutate.py), and says what the checker must print about it: the check that
+Every entry of MISTAKES names a mistake, shows it as old text -> new text in its
+base engine, lecture_style.py (the lecture's closures) or stored_locals.py (a
+dataclass with stored local derivatives), each old text occurring there exactly
+once, as in scripts/mutate.py, and says what the checker must print about it: the check that
 fails, at which chapter, and fragments of its message (the cause and the chapter
 that explains it). tests/test_check.py writes each buggy engine into a temporary
 folder with write() and checks it; the book's page "Check your engine" shows the
@@ -18,11 +19,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 LECTURE = Path(__file__).with_name("lecture_style.py")
-FIRST_LINE = '"""A learner\'s engine in the lecture\'s style: it passes every chapter.'
+FIRST_LINES = {  # the first line of each base engine, replaced by the mistake's summary
+    "lecture_style.py": '"""A learner\'s engine in the lecture\'s style: it passes every chapter.',
+    "stored_locals.py": '"""A learner\'s engine in another style: it passes every chapter.',
+}
 
 
 class Mistake(NamedTuple):
-    """One mistake: its edits of lecture_style.py and what the checker must say."""
+    """One mistake: its edits of a base engine and what the checker must say."""
 
     summary: str  # replaces the first line of the docstring in the written file
     edits: tuple[tuple[str, str], ...]  # (old, new), each old occurring exactly once
@@ -31,6 +35,12 @@ class Mistake(NamedTuple):
     words: tuple[str, ...]  # fragments of the message: cause and chapter
     passes_at: int | None = None  # an earlier chapter at which the same file passes
     stopped: bool = False  # the check never ends: the checker stops it (exit status 2)
+    base: str = "lecture_style.py"  # the correct engine it edits
+
+
+_BACKWARD_LOOP = "        for node in reversed(topo):\n            node._backward()\n"
+_LOCALS_LOOP = ("            for child, local in zip(node._prev, node._local):\n"
+                "                child.grad += local * node.grad\n")
 
 
 MISTAKES: dict[str, Mistake] = {
@@ -63,7 +73,8 @@ MISTAKES: dict[str, Mistake] = {
         "Training cannot work (chapter 11): parameters() returns copies.",
         (("return self.w + [self.b]",
           "return [Value(p.data) for p in self.w + [self.b]]"),),
-        11, "training lowers the loss", ("not copies", "chapter 11"), passes_at=10),
+        11, "training lowers the loss", ("still has grad 0", "not copies", "chapter 11"),
+        passes_at=10),
     "no_zero_grad": Mistake(
         "No zero_grad (chapter 12): the MLP cannot reset its gradients.",
         (("\n    def zero_grad(self):\n        for p in self.parameters():\n"
@@ -88,15 +99,100 @@ MISTAKES: dict[str, Mistake] = {
           "        topo.reverse()\n        i = 0\n        while i < len(topo):\n"
           "            topo[i]._backward()\n"),),
         6, "seed grad = 1", ("took longer than 1 s", "endless loop"), stopped=True),
+    "no_visited": Mistake(
+        "A topological sort without its visited set: a node used twice is walked twice.",
+        (("            if v not in visited:\n                visited.add(v)\n"
+          "                for child in v._prev:\n                    build_topo(child)\n"
+          "                topo.append(v)\n",
+          "            for child in v._prev:\n                build_topo(child)\n"
+          "            topo.append(v)\n"),),
+        6, "order of the backward pass", ("used twice", "`visited` set", "chapter 6"),
+        passes_at=5),
+    "breadth_first": Mistake(
+        "A breadth-first backward(): no topological order at all.",
+        (("        build_topo(self)\n        self.grad = 1.0\n" + _BACKWARD_LOOP,
+          "        self.grad = 1.0\n        queue, seen = [self], {self}\n"
+          "        while queue:\n            node = queue.pop(0)\n"
+          "            node._backward()\n            for child in node._prev:\n"
+          "                if child not in seen:\n                    seen.add(child)\n"
+          "                    queue.append(child)\n"),),
+        6, "order of the backward pass", ("breadth first", "chapter 6"), passes_at=5),
+    "changes_data": Mistake(
+        "backward() also changes .data: a training step mixed into the backward pass.",
+        ((_BACKWARD_LOOP,
+          _BACKWARD_LOOP + "            node.data -= 0.01 * node.grad\n"),),
+        6, "seed grad = 1", ("changed `.data`", "chapter 11", "chapter 6"), passes_at=5),
+    "swapped_mul": Mistake(
+        "Swapped local derivatives: `*` gives each factor its own value.",
+        (("            self.grad += other.data * out.grad\n"
+          "            other.grad += self.data * out.grad\n",
+          "            self.grad += self.data * out.grad\n"
+          "            other.grad += other.data * out.grad\n"),),
+        6, "local derivatives", ("swapped", "`a * b`", "`__mul__`", "chapter 3"),
+        passes_at=5),
+    "exp_not_attached": Mistake(
+        "exp() never attaches its _backward: the gradient stops there.",
+        (("            self.grad += out.data * out.grad\n\n        out._backward = _backward\n",
+          "            self.grad += out.data * out.grad\n\n"),),
+        8, "local derivatives", ("never arrives", "out._backward = _backward", "`exp`",
+                                 "chapter 6")),
+    "wrong_pow": Mistake(
+        "A wrong local derivative in `**`: n * x**n instead of n * x**(n - 1).",
+        (("self.grad += other * self.data ** (other - 1) * out.grad",
+          "self.grad += other * self.data ** other * out.grad"),),
+        8, "local derivatives", ("`a ** 2`", "`__pow__`", "chapter 8",
+                                 "a / b (built from others)"), passes_at=7),
+    "eq_by_value": Mistake(
+        "Values compare by data: __eq__ and __hash__ overridden.",
+        (("    def __repr__(self):\n",
+          "    def __eq__(self, other):\n"
+          "        return isinstance(other, Value) and self.data == other.data\n\n"
+          "    def __hash__(self):\n        return hash(self.data)\n\n"
+          "    def __repr__(self):\n"),),
+        6, "children", ("`__eq__` and `__hash__`", "by identity", "chapter 6"), passes_at=5),
+    "wrong_sub": Mistake(
+        "A later chapter's operation is wrong: a - b computes a + b.",
+        (("        return self + (-other)\n", "        return self + other\n"),),
+        8, "values", ("`a - b`", "`__sub__`"), passes_at=7),
+    "wrong_relu": Mistake(
+        "A later chapter's operation is wrong: relu passes every gradient.",
+        (("self.grad += (out.data > 0) * out.grad", "self.grad += out.grad"),),
+        13, "local derivatives", ("a.relu()", "chapter 13"), passes_at=12),
+    "one_layer_short": Mistake(
+        "An MLP with one layer too few: range(len(nouts) - 1).",
+        (("for i in range(len(nouts))]", "for i in range(len(nouts) - 1)]"),),
+        10, "parameters()", ("2 layers", "len(nouts)", "chapter 10")),
+    "zero_weights": Mistake(
+        "Every weight and bias starts at 0: the neurons of a layer stay identical.",
+        (("self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]",
+          "self.w = [Value(0.0) for _ in range(nin)]"),
+         ("self.b = Value(random.uniform(-1, 1))", "self.b = Value(0.0)")),
+        11, "training lowers the loss", ("starts at 0", "symmetry", "random", "chapter 10"),
+        passes_at=10),
+    "no_nonlinearity": Mistake(
+        "No non-linearity: a neuron returns its sum without tanh.",
+        (("        return act.tanh()\n", "        return act\n"),),
+        11, "training lowers the loss", ("linear", "tanh", "chapter 5"), passes_at=10),
+    "set_with_locals": Mistake(
+        "Children kept in a set while the local derivatives are stored in order.",
+        (("        self._prev = tuple(self._prev)\n", "        self._prev = set(self._prev)\n"),),
+        6, "children", ("a set", "`_local`", "tuple", "chapter 6"), passes_at=5,
+        base="stored_locals.py"),
+    "locals_overwrite": Mistake(
+        "The accumulation bug in another style: the loop assigns with `=`.",
+        ((_LOCALS_LOOP, _LOCALS_LOOP.replace("+=", "=")),),
+        7, "a node used twice", ("`+=`", "chapter 7"), passes_at=5,
+        base="stored_locals.py"),
 }
 
 
-def _replace_once(text: str, old: str, new: str, name: str) -> str:
+def _replace_once(text: str, old: str, new: str, name: str,
+                  base: str = "lecture_style.py") -> str:
     """text with its one occurrence of old replaced by new."""
     found = text.count(old)
     if found != 1:
         raise ValueError(f"mistake {name!r}: {old!r} occurs {found} times in "
-                         "lecture_style.py, not exactly once: bring the edit up to date")
+                         f"{base}, not exactly once: bring the edit up to date")
     return text.replace(old, new)
 
 
@@ -105,9 +201,9 @@ def source(name: str) -> str:
     if name not in MISTAKES:
         raise KeyError(f"no mistake named {name!r}; the mistakes: {', '.join(MISTAKES)}")
     mistake = MISTAKES[name]
-    text = LECTURE.read_text()
-    for old, new in ((FIRST_LINE, '"""' + mistake.summary), *mistake.edits):
-        text = _replace_once(text, old, new, name)
+    text = LECTURE.with_name(mistake.base).read_text()
+    for old, new in ((FIRST_LINES[mistake.base], '"""' + mistake.summary), *mistake.edits):
+        text = _replace_once(text, old, new, name, mistake.base)
     return text
 
 
@@ -119,9 +215,9 @@ def write(name: str, folder: Path | str) -> Path:
 
 
 def show(name: str) -> str:
-    """The mistake as a diff of lecture_style.py: its line numbers, - old, + new."""
+    """The mistake as a diff of its base engine: its line numbers, - old, + new."""
     text = source(name)
-    before = LECTURE.read_text().splitlines()
+    before = LECTURE.with_name(MISTAKES[name].base).read_text().splitlines()
     before[0] = text.splitlines()[0]  # the summary line is not part of the mistake
     lines = difflib.unified_diff(before, text.splitlines(), n=0, lineterm="")
     return "\n".join(list(lines)[2:])
