@@ -204,8 +204,14 @@ def runtime_url() -> str:
 
 def test_chapter_pages_list_their_blocks(site: Path) -> None:
     html = (site / "chapters/09-pytorch/index.html").read_text(encoding="utf-8")
-    data = html.split('<script type="application/json" id="sg-runner-blocks">')[1]
-    blocks = json.loads(data.split("</script>")[0])
+    found = re.search(
+        r'<script type="application/json" id="sg-runner-blocks" '
+        r'data-version="([^"]+)">(.*?)</script>',
+        html, re.S,
+    )
+    assert found, "no #sg-runner-blocks with the book's version"
+    assert found.group(1) == load_hook("runtime").project(ROOT)["version"]
+    blocks = json.loads(found.group(2))
     assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
     assert {b.get("needs") for b in blocks} >= {"PyTorch"}
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -214,3 +220,39 @@ def test_chapter_pages_list_their_blocks(site: Path) -> None:
     line = re.sub(r"<[^>]+>", "", chapter.split('<div class="language-sh highlight">')[1])
     # the command is split with a backslash so that no line passes 80 columns
     assert line.split("\n")[:2] == ["pip install \\", runtime_url()]
+
+
+def test_output_is_capped(core) -> None:
+    result = core.run_block("cap", ">>> for i in range(5000): print(i)\n...\n")
+    got = result["examples"][0]["got"].splitlines()
+    assert got[:2] == ["0", "1"] and got[999] == "999"
+    assert got[1000] == (
+        "… 4,000 more lines not shown (the page shows at most 1,000 lines or "
+        "200,000 characters)."
+    )
+    assert len(got) == core.MAX_LINES + 1
+    # one long line: cut at the character limit, the rest counted as one line
+    long = core.run_block("cap", ">>> print('x' * 300_000)\n")["examples"][0]["got"]
+    assert long.startswith("x" * core.MAX_CHARS + "\n… 1 more line not shown")
+    # the stream was replaced while printing: the runner puts sys.stdout back
+    assert sys.stdout is not None and not isinstance(sys.stdout, core.CappedOutput)
+    # short output is untouched
+    out = core.CappedOutput(max_lines=3)
+    out.write("a\nb\nc\n")
+    assert out.getvalue() == "a\nb\nc\n" and not out.cut
+
+
+def test_an_exercise_is_judged_by_its_check(core) -> None:
+    text = (
+        ">>> print('your code (chapter 3): all 4 checks passed\\n  ok    values')\n"
+        "your code (chapter 3): 1 of 4 checks failed\n"
+    )
+    result = core.run_block("verdict", text)
+    assert result["examples"][0]["outcome"] == "differs"  # not the book's text ...
+    assert result["examples"][0]["report"] is True
+    assert result["check"] == {  # ... but the check passed
+        "headline": "your code (chapter 3): all 4 checks passed", "passed": True,
+    }
+    failed = core.run_block("verdict", ">>> print('my.py (chapter 5): 2 of 6 checks failed')\n")
+    assert failed["check"]["passed"] is False
+    assert core.run_block("verdict", ">>> 1 + 1\n2\n")["check"] is None

@@ -5,6 +5,7 @@
 //
 // Messages in:  {id, type: "run", key, blocks: [{index, name, text}]}
 // Messages out: {type: "status", text}                     while Python starts
+//               {id, type: "started", index}             when a block starts to run
 //               {id, type: "result", index, result, ms}   one per block, in order
 //               {id, type: "done"} | {id, type: "fatal", message}
 
@@ -62,6 +63,7 @@ async function run({ id, key, blocks }) {
   const { core } = loaded;
   if (blocks.some((b) => DRAWS.test(b.text))) await drawing(core);
   for (const block of blocks) {
+    postMessage({ id, type: "started", index: block.index });
     const started = performance.now();
     const result = JSON.parse(core.run_block_json(key, block.text, block.name));
     postMessage({ id, type: "result", index: block.index, result, ms: performance.now() - started });
