@@ -78,7 +78,12 @@ def test_after_stop_the_next_run_asks_and_restart(context, base_url: str) -> Non
     # skip it: block 3 runs without block 2, and says so
     _bar(page, 2).get_by_role("button", name="Skip block 2").click()
     wait_done(page)
-    assert "did not run (skipped after Stop)" in _out(page, 2).inner_text()
+    assert "did not run (skipped after Stop, until Python restarts)" in _out(page, 2).inner_text()
+    # skipped until Python restarts: running block 3 again neither asks nor loops
+    click_run(page, 2)
+    wait_done(page)
+    assert _bar(page, 2).get_attribute("data-state") == "raised"  # f is missing
+    assert _bar(page, 1).get_attribute("data-state") != "running"
     # Restart Python, then undo the edit from the question: the book's output again
     page.get_by_role("button", name="Restart Python").first.click()
     assert "Python was restarted" in page.locator(".sg-bench__state").inner_text()

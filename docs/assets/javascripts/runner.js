@@ -20,6 +20,7 @@
   const session = {
     worker: null,
     ran: new Map(), // page key -> Set of block indices run in the current worker
+    skipped: new Map(), // page key -> Set of stopped blocks the reader chose to skip
     next: 1, // message id
     handlers: new Map(), // message id -> function(message)
     queue: Promise.resolve(),
@@ -107,6 +108,7 @@
     session.worker?.terminate();
     session.worker = null;
     session.ran.clear();
+    session.skipped.clear();
     session.handlers.clear();
     for (const tell of session.listeners) tell("restarted");
   }
@@ -239,6 +241,7 @@
       this.code.addEventListener("input", () => {
         const text = codeText(this.code);
         storage.set(this.storageKey, text === this.bookText ? null : text);
+        if (this.page.stopped === this.index) this.page.stopped = null;
         this.mark();
       });
     }
@@ -394,6 +397,7 @@
       const edits = this.page.blocks.filter((b) => b.edited).length;
       const mine = edits ? ` You have edited ${edits} block${edits === 1 ? "" : "s"} here.` : "";
       if (what === "started") this.say(`Python is running in this page.${mine}`);
+      else if (what === "restarted") this.say("Python was restarted: the next Run starts it afresh.");
       else if (what === "idle") this.say(`The examples run in your browser; Python starts on the first Run.${mine}`);
     }
   }
@@ -439,7 +443,13 @@
       return session.ran.get(this.key);
     }
 
-    run(target, skip = new Set()) {
+    skipped() {
+      if (!session.skipped.has(this.key)) session.skipped.set(this.key, new Set());
+      return session.skipped.get(this.key);
+    }
+
+    run(target) {
+      const skip = this.skipped();
       const todo = this.blocks.filter(
         (b) => b === target
           || ((b.button || b.setup) && b.index < target.index && !this.ran().has(b.index) && !skip.has(b.index)),
@@ -451,26 +461,27 @@
       } else if (stopped && todo.includes(stopped)) {
         const n = stopped.index + 1;
         const answers = [[`Skip block ${n}`, () => {
-          this.stopped = null;
-          this.run(target, new Set([...skip, stopped.index]));
+          // skipped until Python restarts; the next Python asks again
+          this.skipped().add(stopped.index);
+          this.run(target);
         }]];
         if (stopped.edited) {
           answers.push([`Undo block ${n}'s edits, then run`, () => {
             stopped.undo();
             this.stopped = null;
-            this.run(target, skip);
+            this.run(target);
           }]);
         }
         answers.push([`Run block ${n} anyway`, () => {
           this.stopped = null;
-          this.run(target, skip);
+          this.run(target);
         }]);
         target.say(`Block ${n}, which was stopped, would run first (it may not end).`, "asking");
         target.ask(answers);
         return;
       }
       const again = this.ran().has(target.index) || [...this.ran()].some((i) => i > target.index);
-      const skipped = [...skip].filter((i) => i < target.index);
+      const skipped = [...skip].filter((i) => i < target.index && !this.ran().has(i));
       for (const b of todo) b.say(b === target ? "Waiting…" : "Waiting: runs first…", "waiting");
       session.queue = session.queue.then(() => this.send(target, todo, again, skipped));
     }
@@ -534,7 +545,8 @@
             if (block === target && skipped.length) {
               target.out.prepend(element("p", "sg-out__again",
                 `Block${skipped.length > 1 ? "s" : ""} ${skipped.map((i) => i + 1).join(", ")} ` +
-                "did not run (skipped after Stop): names defined there are missing."));
+                "did not run (skipped after Stop, until Python restarts): names defined " +
+                "there are missing."));
             }
             current = todo[todo.indexOf(block) + 1] || block;
             if (current !== block) {
