@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from scalargrad.engine import _as_float, build_topo
+from scalargrad import engine  # guard
+from scalargrad.engine import build_topo
 
 __all__ = ["Value"]
 
@@ -45,7 +46,9 @@ class Value:
         _op: str = "",
         label: str = "",
     ) -> None:
-        self.data = _as_float(data)
+        if type(data) is not float:  # guard
+            data = engine._as_float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._prev = tuple(_children)

@@ -31,51 +31,24 @@ listings' docstrings are one line; the chapters hold the examples.
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable
+import numbers  # guard
 
 # --8<-- [end:imports]
 
-__all__ = ["Value", "build_topo"]
-
-
-# --8<-- [start:value-checks]
-def _as_float(data: object) -> float:
-    """Return ``data`` as a float; TypeError unless it is a real number."""
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        raise TypeError(
-            "Value data must be a real number (int or float), "
-            f"got {type(data).__name__}: {data!r}"
-        )
-    return float(data)
-
-
-def _local_mismatch(
-    prev: tuple[Value, ...], local: tuple[float, ...]
-) -> ValueError:
-    """The error for a Value made with a wrong number of local derivatives."""
-    return ValueError(
-        f"a Value needs one local derivative per child: got {len(prev)} "
-        f"children and {len(local)} local derivatives"
-    )
-# --8<-- [end:value-checks]
+__all__ = ["Value", "build_topo", "sigmoid"]
 
 
 # --8<-- [start:value]
 class Value:
     """A scalar that remembers the operation and the inputs that produced it."""
 
-    __slots__ = ("_local", "_op", "_prev", "data", "grad", "label")
+    __slots__ = ("_local", "_op", "_prev",  # guard: speed
+                 "data", "grad", "label")
 
-    def __init__(
-        self,
-        data: float,
-        _children: Iterable[Value] = (),
-        _op: str = "",
-        label: str = "",
-        _local: tuple[float, ...] = (),
-    ) -> None:
-        if type(data) is not float:
+    def __init__(self, data: float, _children: tuple[Value, ...] = (),
+                 _op: str = "", label: str = "",
+                 _local: tuple[float, ...] = ()) -> None:
+        if type(data) is not float:  # guard: check, and speed (floats skip it)
             data = _as_float(data)
         self.data = data
         self.grad = 0.0
@@ -83,7 +56,7 @@ class Value:
         self._prev = tuple(_children)
         self._op = _op
         self._local = _local
-        if len(_local) != len(self._prev):
+        if len(_local) != len(self._prev):  # guard
             raise _local_mismatch(self._prev, _local)
 
     def __repr__(self) -> str:
@@ -133,7 +106,7 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:
         """``self / other``; d/da (a/b) = 1/b and d/db (a/b) = -a/b²."""
         other = other if isinstance(other, Value) else Value(other)
-        _check_divisor(self.data, other.data)
+        _check_divisor(self.data, other.data)  # guard
         out = self.data / other.data
         return Value(out, (self, other), "/",
                      _local=(1.0 / other.data, -out / other.data))
@@ -145,8 +118,8 @@ class Value:
     def __pow__(self, other: float) -> Value:
         """``self ** n`` for an int or float ``n``; d/dx xⁿ = n·xⁿ⁻¹."""
         x = self.data
-        out = _power(x, other)
-        return Value(out, (self,), f"**{other}",
+        _check_power(x, other)  # guard
+        return Value(x**other, (self,), f"**{other}",
                      _local=(_pow_local(x, other),))
 
     # Plain numbers on the left: 2 + v, 2 * v, 1 - v, 2 / v.
@@ -177,13 +150,14 @@ class Value:
     # --8<-- [start:exp-log]
     def exp(self) -> Value:
         """eˣ; its derivative is itself."""
-        out = _exp(self.data)
+        _check_exp(self.data)  # guard
+        out = math.exp(self.data)
         return Value(out, (self,), "exp", _local=(out,))
 
     def log(self) -> Value:
         """The natural logarithm, for positive data; d/dx ln x = 1/x."""
         x = self.data
-        _check_log(x)
+        _check_log(x)  # guard
         return Value(math.log(x), (self,), "log", _local=(1.0 / x,))
     # --8<-- [end:exp-log]
 
@@ -198,32 +172,87 @@ class Value:
 
     # --8<-- [start:sigmoid]
     def sigmoid(self) -> Value:
-        """1 / (1 + e⁻ˣ), without overflow; its derivative is s·(1 - s)."""
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        """1 / (1 + e⁻ˣ); its derivative is s·(1 - s)."""
+        s = sigmoid(self.data)
         return Value(s, (self,), "sigmoid", _local=(s * (1.0 - s),))
     # --8<-- [end:sigmoid]
 
 
+# --8<-- [start:sigmoid-float]
+def sigmoid(x: float) -> float:
+    """1 / (1 + e⁻ˣ) for a float, without overflow for any x."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # e⁻ˣ would overflow for x below about -709
+    return e / (1.0 + e)
+# --8<-- [end:sigmoid-float]
+
+
 # --8<-- [start:pow-local]
 def _pow_local(x: float, n: float) -> float:
-    """d/dx xⁿ = n·xⁿ⁻¹, with the limits at x = 0 that PyTorch uses."""
-    if n == 0:
+    """d/dx xⁿ = n·xⁿ⁻¹."""
+    if n == 0:  # guard: corner: PyTorch's value where n·xⁿ⁻¹ has none
         return 0.0
-    if x == 0 and n < 1:
+    if x == 0 and n < 1:  # guard: corner
         return math.inf
-    try:
-        return n * x ** (n - 1)
-    except OverflowError:  # xⁿ fits in a float, xⁿ⁻¹ does not: ±inf
+    if _overflows(x, n - 1):  # guard: corner: xⁿ fits in a float, xⁿ⁻¹ not
         return n * (x**n / x)
+    return n * x ** (n - 1)
 # --8<-- [end:pow-local]
 
 
-# --8<-- [start:checks]
+# --8<-- [start:topo]
+def build_topo(root: Value) -> list[Value]:
+    """Every node that ``root`` depends on, each after all of its children."""
+    topo: list[Value] = []
+    visited: set[Value] = set()
+    stack = [(root, False)]
+    while stack:  # depth first, without recursion: a million deep works
+        node, children_placed = stack.pop()
+        if children_placed:
+            topo.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))  # come back once its children are placed
+            stack += [(child, False) for child in node._prev]
+    return topo
+# --8<-- [end:topo]
+
+
+# The guard rails: the checks that the lines tagged "# guard" call. The book's
+# listings leave those lines out (a toggle shows them), and so do the reader's
+# files: for good input the results are the same.
+
+
+def _as_float(data: object) -> float:
+    """Return ``data`` as a float; TypeError unless it is a real number."""
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        raise TypeError(
+            "Value data must be a real number (int or float), "
+            f"got {type(data).__name__}: {data!r}"
+        )
+    return float(data)
+
+
+def _local_mismatch(
+    prev: tuple[Value, ...], local: tuple[float, ...]
+) -> ValueError:
+    """The error for a Value made with a wrong number of local derivatives."""
+    return ValueError(
+        f"a Value needs one local derivative per child: got {len(prev)} "
+        f"children and {len(local)} local derivatives"
+    )
+
+
+def _overflows(x: float, n: float) -> bool:
+    """True if ``x ** n`` is too large for a float."""
+    try:
+        x**n
+    except OverflowError:
+        return True
+    return False
+
+
 def _check_divisor(a: float, b: float) -> None:
     """ZeroDivisionError if ``b`` is zero."""
     if b == 0.0:
@@ -232,8 +261,8 @@ def _check_divisor(a: float, b: float) -> None:
         )
 
 
-def _power(x: float, n: object) -> float:
-    """``x ** n``, or a clear error for a bad exponent or result."""
+def _check_power(x: float, n: object) -> None:
+    """Raise unless ``x ** n`` is a real number that fits in a float."""
     if isinstance(n, bool) or not isinstance(n, (int, float)):
         raise TypeError(
             "only int/float exponents are supported, "
@@ -246,15 +275,15 @@ def _power(x: float, n: object) -> float:
             f"0.0 cannot be raised to the negative power {n!r}"
         )
     try:
-        return x**n
+        x**n
     except OverflowError:
         raise OverflowError(f"{x!r} ** {n!r} overflows a float") from None
 
 
-def _exp(x: float) -> float:
-    """``math.exp(x)``, or an OverflowError that names the limit."""
+def _check_exp(x: float) -> None:
+    """OverflowError, naming the limit, if ``math.exp(x)`` overflows."""
     try:
-        return math.exp(x)
+        math.exp(x)
     except OverflowError:
         raise OverflowError(
             f"exp({x!r}) overflows a float "
@@ -266,26 +295,3 @@ def _check_log(x: float) -> None:
     """ValueError unless ``x`` is positive."""
     if x <= 0:
         raise ValueError(f"log is only defined for positive numbers, got {x!r}")
-# --8<-- [end:checks]
-
-
-# --8<-- [start:topo]
-def build_topo(root: Value) -> list[Value]:
-    """Every node that ``root`` depends on, each after all of its children."""
-    topo: list[Value] = []
-    visited: set[Value] = set()  # nodes whose children have been pushed
-    placed: set[Value] = set()  # nodes already in topo
-    stack = [root]
-    while stack:  # depth first, without recursion: a million deep works
-        node = stack.pop()
-        if node not in visited:
-            visited.add(node)
-            stack.append(node)  # come back to it once its children are placed
-            for child in node._prev:
-                if child not in visited:
-                    stack.append(child)
-        elif node not in placed:
-            placed.add(node)
-            topo.append(node)
-    return topo
-# --8<-- [end:topo]

@@ -19,7 +19,7 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 
-from scalargrad.engine import Value, _pow_local, build_topo
+from scalargrad.engine import Value, _pow_local, build_topo, sigmoid
 
 __all__ = ["Dual", "derivative", "gradient", "operations"]
 
@@ -209,12 +209,7 @@ class Dual:
         >>> Dual(0.0, 1.0).sigmoid()
         Dual(data=0.5, deriv=0.25)
         """
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        s = sigmoid(self.data)  # the engine's overflow-safe sigmoid
         return Dual(s, s * (1.0 - s) * self.deriv)
 
 

@@ -42,15 +42,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from scalargrad import training  # guard
 from scalargrad.engine import build_topo
 from scalargrad.nn import Module
-from scalargrad.training import (
-    History,
-    _check_loop_args,
-    _check_positive,
-    sgd_step,
-    sum_of_squares,
-)
+from scalargrad.training import History, sgd_step, sum_of_squares
 
 __all__ = ["OverwritingValue", "train_without_zero_grad"]
 
@@ -168,8 +163,8 @@ def train_without_zero_grad(
     lr: float,
 ) -> History:
     """The lecture's first loop, with its bug: no ``zero_grad()`` call."""
-    _check_loop_args(model, xs, ys, steps)
-    _check_positive(lr, "lr")
+    training._check_loop_args(model, xs, ys, steps)  # guard
+    training._check_positive(lr, "lr")  # guard
     history = History()
     for _ in range(steps):
         # forward pass

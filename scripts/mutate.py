@@ -101,11 +101,11 @@ MUTANTS: list[Mutant] = [
            "for node in reversed(topo):", "for node in topo:",
            "backward visits children before parents"),
     Mutant("topo-duplicates", "engine", E,
-           "elif node not in placed:", "else:",
+           "elif node not in visited:", "else:",
            "build_topo places a shared node once per parent"),
     Mutant("topo-preorder", "engine", E,
            """            visited.add(node)
-            stack.append(node)  # come back to it once its children are placed""",
+            stack.append((node, True))  # come back once its children are placed""",
            """            visited.add(node)
             topo.append(node)""",
            "build_topo places a node before its children"),
@@ -120,10 +120,8 @@ MUTANTS: list[Mutant] = [
            "zip(self.w, x, strict=True)), self.b)", "zip(self.w, x, strict=True)), 0.0)",
            "the neuron forgets its bias in the forward pass"),
     Mutant("neuron-relu-tanh", "nn", N,
-           """        if self.activation == "relu":
-            return act.relu()""",
-           """        if self.activation == "relu":
-            return act.tanh()""",
+           "return getattr(act, self.activation)()  # act.tanh() or act.relu()",
+           "return act.tanh()",
            "a ReLU neuron applies tanh"),
     Mutant("mlp-output-activation", "nn", N,
            "acts = [activation] * (len(nouts) - 1) + [last]",
@@ -137,7 +135,7 @@ MUTANTS: list[Mutant] = [
            "(1 + -yi * si).relu()", "(1 + yi * si).relu()",
            "hinge loss rewards the wrong sign"),
     Mutant("hinge-l2", "training", T,
-           "alpha * sum(p * p for p in params)", "alpha * sum(p for p in params)",
+           "alpha * sum(p * p for p in parameters)", "alpha * sum(p for p in parameters)",
            "L2 term sums the parameters instead of their squares"),
     Mutant("sgd-ascent", "training", T,
            "p.data -= lr * p.grad", "p.data += lr * p.grad",

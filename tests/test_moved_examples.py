@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import random
 
+import pytest
+
 from scalargrad import Value, build_topo
 from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.nn import MLP, Layer, Module, Neuron
@@ -116,10 +118,22 @@ def test_losses_steps_and_schedules() -> None:
 
 
 def test_collector_paused_restores_the_collector() -> None:
+    seen = []
+
+    @_collector_paused
+    def work(x: int) -> int:
+        """A stand-in for train."""
+        seen.append(gc.isenabled())
+        if x < 0:
+            raise ValueError("negative")
+        return 2 * x
+
     assert gc.isenabled()
-    with _collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
+    assert work(3) == 6 and seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError, match="negative"):
+        work(-1)
+    assert seen == [False, False] and gc.isenabled()  # restored after an error too
+    assert work.__name__ == "work" and work.__doc__ == "A stand-in for train."
 
 
 def test_datasets() -> None:

@@ -43,37 +43,12 @@ def load_hook(name: str):
     return module
 
 
-# --- snippet markers ----------------------------------------------------------------------
+# --- snippet markers: the parser of docs/hooks/listings.py, the one the build uses ---------
 
-_MARKER = re.compile(r"--8<--\s*\[(start|end):([^\]\s]+)\]")
 _REFERENCE = re.compile(r"""^\s*--8<--\s+(["'])(?P<target>[^"']+)\1\s*$""", re.M)
-
-
-def marker_problems(text: str, where: str) -> list[str]:
-    """Unbalanced, misordered or repeated ``--8<-- [start:X]``/``[end:X]`` markers."""
-    problems: list[str] = []
-    open_at: dict[str, int] = {}
-    seen: set[str] = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        for kind, name in _MARKER.findall(line):
-            if kind == "start":
-                if name in seen:
-                    problems.append(f"{where}:{number}: section {name!r} starts a second time")
-                seen.add(name)
-                open_at[name] = number
-            elif name not in open_at:
-                problems.append(
-                    f"{where}:{number}: [end:{name}] without a [start:{name}] before it"
-                )
-            else:
-                del open_at[name]
-    for name, number in open_at.items():
-        problems.append(f"{where}:{number}: [start:{name}] is never ended")
-    return problems
-
-
-def sections(text: str) -> set[str]:
-    return {name for kind, name in _MARKER.findall(text) if kind == "start"}
+_listings = load_hook("listings")
+marker_problems = _listings.marker_problems
+sections = _listings.sections
 
 
 def test_marker_checker_catches_mistakes() -> None:

@@ -1,9 +1,10 @@
 """Figures of chapter 13: the two moons, the trained network's decision boundary, and the
 training curves of full-batch and mini-batch gradient descent.
 
-Training the network takes seconds (about 14 s on all points, 3 s in mini-batches of 20), so
-each run happens once per build (functools.cache) and the figures share it. The settings are
-the chapter's, so the figures show the very networks whose numbers the chapter prints.
+Training the network takes about a second, so each run happens once per build
+(functools.cache) and the figures share it. The settings are the chapter's (:data:`N_SAMPLES`,
+:data:`WIDTH`, :data:`STEPS`, :data:`BATCH`), so the figures show the very networks whose
+numbers the chapter prints.
 """
 
 from __future__ import annotations
@@ -11,28 +12,31 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+#: The chapter's settings: 50 points, MLP(2, [8, 8, 1]), 50 steps, mini-batches of 25.
+N_SAMPLES, WIDTH, STEPS, BATCH = 50, 8, 50, 25
+
 
 def _moons() -> tuple[list[list[float]], list[int]]:
     from scalargrad.datasets import make_moons
 
-    return make_moons(n_samples=100, noise=0.1, seed=0)
+    return make_moons(n_samples=N_SAMPLES, noise=0.1, seed=0)
 
 
 @functools.cache
 def _trained(batch_size: int | None) -> tuple[Any, Any]:
-    """(model, history) of the chapter's MLP(2, [16, 16, 1]) after 100 steps of hinge loss."""
+    """(model, history) of the chapter's MLP(2, [8, 8, 1]) after 50 steps of hinge loss."""
     from scalargrad.nn import MLP
     from scalargrad.training import linear_decay, train
 
     X, y = _moons()
-    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=0)
-    history = train(model, X, y, steps=100, lr=linear_decay(1.0, 0.1, 100), loss="hinge",
+    model = MLP(2, [WIDTH, WIDTH, 1], activation="relu", output_activation="linear", seed=0)
+    history = train(model, X, y, steps=STEPS, lr=linear_decay(1.0, 0.1, STEPS), loss="hinge",
                     alpha=1e-4, batch_size=batch_size, seed=0)
     return model, history
 
 
 def moons() -> str:
-    """The hundred points, with the markers and colours of plot_decision_boundary."""
+    """The fifty points, with the markers and colours of plot_decision_boundary."""
     from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
 
     X, y = _moons()
@@ -44,7 +48,8 @@ def moons() -> str:
             pts = [p for p, label in zip(X, y, strict=True) if label == sign]
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, s=30,
                        color=color, edgecolors="#1b1b1b", linewidths=0.6, label=text, zorder=3)
-        ax.set(xlabel="x₀", ylabel="x₁", title="make_moons(n_samples=100, noise=0.1, seed=0)")
+        ax.set(xlabel="x₀", ylabel="x₁",
+               title=f"make_moons(n_samples={N_SAMPLES}, noise=0.1, seed=0)")
         ax.set_aspect("equal")
         ax.legend(loc="upper right")
     return figure_to_svg(fig)
@@ -56,7 +61,7 @@ def boundary() -> str:
 
     X, y = _moons()
     model, _ = _trained(None)
-    title = "MLP(2, [16, 16, 1]) after 100 steps: 100% training accuracy"
+    title = f"MLP(2, [{WIDTH}, {WIDTH}, 1]) after {STEPS} steps: 100% training accuracy"
     fig = plot_decision_boundary(model, X, y, resolution=40, title=title)
     return figure_to_svg(fig)
 
@@ -65,7 +70,8 @@ def training() -> str:
     """Loss (log scale) and accuracy per step, full batch against mini-batches of 20."""
     from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
 
-    runs = {"all 100 points": _trained(None)[1], "mini-batches of 20": _trained(20)[1]}
+    runs = {f"all {N_SAMPLES} points": _trained(None)[1],
+            f"mini-batches of {BATCH}": _trained(BATCH)[1]}
     with book_style():
         fig = new_figure(6.8, 3.8)
         fig.clear()

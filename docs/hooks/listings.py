@@ -29,7 +29,9 @@ not one of the reader's files.
 from __future__ import annotations
 
 import ast
+import json
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,16 +52,34 @@ CODE_DIR = "code"
 SNAPSHOT_CHAPTERS = range(3, 14)
 DASH = "\N{EM DASH}"
 
-_CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its number.
+CHAPTER_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+_CHAPTER = CHAPTER_FILE
 _LISTING = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[a-z]*)(?P<info>[^\n`]*)\n'
     r'(?P=indent)--8<-- "(?P<path>[^":]+):(?P<name>[^"]+)"[ \t]*\n'
     r"(?P=indent)(?P=fence)[ \t]*$",
     re.M,
 )
-_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([^\]\s]+)\]\s*$")
+_MARKER = re.compile(r"^\s*#\s*--8<--\s*\[(start|end):([^\]\s]+)\]\s*$")
 _IMPORT = re.compile(r"^from (?:scalargrad|\.)\.?(?P<module>\w+)? import ", re.M)
+#: The tag that marks a guard statement: its first line ends with ``# guard`` (or
+#: ``# guard: why``). The whole statement (an ``if`` with its body, a call over
+#: several lines, a decorator, a ``def`` with its decorators) is hidden. The words
+#: ``check`` (the default), ``speed`` and ``corner`` in ``why`` say what it does.
+_GUARD = re.compile(r"  # guard(?:: (?P<why>[^#]*))?$")
+#: What each kind of guard line does, for the sentence in the box under a listing.
+GUARD_KINDS = {
+    "check": "check the input and raise the messages of the "
+             "[Errors page](../reference/errors.md)",
+    "speed": "only make the package faster or smaller",
+    "corner": "settle corner cases where the plain code would stop with an error "
+              "(at x = 0 in a power, the way PyTorch does)",
+}
+_COLLAPSED = re.compile(r"^\s*\?\?\?\+?\s")
 _WHAT_NOW = "## What you can do now"
+#: The first line of every reader's file; ``{chapter}`` is filled in per snapshot.
+HEADER = '"""{file} as it stands after chapter {{chapter}} of the scalargrad book."""\n\n'
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,45 @@ class Region:
     first: int  # 1-based line of the first line after the start marker
     last: int  # 1-based line of the last line before the end marker
     lines: tuple[str, ...]  # the code, nested markers removed
+    numbers: tuple[int, ...] = ()  # the 1-based source line of each of ``lines``
+    guard: frozenset[int] = frozenset()  # the source lines of its guard statements
+
+    @property
+    def reader_lines(self) -> tuple[str, ...]:
+        """The code without its guard lines: what enters the reader's file."""
+        out: list[str] = []
+        skipped = False
+        for number, line in zip(self.numbers, self.lines, strict=True):
+            if number in self.guard:
+                skipped = True
+                continue
+            if not line.strip() and skipped and (not out or not out[-1].strip()):
+                continue  # no double blank line where a guard was
+            skipped = False
+            out.append(line)
+        while out and not out[0].strip():
+            out.pop(0)
+        while out and not out[-1].strip():
+            out.pop()
+        return tuple(out)
+
+    @property
+    def guard_kinds(self) -> list[str]:
+        """What the region's guard lines do: keys of :data:`GUARD_KINDS`, in order."""
+        found: set[str] = set()
+        for number, line in zip(self.numbers, self.lines, strict=True):
+            m = _GUARD.search(line) if number in self.guard else None
+            if m:
+                why = m.group("why") or ""
+                found.update(k for k in GUARD_KINDS if k in why)
+                if not any(k in why for k in GUARD_KINDS):
+                    found.add("check")
+        return [k for k in GUARD_KINDS if k in found]
+
+    @property
+    def guard_lines(self) -> list[int]:
+        """1-based positions, within :attr:`lines`, of the guard lines."""
+        return [i for i, n in enumerate(self.numbers, 1) if n in self.guard]
 
     @property
     def file(self) -> str:
@@ -79,8 +138,15 @@ class Region:
 
     @property
     def reader(self) -> bool:
-        """True if the region belongs to one of the reader's files."""
-        return self.path == f"{PACKAGE}/{self.file}" and self.file in READER_FILES
+        """True if the region belongs to one of the reader's files (and is not all guard)."""
+        return (self.path == f"{PACKAGE}/{self.file}" and self.file in READER_FILES
+                and bool(self.reader_lines))
+
+    @property
+    def all_guard(self) -> bool:
+        """True if every code line of a reader's file region is a guard line."""
+        return (self.path == f"{PACKAGE}/{self.file}" and self.file in READER_FILES
+                and not self.reader_lines)
 
 
 @dataclass(frozen=True)
@@ -89,6 +155,7 @@ class Listing:
 
     chapter: int
     region: Region
+    optional: bool = False  # in a collapsed box: an exercise, a solution, an aside
 
 
 @cache
@@ -104,9 +171,76 @@ def source(path: str) -> str:
     return _source(path, file.stat().st_mtime)
 
 
+def guard_lines(path: str) -> frozenset[int]:
+    """The 1-based lines of ``path``'s guard statements (see :data:`_GUARD`)."""
+    text = source(path)
+    tagged = {n for n, line in enumerate(text.splitlines(), 1) if _GUARD.search(line)}
+    if not tagged:
+        return frozenset()
+    out: set[int] = set()
+    used: set[int] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for d in node.decorator_list:
+                if d.lineno in tagged:
+                    used.add(d.lineno)
+                    out.update(range(d.lineno, (d.end_lineno or d.lineno) + 1))
+        if isinstance(node, ast.stmt) and node.lineno in tagged:
+            used.add(node.lineno)
+            out.update(range(_start(node), (node.end_lineno or node.lineno) + 1))
+    if tagged - used:
+        raise PluginError(
+            f"listings: {path}: '# guard' on line(s) {sorted(tagged - used)}, "
+            "which start no statement or decorator"
+        )
+    return frozenset(out)
+
+
 def regions(path: str) -> dict[str, Region]:
     """Every region of ``path``; PluginError on unbalanced markers."""
-    lines = source(path).splitlines()
+    source(path)  # PluginError if there is no such file
+    return _regions(path, (ROOT / path).stat().st_mtime)
+
+
+def marker_problems(text: str, where: str) -> list[str]:
+    """Unbalanced, misordered or repeated ``# --8<-- [start:X]``/``[end:X]`` markers
+    of ``text``, one message each (the one marker parser of the project)."""
+    problems: list[str] = []
+    open_at: dict[str, int] = {}
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _MARKER.match(line)
+        if not m:
+            continue
+        kind, name = m.groups()
+        if kind == "start":
+            if name in seen:
+                problems.append(f"{where}:{number}: section {name!r} starts a second time")
+            seen.add(name)
+            open_at[name] = number
+        elif name not in open_at:
+            problems.append(f"{where}:{number}: [end:{name}] without a [start:{name}] before it")
+        else:
+            del open_at[name]
+    for name, number in open_at.items():
+        problems.append(f"{where}:{number}: [start:{name}] is never ended")
+    return problems
+
+
+def sections(text: str) -> set[str]:
+    """The names of the sections that ``text`` starts."""
+    return {m.group(2) for m in map(_MARKER.match, text.splitlines())
+            if m and m.group(1) == "start"}
+
+
+@cache
+def _regions(path: str, mtime: float) -> dict[str, Region]:
+    text = source(path)
+    problems = marker_problems(text, path)
+    if problems:
+        raise PluginError("listings: " + "; ".join(problems))
+    lines = text.splitlines()
+    guard = guard_lines(path)
     open_at: dict[str, int] = {}
     found: dict[str, Region] = {}
     for number, line in enumerate(lines, 1):
@@ -115,19 +249,18 @@ def regions(path: str) -> dict[str, Region]:
             continue
         kind, name = m.groups()
         if kind == "start":
-            if name in open_at or name in found:
-                raise PluginError(f"listings: {path}:{number}: region {name!r} starts twice")
             open_at[name] = number
-        elif name not in open_at:
-            raise PluginError(f"listings: {path}:{number}: [end:{name}] without a start")
         else:
             start = open_at.pop(name)
-            body = [x for x in lines[start : number - 1] if not _MARKER.match(x)]
-            while body and not body[-1].strip():
+            body = [(n, x) for n, x in enumerate(lines[start : number - 1], start + 1)
+                    if not _MARKER.match(x)]
+            while body and not body[-1][1].strip():
                 body.pop()
-            found[name] = Region(path, name, start + 1, number - 1, tuple(body))
-    if open_at:
-        raise PluginError(f"listings: {path}: region(s) never ended: {sorted(open_at)}")
+            found[name] = Region(
+                path, name, start + 1, number - 1, tuple(x for _, x in body),
+                tuple(n for n, _ in body),
+                frozenset(n for n, _ in body if n in guard),
+            )
     return found
 
 
@@ -149,10 +282,29 @@ def chapter_files() -> list[tuple[int, Path]]:
     return out
 
 
+def collapsed(markdown: str, at: int, indent: str) -> bool:
+    """True if the line at offset ``at`` (indented by ``indent``) is inside a
+    collapsed box (``???``): an exercise, a solution or an aside."""
+    if not indent:
+        return False
+    for line in reversed(markdown[:at].splitlines()):
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip())
+        if depth < len(indent):
+            if _COLLAPSED.match(line):
+                return True
+            indent = line[:depth]
+            if not indent:
+                return False
+    return False
+
+
 def listings_in(markdown: str, chapter: int) -> list[Listing]:
     """The listing references of one chapter's Markdown, top to bottom."""
     return [
-        Listing(chapter, region(m.group("path"), m.group("name")))
+        Listing(chapter, region(m.group("path"), m.group("name")),
+                collapsed(markdown, m.start(), m.group("indent")))
         for m in _LISTING.finditer(markdown)
     ]
 
@@ -229,18 +381,39 @@ def where(reg: Region, shown: list[Region]) -> str:
     return "a new file" if not shown else "at the top"
 
 
+def _defined(reg: Region) -> list[str]:
+    """The names the region's reader code defines, e.g. ``["sigmoid"]``."""
+    code = textwrap.dedent("\n".join(reg.reader_lines))
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return []
+    return [_name(s) for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+
+
 def title(listing: Listing, earlier: list[Listing]) -> str:
-    """The derived title of ``listing``, given every listing before it in the book."""
+    """The derived title of ``listing``, given every listing before it in the book.
+
+    A reader's listing says where it goes among the regions the MAIN TEXT has shown;
+    one in a collapsed box that adds to the reader's file says it is optional.
+    """
     reg = listing.region
     if reg.path.startswith("tests/"):
         return f"{reg.path} {DASH} the book's tests"
-    same = [e for e in earlier if e.region.path == reg.path]
+    if reg.all_guard:
+        return f"{reg.path} {DASH} the package's guard rails (not in your files)"
+    same = [e for e in earlier if e.region.path == reg.path
+            and (not reg.reader or not e.optional)]
     name = reg.file if reg.reader else reg.path
     note = "" if reg.reader else " (the book's code, not one of your files)"
     for e in same:
         if e.region.name == reg.name:
             return f"{name} {DASH} as shown in chapter {e.chapter}{note}"
-    return f"{name} {DASH} {where(reg, [e.region for e in same])}{note}"
+    place = where(reg, [e.region for e in same])
+    if reg.reader and listing.optional:
+        names = ", ".join(_defined(reg)) or reg.name
+        return f"{name} {DASH} optional: adds {names} to your {Path(name).stem}, {place}"
+    return f"{name} {DASH} {place}{note}"
 
 
 # --- snapshots ----------------------------------------------------------------------
@@ -256,49 +429,64 @@ def sibling_imports(code: str) -> str:
     return _IMPORT.sub(repl, code)
 
 
-def snapshot(file: str, chapter: int, listings: list[Listing] | None = None) -> str | None:
-    """The reader's ``file`` after ``chapter``, or None if no chapter has begun it."""
+@dataclass(frozen=True)
+class Entry:
+    """A region of a reader's file as ``code/regions.json`` publishes it."""
+
+    region: Region
+    chapter: int  # the chapter whose main text first lists it (or its exercise's)
+    optional: bool  # listed only in collapsed boxes
+    text: str  # exactly as it enters the file, with its leading separator
+
+
+def entries(file: str, listings: list[Listing] | None = None) -> list[Entry]:
+    """The regions of the reader's ``file`` that the book lists, in source order."""
     listings = book_listings() if listings is None else listings
     path = f"{PACKAGE}/{file}"
-    shown = {e.region.name: e.region for e in listings if e.chapter <= chapter
-             and e.region.path == path}
-    if not shown:
-        return None
-    numbers: set[int] = set()
-    for reg in shown.values():
-        numbers.update(range(reg.first, reg.last + 1))
-    lines = source(path).splitlines()
-    chunks: list[list[str]] = []
-    previous = -2
-    for n in sorted(numbers):
-        if _MARKER.match(lines[n - 1]):
+    first: dict[str, tuple[bool, int, Region]] = {}
+    for e in listings:
+        if e.region.path != path or not e.region.reader:
             continue
-        if n != previous + 1 and chunks and chunks[-1]:
-            chunks.append([])
-        if not chunks:
-            chunks.append([])
-        chunks[-1].append(lines[n - 1])
-        previous = n
-    text = _join(chunks)
-    header = f'"""{file} as it stands after chapter {chapter} of the scalargrad book."""\n\n'
-    return header + sibling_imports(text)
-
-
-def _join(chunks: list[list[str]]) -> str:
-    """Chunks of code, separated as PEP 8 wants: two blank lines at the top level."""
-    out: list[str] = []
-    for chunk in chunks:
-        while chunk and not chunk[0].strip():
-            chunk = chunk[1:]
-        while chunk and not chunk[-1].strip():
-            chunk = chunk[:-1]
-        if not chunk:
-            continue
+        key = (e.optional, e.chapter, e.region)
+        if e.region.name not in first or key[:2] < first[e.region.name][:2]:
+            first[e.region.name] = key
+    out: list[Entry] = []
+    for optional, chapter, reg in sorted(first.values(), key=lambda k: k[2].first):
+        code = sibling_imports("\n".join(reg.reader_lines)) + "\n"
         if out:
-            indented = chunk[0].startswith((" ", "\t"))
-            out += [""] if indented else ["", ""]
-        out += chunk
-    return "\n".join(out) + "\n"
+            indented = reg.reader_lines[0].startswith((" ", "\t"))
+            code = ("\n" if indented else "\n\n") + code
+        out.append(Entry(reg, chapter, optional, code))
+    return out
+
+
+def snapshot(file: str, chapter: int, listings: list[Listing] | None = None) -> str | None:
+    """The reader's ``file`` after ``chapter``, or None if no chapter has begun it.
+
+    It is :data:`HEADER` followed by the text of every main-text region of
+    :func:`entries` up to ``chapter``: the join rule of ``code/regions.json``.
+    """
+    parts = [e.text for e in entries(file, listings)
+             if e.chapter <= chapter and not e.optional]
+    if not parts:
+        return None
+    return HEADER.format(file=file).format(chapter=chapter) + "".join(parts)
+
+
+def regions_json(listings: list[Listing] | None = None) -> dict:
+    """The contents of ``code/regions.json``: every reader's file's regions."""
+    listings = book_listings() if listings is None else listings
+    return {"files": {
+        file: {
+            "header": HEADER.format(file=file),
+            "regions": [
+                {"name": e.region.name, "chapter": e.chapter, "optional": e.optional,
+                 "text": e.text}
+                for e in entries(file, listings)
+            ],
+        }
+        for file in READER_FILES
+    }}
 
 
 def snapshots(listings: list[Listing] | None = None) -> dict[str, str]:
@@ -314,14 +502,14 @@ def snapshots(listings: list[Listing] | None = None) -> dict[str, str]:
 
 
 def changed_in(chapter: int, listings: list[Listing]) -> list[str]:
-    """The reader's files that ``chapter``'s listings add to, in READER_FILES order."""
+    """The reader's files that ``chapter``'s main-text listings add to, in order."""
     if chapter not in SNAPSHOT_CHAPTERS:
         return []
-    before = {e.region for e in listings if e.chapter < chapter}
     touched = {
         e.region.file
-        for e in listings
-        if e.chapter == chapter and e.region.reader and e.region not in before
+        for file in READER_FILES
+        for e in entries(file, listings)
+        if e.chapter == chapter and not e.optional
     }
     return [f for f in READER_FILES if f in touched]
 
@@ -329,30 +517,75 @@ def changed_in(chapter: int, listings: list[Listing]) -> list[str]:
 # --- the hook -----------------------------------------------------------------------
 
 
-def _fence(indent: str, fence: str, lang: str, info: str, head: str, code: list[str]) -> str:
+def _fence(indent: str, fence: str, lang: str, info: str, head: str,
+           code: list[str], attrs: str = "") -> str:
     info = info.strip()
     if "title=" in info:
         raise PluginError(
             f"listings: a listing's title is derived from the source; remove {info!r}"
         )
-    attrs = f' title="{head}"' + (f" {info}" if info else "")
+    extra = f" {info}" if info else ""
+    opening = f'{{ .{lang or "python"} title="{head}"{attrs}{extra} }}'
     body = "\n".join(indent + line if line.strip() else "" for line in code)
-    return f"{indent}{fence}{lang or 'python'}{attrs}\n{body}\n{indent}{fence}"
+    return f"{indent}{fence}{opening}\n{body}\n{indent}{fence}"
 
 
-def expand(markdown: str, chapter: int, earlier: list[Listing]) -> str:
+def _attrs(listing: Listing, listings: list[Listing]) -> str:
+    """The data attributes of a reader's listing (the page's "Add to my engine")."""
+    reg = listing.region
+    if not reg.reader:
+        return ""
+    if listing.optional:
+        return (f' data-reader-file="{reg.file}" data-region="{reg.name}"'
+                f' data-chapter="{listing.chapter}" data-optional="true"')
+    [entry] = [e for e in entries(reg.file, listings) if e.region.name == reg.name]
+    return (f' data-reader-file="{reg.file}" data-region="{reg.name}"'
+            f' data-chapter="{entry.chapter}"')
+
+
+def guard_box(indent: str, fence: str, reg: Region) -> str:
+    """The collapsed box under a listing that shows the region as the package has it."""
+    hidden = reg.guard_lines
+    if not hidden or reg.all_guard:
+        return ""
+    yours = " (not in your file)" if reg.reader else ""
+    n = len(hidden)
+    lines = "line" if n == 1 else "lines"
+    inner = indent + "    "
+    marks = " ".join(str(i) for i in hidden)
+    kinds = [GUARD_KINDS[k] for k in reg.guard_kinds]
+    does = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    rest = ("your file leaves them out, and for ordinary input it computes the same "
+            "numbers" if reg.reader else "for ordinary input the results are the same")
+    note = f"In the package these lines {does}; {rest}."
+    body = "\n".join(inner + line if line.strip() else "" for line in reg.lines)
+    return (
+        f'\n\n{indent}??? guard "Show the {n} guard {lines} the package adds"\n\n'
+        f"{inner}{note}\n\n"
+        f'{inner}{fence}{{ .python title="{reg.path} {DASH} the same code, guards '
+        f'highlighted{yours}" hl_lines="{marks}" }}\n'
+        f"{body}\n{inner}{fence}"
+    )
+
+
+def expand(markdown: str, chapter: int, earlier: list[Listing],
+           every: list[Listing] | None = None) -> str:
     """Replace each listing reference of one page by its titled code."""
     seen = list(earlier)
+    every = book_listings() if every is None else every
 
     def repl(m: re.Match[str]) -> str:
-        listing = Listing(chapter, region(m.group("path"), m.group("name")))
+        listing = Listing(chapter, region(m.group("path"), m.group("name")),
+                          collapsed(markdown, m.start(), m.group("indent")))
         head = title(listing, seen)
         seen.append(listing)
-        code = list(listing.region.lines)
-        if listing.region.reader:
+        reg = listing.region
+        code = list(reg.reader_lines)
+        if reg.reader:
             code = sibling_imports("\n".join(code)).split("\n")
-        return _fence(m.group("indent"), m.group("fence"), m.group("lang"),
-                      m.group("info"), head, code)
+        fenced = _fence(m.group("indent"), m.group("fence"), m.group("lang"),
+                        m.group("info"), head, code, _attrs(listing, every))
+        return fenced + guard_box(m.group("indent"), m.group("fence"), reg)
 
     return _LISTING.sub(repl, markdown)
 
@@ -366,9 +599,10 @@ def your_files(chapter: int, listings: list[Listing]) -> str:
     names = ", ".join(every)
     parts = [f'??? abstract "Your files after chapter {chapter}: {names}"']
     parts.append(
-        "    Every line below was shown in a listing of this chapter or an earlier one; "
-        "the build assembles these files from the same regions of the package."
-        " Download them and run them next to each other:"
+        "    Every line below was shown in a listing of this chapter's or an earlier "
+        "chapter's main text; the build assembles these files from the same regions "
+        "of the package, without its guard lines. Download them and run them next "
+        "to each other:"
     )
     links = " · ".join(
         f"[{f}](../{CODE_DIR}/{chapter:02d}/{f}){{ download }}" for f in every
@@ -393,8 +627,11 @@ def _chapter_of(page: Page) -> int | None:
 
 @event_priority(60)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for name, text in sorted(snapshots().items()):
+    every = book_listings()
+    for name, text in sorted(snapshots(every).items()):
         files.append(File.generated(config, f"{CODE_DIR}/{name}", content=text.encode()))
+    data = json.dumps(regions_json(every), indent=1, ensure_ascii=False) + "\n"
+    files.append(File.generated(config, f"{CODE_DIR}/regions.json", content=data.encode()))
     return files
 
 
@@ -405,7 +642,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     every = book_listings()
     earlier = [e for e in every if e.chapter < chapter]
-    out = expand(markdown, chapter, earlier)
+    out = expand(markdown, chapter, earlier, every)
     view = your_files(chapter, every)
     if view:
         if _WHAT_NOW not in out:

@@ -50,6 +50,7 @@ import nbformat
 import notebook_assets
 import pycon_blocks
 import runtime  # docs/hooks/runtime.py: the wheel's address
+from listings import CHAPTER_FILE
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -68,7 +69,7 @@ PAGE_DIR_NAME = "scalargrad-notebooks"
 KERNEL = "python3"
 TIMEOUT = 600  # seconds per cell
 PARALLEL = 2  # kernels at a time: the machine has two cores
-_CHAPTER = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+_CHAPTER = CHAPTER_FILE  # one pattern for a chapter's file name, in listings.py
 
 
 @dataclass
