@@ -31,7 +31,8 @@ def _violations(page) -> list[str]:
               runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
               resultTypes: ['violations'],
             })).violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}))"""
+              nodes: v.nodes.slice(0, 3).map(
+                n => n.target.join(' ') + ': ' + n.failureSummary)}))"""
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
