@@ -323,3 +323,112 @@ def set_renderer(render: Any) -> None:
         return subprocess.CompletedProcess(args, 0, out if encoding else out.encode(), b"")
 
     execute.run_check = run_check
+
+
+# --- the reader's own files: "Run with my engine" and "Check my engine" -----------------
+
+# The reader's files, as the book names them, and the package module each one stands for.
+READER_FILES = ("engine.py", "nn.py", "training.py", "datasets.py")
+
+
+def write_files(folder: str, files: dict[str, str]) -> None:
+    """Write the reader's ``files`` (name -> text) into ``folder``, and only those."""
+    import os
+
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            os.remove(os.path.join(folder, name))
+    for name, text in files.items():
+        if name not in READER_FILES:
+            raise ValueError(f"{name!r} is not one of the reader's files {READER_FILES}")
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def use_my_files(folder: str, files: dict[str, str]) -> dict[str, Any]:
+    """Make ``scalargrad.engine`` (and ``.nn``, ...) the reader's files, in this Python.
+
+    The files go into ``folder`` as sibling modules (``engine``, ``nn``, ...; they import
+    each other as ``from engine import Value``, as in a terminal), ``folder`` goes first
+    on ``sys.path``, and each one replaces its package module in ``sys.modules`` and the
+    names the package takes from it (``scalargrad.Value``). So the chapter's
+    ``from scalargrad import Value`` gets the reader's class. Call it in a fresh Python,
+    before any example: modules imported earlier keep the book's classes. The result
+    says which modules are the reader's (``mine``), which the book's (``book``), or,
+    when a file cannot be imported, ``error``: which one and its traceback.
+    """
+    import importlib
+
+    import scalargrad
+
+    write_files(folder, files)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    importlib.invalidate_caches()
+    mine: list[str] = []
+    for file in READER_FILES:
+        if file not in files:
+            continue
+        stem = file[:-3]
+        sys.modules.pop(stem, None)
+        try:
+            module = importlib.import_module(stem)
+        except BaseException as exc:  # the reader's file may raise anything
+            return {"error": f"your {file} could not be imported:\n{_traceback(exc)}"}
+        sys.modules[f"scalargrad.{stem}"] = module
+        setattr(scalargrad, stem, module)
+        for name, value in list(vars(scalargrad).items()):
+            if getattr(value, "__module__", None) == f"scalargrad.{stem}" and hasattr(module, name):
+                setattr(scalargrad, name, getattr(module, name))
+        mine.append(file)
+    book = [f for f in READER_FILES if f not in mine]
+    return {"mine": mine, "book": book}
+
+
+def check_my_files(folder: str, files: dict[str, str], chapter: int) -> str:
+    """The report of ``python -m scalargrad.check engine.py --chapter N`` on the files.
+
+    The checker's own steps for one file (:mod:`scalargrad.check.child`), in this
+    process: load ``engine.py`` (which runs it), find ``Value``, take ``nn.py`` beside
+    it, run the chapter's checks. No subprocess exists in the page, so no time limit:
+    the page's Stop ends an endless check.
+    """
+    import os
+
+    from scalargrad.check.learner import LoadError, find_value, load_file, with_nn_beside
+    from scalargrad.check.report import Report
+    from scalargrad.check.run import check_namespace
+
+    write_files(folder, files)
+    name = "engine.py"
+    path = os.path.join(folder, name)
+    if name not in files:
+        return Report(file=name, chapter=chapter,
+                      error="you have no engine.py yet: press \"Add to my engine\" under "
+                            "chapter 3's listings, or type it").text()
+    if folder not in sys.path:
+        sys.path.append(folder)
+    for file in READER_FILES:  # nn.py's `from engine import Value` loads the current text
+        sys.modules.pop(file[:-3], None)
+    try:
+        namespace = load_file(path)
+        find_value(namespace, name)
+        beside = with_nn_beside(namespace, path)
+    except LoadError as exc:
+        return Report(file=name, chapter=chapter, error=str(exc)).text()
+    report = check_namespace(namespace, chapter, name=name, speed=True)  # as the terminal
+    if beside:
+        report.notes.insert(0, beside)
+    return report.text()
+
+
+
+def use_my_files_json(folder: str, files_json: str) -> str:
+    """:func:`use_my_files` with JSON in and out, for the JavaScript side."""
+    return json.dumps(use_my_files(folder, json.loads(files_json)))
+
+
+def check_my_files_json(folder: str, files_json: str, chapter: int) -> str:
+    """:func:`check_my_files` with the files as JSON, for the JavaScript side."""
+    return check_my_files(folder, json.loads(files_json), int(chapter))

@@ -26,7 +26,9 @@
     queue: Promise.resolve(),
     status: null, // function(text) showing the worker's start-up status
     listeners: new Set(), // functions(state) told when Python starts or restarts
+    files: null, // JSON of the reader's files this worker runs with (null: the book's)
   };
+  const myFiles = window.sgMyFiles; // my-files.js
 
   // --- storage: localStorage, every key under the book's version ---------------------------
 
@@ -34,6 +36,7 @@
     prefix: "sg:?:",
     use(version) {
       this.prefix = `sg:${version}:`;
+      if (myFiles) myFiles.state.prefix = this.prefix;
     },
     get(key) {
       try {
@@ -110,6 +113,7 @@
     session.ran.clear();
     session.skipped.clear();
     session.handlers.clear();
+    session.files = null;
     for (const tell of session.listeners) tell("restarted");
   }
 
@@ -293,6 +297,7 @@
 
     show(result, ms, primary, again) {
       const { outcome, text } = summary(result, ms);
+      this.bar.dataset.ms = String(Math.round(ms)); // for make bench's slowest blocks
       const before = this.needs
         ? "Ran the examples of this block that the page can run, before the block you ran."
         : "Ran before the block you ran.";
@@ -350,10 +355,12 @@
       this.confirm = element("span", "sg-bench__confirm");
       this.confirm.hidden = true;
       const yes = button("Yes, forget my edits", "sg-bench__yes",
-        "Yes, forget my edits on every page of the book");
+        "Yes, forget my edits on every page of the book, and my files");
       const no = button("Cancel", "sg-bench__no", "Cancel: keep my edits");
-      this.confirm.append(element("span", "", "Forget your edits on every page of this book? "), yes, no);
+      this.confirm.append(element("span", "", "Forget your edits on every page of this book, and your files? "), yes, no);
       this.bar.append(this.state, this.restartButton, this.forget, this.confirm);
+      const chapter = Number(/\/chapters\/(\d+)-/.exec(location.pathname)?.[1] || 0);
+      if (myFiles && chapter >= 3) this.engine = new Engine(page, this, chapter);
       this.restartButton.addEventListener("click", () => {
         page.restart();
         this.say("Python was restarted: the next Run starts afresh from the chapter's first block.");
@@ -367,7 +374,8 @@
       yes.addEventListener("click", () => {
         page.startOver();
         this.closeConfirm();
-        this.say("Your edits are forgotten: every block shows the book's code again.");
+        this.say("Your edits and files are forgotten: every block shows the book's code again.");
+        this.engine?.refresh();
       });
       const first = body.querySelector(".md-content .md-typeset h1");
       if (first) first.after(this.bar);
@@ -381,6 +389,15 @@
       };
       session.listeners.add(this.listener);
       this.update(session.worker ? "started" : "idle");
+    }
+
+    get mine() {
+      return this.engine?.mine ?? false;
+    }
+
+    ranWith(info) {
+      const book = info.book.length ? `; the book's ${info.book.join(", ")}` : "";
+      this.say(`Python is running with your ${info.mine.join(", ")}${book}.`);
     }
 
     closeConfirm() {
@@ -402,11 +419,183 @@
     }
   }
 
+
+  // --- my engine: the reader's files, Add, Run with, Check, Download, Load ------------------
+
+  class Engine {
+    constructor(page, bench, chapter) {
+      this.page = page;
+      this.bench = bench;
+      this.chapter = Math.min(chapter, 13); // the checker knows chapters 3 to 13
+      const box = element("div", "sg-engine");
+      const choice = element("fieldset", "sg-engine__with");
+      choice.append(element("legend", "", "Run with:"));
+      this.radios = {};
+      for (const [value, label] of [["book", "the book's scalargrad"], ["mine", "my engine"]]) {
+        const id = `sg-with-${value}`;
+        const radio = element("input");
+        radio.type = "radio";
+        radio.name = "sg-run-with";
+        radio.id = id;
+        radio.value = value;
+        const text = element("label", "", label);
+        text.htmlFor = id;
+        radio.addEventListener("change", () => this.choose(value));
+        this.radios[value] = radio;
+        choice.append(radio, text);
+      }
+      this.radios[storage.get("run-with") === "mine" ? "mine" : "book"].checked = true;
+      const check = button("Check my engine", "sg-engine__check",
+        `Check my engine: run scalargrad.check on my files at chapter ${this.chapter}, here in the page`);
+      const download = button("Download my files", "sg-engine__download",
+        "Download my files as a zip, for python -m scalargrad.check and a plain python");
+      const loadButton = button("Load my files", "sg-engine__load",
+        "Load my files from a zip or from .py files (engine.py, nn.py, training.py, datasets.py)");
+      this.input = element("input");
+      this.input.type = "file";
+      this.input.accept = ".zip,.py";
+      this.input.multiple = true;
+      this.input.hidden = true;
+      this.input.setAttribute("aria-hidden", "true");
+      this.input.tabIndex = -1;
+      this.panel = element("details", "sg-engine__files");
+      this.summary = element("summary");
+      this.panel.append(this.summary);
+      this.report = element("pre", "sg-engine__report");
+      this.report.hidden = true;
+      this.report.tabIndex = 0;
+      this.report.setAttribute("aria-label", "the checker's report on my files");
+      box.append(choice, check, download, loadButton, this.input, this.panel, this.report);
+      bench.bar.append(box);
+      check.addEventListener("click", () => this.check());
+      download.addEventListener("click", () => this.download());
+      loadButton.addEventListener("click", () => this.input.click());
+      this.input.addEventListener("change", () => this.load());
+      this.addButtons();
+      this.refresh();
+    }
+
+    get mine() {
+      return this.radios.mine.checked;
+    }
+
+    choose(value) {
+      storage.set("run-with", value === "mine" ? "mine" : null);
+      if (value === "mine" && !Object.keys(myFiles.files()).length) {
+        this.bench.say("You have no files yet: press \"Add to my engine\" under a listing, or load your files. Until then the examples fail to import.");
+      } else {
+        this.bench.say(value === "mine"
+          ? "The next Run imports your files as scalargrad's modules (Python restarts)."
+          : "The next Run uses the book's scalargrad (Python restarts).");
+      }
+    }
+
+    // "Add to my engine" under every main-text listing of a reader's file.
+    addButtons() {
+      const listings = this.page.body.querySelectorAll(
+        ".md-content [data-reader-file]:not([data-optional='true'])");
+      for (const listing of listings) {
+        const { readerFile, region, chapter } = listing.dataset;
+        const bar = element("div", "sg-add");
+        const add = button("Add to my engine", "sg-add__button",
+          `Add to my engine: put this listing (${region}) into my ${readerFile}`);
+        const status = element("span", "sg-add__status");
+        status.setAttribute("role", "status");
+        bar.append(add, status);
+        listing.after(bar);
+        add.addEventListener("click", async () => {
+          status.textContent = "Adding…";
+          try {
+            const said = await myFiles.add(readerFile, region, Number(chapter));
+            status.textContent = `${said[0].toUpperCase()}${said.slice(1)}.`;
+            bar.dataset.state = "added";
+          } catch (error) {
+            status.textContent = `Not added: ${error.message}`;
+            bar.dataset.state = "error";
+          }
+          this.refresh();
+        });
+      }
+    }
+
+    // The files, editable, in a collapsed panel of the bar.
+    refresh() {
+      const files = myFiles.files();
+      const names = Object.keys(files);
+      this.summary.textContent = names.length
+        ? `My files: ${names.join(", ")} (kept in this browser)`
+        : "My files: none yet (\"Add to my engine\" under a listing starts them)";
+      this.panel.replaceChildren(this.summary);
+      for (const name of myFiles.FILES) {
+        if (!(name in files)) continue;
+        const id = `sg-file-${name.replace(".", "-")}`;
+        const label = element("label", "sg-engine__name", name);
+        label.htmlFor = id;
+        const area = element("textarea", "sg-engine__text");
+        area.id = id;
+        area.value = files[name];
+        area.spellcheck = false;
+        area.rows = Math.min(20, files[name].split("\n").length + 1);
+        area.addEventListener("input", () => myFiles.write(name, area.value));
+        this.panel.append(label, area);
+      }
+    }
+
+    download() {
+      const files = myFiles.files();
+      if (!Object.keys(files).length) {
+        this.bench.say("Nothing to download yet: your files are empty.");
+        return;
+      }
+      const entries = {};
+      for (const [name, text] of Object.entries(files)) entries[`my-scalargrad/${name}`] = text;
+      const link = element("a");
+      link.href = URL.createObjectURL(myFiles.zip(entries));
+      link.download = "my-scalargrad.zip";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      this.bench.say("Downloaded my-scalargrad.zip. In its folder: python -m scalargrad.check " +
+        `engine.py --chapter ${this.chapter}, or python -c "from engine import Value".`);
+    }
+
+    async load() {
+      try {
+        const found = await myFiles.read(this.input.files);
+        for (const [name, text] of Object.entries(found)) myFiles.write(name, text);
+        this.bench.say(`Loaded your ${Object.keys(found).join(", ")}.`);
+      } catch (error) {
+        this.bench.say(`Not loaded: ${error.message}.`);
+      }
+      this.input.value = "";
+      this.refresh();
+    }
+
+    check() {
+      const files = myFiles.files();
+      this.report.hidden = false;
+      this.report.textContent = `Checking your files at chapter ${this.chapter}… (Restart Python stops it)`;
+      const id = session.next++;
+      session.handlers.set(id, (message) => {
+        session.handlers.delete(id);
+        if (message.type === "checked") this.report.textContent = message.text;
+        else if (message.type === "fatal") this.report.textContent = `Not checked: ${message.message}`;
+        this.bench.say(message.type === "checked"
+          ? `Checked: ${message.text.split("\n")[0]}`
+          : "The check did not finish.");
+      });
+      session.status = (text) => { this.report.textContent = text; };
+      worker().postMessage({ id, type: "check", files, chapter: this.chapter });
+    }
+  }
+
   // --- one page ----------------------------------------------------------------------------
 
   class Page {
     constructor(body, infos) {
       this.key = location.pathname;
+      this.body = body;
       const containers = [...body.querySelectorAll(".md-content div.language-pycon")];
       this.blocks = containers.map((c, i) => new Block(this, i, c, infos[i] || {}));
       if (location.protocol === "file:") {
@@ -449,6 +638,13 @@
     }
 
     run(target) {
+      const wanted = this.bench?.mine ? JSON.stringify(myFiles.files()) : null;
+      if (session.worker && wanted !== session.files) {
+        restart(); // the examples run on other modules now: start from a fresh Python
+        this.bench?.say(wanted === null
+          ? "Python was restarted to run with the book's scalargrad."
+          : "Python was restarted to run with your files as they are now.");
+      }
       const skip = this.skipped();
       const todo = this.blocks.filter(
         (b) => b === target
@@ -560,6 +756,8 @@
             if (current !== target) target.say(`Not run: block ${current.index + 1} stopped Python first.`, "error");
             current.say(`${message.message}. Python was restarted; press Run to try again.`, "error");
             finish();
+          } else if (message.type === "mine") {
+            this.bench?.ranWith(message.info);
           } else if (message.type === "done") {
             finish();
           }
@@ -567,12 +765,17 @@
         busy(true);
         current.say("Running…", "running");
         storage.set("running", JSON.stringify({ key: this.key, index: current.index }));
-        worker().postMessage({
+        const message = {
           id,
           type: "run",
           key: this.key,
           blocks: todo.map((b) => ({ index: b.index, name: `block ${b.index + 1}`, text: b.text })),
-        });
+        };
+        if (this.bench?.mine) {
+          message.files = myFiles.files();
+          session.files = JSON.stringify(message.files);
+        }
+        worker().postMessage(message);
       });
     }
 
@@ -587,6 +790,7 @@
     }
 
     startOver() {
+      myFiles?.forget();
       for (const key of storage.keys("edit:")) storage.set(key, null);
       for (const key of storage.keys("stopped:")) storage.set(key, null);
       for (const b of this.blocks) if (b.button && b.edited) b.undo();
