@@ -256,3 +256,65 @@ def test_an_exercise_is_judged_by_its_check(core) -> None:
     failed = core.run_block("verdict", ">>> print('my.py (chapter 5): 2 of 6 checks failed')\n")
     assert failed["check"]["passed"] is False
     assert core.run_block("verdict", ">>> 1 + 1\n2\n")["check"] is None
+
+
+def _code_13(site: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in (site / "code/13").glob("*.py")}
+
+
+def test_my_files_replace_the_package_modules(site: Path, tmp_path: Path) -> None:
+    """``use_my_files``, in a fresh CPython as in a fresh page worker."""
+    code = (
+        "import json, sys; sys.path.insert(0, 'docs/hooks'); import runner_core as r\n"
+        "files = json.loads(sys.stdin.read())\n"
+        "info = r.use_my_files(sys.argv[1], files)\n"
+        "import scalargrad\n"
+        "from scalargrad import MLP, Value\n"
+        "from scalargrad.training import train\n"
+        "print(json.dumps([info, Value.__module__, MLP.__module__, train.__module__,\n"
+        "                  scalargrad.engine.__file__]))\n"
+    )
+    files = _code_13(site)
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=json.dumps(files),
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    info, value, mlp, train, where = json.loads(run.stdout)
+    assert info == {"mine": ["engine.py", "nn.py", "training.py", "datasets.py"], "book": []}
+    assert (value, mlp, train) == ("engine", "nn", "training")
+    assert where == str(tmp_path / "engine.py")
+    # only engine.py so far (chapter 5): nn and the rest stay the book's
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")],
+                         input=json.dumps({"engine.py": files["engine.py"]}),
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    info, value, mlp, _, _ = json.loads(run.stdout)
+    assert info["book"] == ["nn.py", "training.py", "datasets.py"]
+    assert (value, mlp) == ("engine", "scalargrad.nn")
+
+
+def test_a_broken_file_and_a_foreign_name_are_refused(core, tmp_path: Path) -> None:
+    info = core.use_my_files(str(tmp_path), {"datasets.py": "def f(:\n"})
+    assert info["error"].startswith("your datasets.py could not be imported:")
+    assert "SyntaxError" in info["error"]
+    with pytest.raises(ValueError, match=r"'my\.py' is not one of the reader's files"):
+        core.write_files(str(tmp_path), {"my.py": ""})
+    sys.modules.pop("datasets", None)
+    sys.path.remove(str(tmp_path))
+
+
+def test_check_in_the_page_is_the_terminals(core, site: Path, tmp_path: Path) -> None:
+    files = _code_13(site)
+    page = core.check_my_files(str(tmp_path), files, 13)
+    terminal = subprocess.run(
+        [sys.executable, "-m", "scalargrad.check", str(site / "code/13/engine.py"),
+         "--chapter", "13"], capture_output=True, text=True, check=True,
+    ).stdout
+    checks = [line for line in terminal.splitlines() if not line.startswith(("  note", "      "))]
+    assert [line for line in page.splitlines()
+            if not line.startswith(("  note", "      "))] == checks
+    assert page.startswith("engine.py (chapter 13): all ")
+    # a broken file: the checker's own message
+    broken = core.check_my_files(str(tmp_path), {"engine.py": "class Value:\n    x = 1/0\n"}, 3)
+    assert broken.startswith("engine.py (chapter 3): could not be checked")
+    assert "ZeroDivisionError" in broken
+    assert "no engine.py yet" in core.check_my_files(str(tmp_path), {}, 3)
+    for stem in ("engine", "nn", "training", "datasets"):
+        sys.modules.pop(stem, None)
