@@ -258,11 +258,16 @@ def test_an_exercise_is_judged_by_its_check(core) -> None:
     assert core.run_block("verdict", ">>> 1 + 1\n2\n")["check"] is None
 
 
-def _code_13(site: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in (site / "code/13").glob("*.py")}
+def _code_13() -> dict[str, str]:
+    """The reader's files after chapter 13, as the build publishes them under code/13/."""
+    listings = load_hook("listings")
+    files = {name: listings.snapshot(name, 13) for name in ("engine.py", "nn.py",
+                                                             "training.py", "datasets.py")}
+    assert all(files.values())
+    return files
 
 
-def test_my_files_replace_the_package_modules(site: Path, tmp_path: Path) -> None:
+def test_my_files_replace_the_package_modules(tmp_path: Path) -> None:
     """``use_my_files``, in a fresh CPython as in a fresh page worker."""
     code = (
         "import json, sys; sys.path.insert(0, 'docs/hooks'); import runner_core as r\n"
@@ -274,7 +279,7 @@ def test_my_files_replace_the_package_modules(site: Path, tmp_path: Path) -> Non
         "print(json.dumps([info, Value.__module__, MLP.__module__, train.__module__,\n"
         "                  scalargrad.engine.__file__]))\n"
     )
-    files = _code_13(site)
+    files = _code_13()
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=json.dumps(files),
                          cwd=ROOT, capture_output=True, text=True, check=True)
     info, value, mlp, train, where = json.loads(run.stdout)
@@ -300,11 +305,13 @@ def test_a_broken_file_and_a_foreign_name_are_refused(core, tmp_path: Path) -> N
     sys.path.remove(str(tmp_path))
 
 
-def test_check_in_the_page_is_the_terminals(core, site: Path, tmp_path: Path) -> None:
-    files = _code_13(site)
-    page = core.check_my_files(str(tmp_path), files, 13)
+def test_check_in_the_page_is_the_terminals(core, tmp_path: Path) -> None:
+    files = _code_13()
+    page = core.check_my_files(str(tmp_path / "page"), files, 13)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     terminal = subprocess.run(
-        [sys.executable, "-m", "scalargrad.check", str(site / "code/13/engine.py"),
+        [sys.executable, "-m", "scalargrad.check", str(tmp_path / "engine.py"),
          "--chapter", "13"], capture_output=True, text=True, check=True,
     ).stdout
     checks = [line for line in terminal.splitlines() if not line.startswith(("  note", "      "))]

@@ -9,7 +9,10 @@
 // Python (Pyodide) starts in a Web Worker (runner-worker.js) on the first Run only. Stop
 // terminates the worker; the next Run starts a fresh one, and asks before it runs the
 // stopped block again. A bar at the top of the page restarts Python and forgets the
-// reader's edits. Set up in Material's document$, so instant navigation works. A classic
+// reader's edits; from chapter 3 on it also holds the reader's own files (my-files.js):
+// "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
+// "Load my files", and "Add to my engine" goes under each listing of a reader's file.
+// Set up in Material's document$, so instant navigation works. A classic
 // script, not a module: browsers refuse module scripts on pages opened from disk
 // (file://), and there the buttons must still say what to do.
 
@@ -577,8 +580,15 @@
       this.report.hidden = false;
       this.report.textContent = `Checking your files at chapter ${this.chapter}… (Restart Python stops it)`;
       const id = session.next++;
+      const stopped = (what) => { // Restart Python (or Stop) ends a check that does not end
+        if (what !== "restarted") return;
+        session.listeners.delete(stopped);
+        this.report.textContent = "Not finished: Python was restarted before the check ended.";
+      };
+      session.listeners.add(stopped);
       session.handlers.set(id, (message) => {
         session.handlers.delete(id);
+        session.listeners.delete(stopped);
         if (message.type === "checked") this.report.textContent = message.text;
         else if (message.type === "fatal") this.report.textContent = `Not checked: ${message.message}`;
         this.bench.say(message.type === "checked"
