@@ -102,11 +102,9 @@ def make_moons(
     """Two interleaving half circles, labelled -1 (outer) and +1 (inner)."""
     _check_moons_args(n_samples, noise, seed)  # guard
     n_out, n_in = n_samples // 2, n_samples - n_samples // 2
-    outer = [[math.cos(t), math.sin(t)]
-             for t in _linspace(0.0, math.pi, n_out)]
-    inner = [[1.0 - math.cos(t), 0.5 - math.sin(t)]
-             for t in _linspace(0.0, math.pi, n_in)]
-    X = outer + inner
+    X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
+    X += [[1.0 - math.cos(t), 0.5 - math.sin(t)]
+          for t in _linspace(0.0, math.pi, n_in)]
     y = [-1] * n_out + [1] * n_in
     rng = random.Random(seed)
     order = list(range(n_samples))

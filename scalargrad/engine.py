@@ -165,9 +165,8 @@ class Value:
     def relu(self) -> Value:
         """max(0, x); the local derivative is 1 where x > 0, else 0."""
         x = self.data
-        if x > 0:
-            return Value(x, (self,), "ReLU", _local=(1.0,))
-        return Value(0.0, (self,), "ReLU", _local=(0.0,))
+        return Value(max(0.0, x), (self,), "ReLU",
+                     _local=(1.0 if x > 0 else 0.0,))
     # --8<-- [end:relu]
 
     # --8<-- [start:sigmoid]
@@ -205,16 +204,20 @@ def _pow_local(x: float, n: float) -> float:
 def build_topo(root: Value) -> list[Value]:
     """Every node that ``root`` depends on, each after all of its children."""
     topo: list[Value] = []
-    visited: set[Value] = set()
-    stack = [(root, False)]
+    visited: set[Value] = set()  # nodes whose children have been pushed
+    placed: set[Value] = set()  # nodes already in topo
+    stack = [root]
     while stack:  # depth first, without recursion: a million deep works
-        node, children_placed = stack.pop()
-        if children_placed:
-            topo.append(node)
-        elif node not in visited:
+        node = stack.pop()
+        if node not in visited:
             visited.add(node)
-            stack.append((node, True))  # come back once its children are placed
-            stack += [(child, False) for child in node._prev]
+            stack.append(node)  # come back to it once its children are placed
+            for child in node._prev:
+                if child not in visited:
+                    stack.append(child)
+        elif node not in placed:
+            placed.add(node)
+            topo.append(node)
     return topo
 # --8<-- [end:topo]
 

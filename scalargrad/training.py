@@ -196,8 +196,7 @@ class History:
         if not self.losses:
             return "History(steps=0)"
         text = f"History(steps={len(self.losses)}, "
-        text += f"first_loss={self.losses[0]!r}, "
-        text += f"last_loss={self.losses[-1]!r}"
+        text += f"first_loss={self.losses[0]!r}, last_loss={self.losses[-1]!r}"
         if self.accuracies:
             text += f", last_accuracy={self.accuracies[-1]!r}"
         return text + ")"

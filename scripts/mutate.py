@@ -88,7 +88,7 @@ MUTANTS: list[Mutant] = [
            '"log", _local=(1.0 / x,))', '"log", _local=(x,))',
            "log: derivative x instead of 1/x"),
     Mutant("relu-dead", "engine", E,
-           '"ReLU", _local=(0.0,))', '"ReLU", _local=(1.0,))',
+           "_local=(1.0 if x > 0 else 0.0,))", "_local=(1.0,))",
            "ReLU lets the gradient through where x <= 0"),
     Mutant("sigmoid-local", "engine", E,
            "_local=(s * (1.0 - s),)", "_local=(1.0 - s,)",
@@ -101,11 +101,11 @@ MUTANTS: list[Mutant] = [
            "for node in reversed(topo):", "for node in topo:",
            "backward visits children before parents"),
     Mutant("topo-duplicates", "engine", E,
-           "elif node not in visited:", "else:",
+           "elif node not in placed:", "else:",
            "build_topo places a shared node once per parent"),
     Mutant("topo-preorder", "engine", E,
            """            visited.add(node)
-            stack.append((node, True))  # come back once its children are placed""",
+            stack.append(node)  # come back to it once its children are placed""",
            """            visited.add(node)
             topo.append(node)""",
            "build_topo places a node before its children"),

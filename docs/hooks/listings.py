@@ -24,6 +24,22 @@ they stand, collapsed, with download links.
 Other files (the book's comparison code in ``pitfalls.py`` and ``closures.py``, the
 drawing code in ``viz.py``, the tests) are listed with their path and class, marked as
 not one of the reader's files.
+
+Guard lines, like rustdoc's hidden lines: a statement whose first line ends with
+``# guard`` (argument checks, speed-only lines, corner cases) is left out of the
+listing and of the reader's files; a collapsed "Show the N guard lines the package
+adds" box under the listing shows the region as the package has it, guards
+highlighted, with one sentence on what they do. A listing inside a collapsed box
+(``???``: an exercise, a solution) is *optional*: it never feeds a snapshot, and its
+title says "optional: adds ... to your engine".
+
+For the page's "Add to my engine", ``code/regions.json`` lists every reader file's
+regions in source order (name, the chapter whose main text first lists it, optional,
+and the text as it enters the file, leading separator included), and every reader
+listing carries ``data-reader-file``, ``data-region``, ``data-chapter`` (and
+``data-optional``) on its ``div.highlight``. A snapshot is exactly
+``header.format(chapter=N)`` followed by the texts of the non-optional regions up to
+chapter N.
 """
 
 from __future__ import annotations
