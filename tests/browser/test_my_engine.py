@@ -179,3 +179,36 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
     assert files["engine.py"] == (site / "code/13/engine.py").read_text(encoding="utf-8")
     assert "Loaded your engine.py" in page.locator(".sg-bench__state").inner_text()
     assert not page.watch.problems, "\n".join(page.watch.problems)
+
+
+def test_add_to_a_file_the_reader_edited(browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = _watched(context)
+        open_page(page, f"{base_url}chapters/03-value/")
+        adds = page.get_by_role("button", name="Add to my engine")
+        regions = [adds.nth(i).evaluate("b => b.parentElement.previousElementSibling"
+                                        ".dataset.region") for i in range(adds.count())]
+        assert regions[:3] == ["imports", "value", "add-mul"], regions
+        for i in (0, 1):
+            adds.nth(i).click()
+            page.wait_for_function("() => window.sgMyFiles.files()['engine.py'] !== undefined")
+        page.wait_for_timeout(300)
+        # the reader types a note at the end of the file, in the files panel
+        page.locator(".sg-engine__files > summary").click()
+        area = page.get_by_label("engine.py", exact=True)
+        area.press("Control+End")
+        area.type("# my own note\n")
+        adds.nth(2).click()
+        status = adds.nth(2).locator("xpath=following-sibling::span[1]")
+        page.wait_for_function("s => s.textContent.startsWith('Added')",
+                               arg=status.element_handle())
+        assert status.text_content() == (
+            "Added to your engine.py, which you have edited: it went after its value part."
+        )
+        text = page.evaluate("() => window.sgMyFiles.files()['engine.py']")
+        compile(text, "engine.py", "exec")  # still a Python file
+        assert text.index("class Value") < text.index("def __mul__") < text.index("# my own")
+        assert page.get_by_label("engine.py", exact=True).input_value() == text
+    finally:
+        context.close()
