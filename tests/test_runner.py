@@ -204,8 +204,14 @@ def runtime_url() -> str:
 
 def test_chapter_pages_list_their_blocks(site: Path) -> None:
     html = (site / "chapters/09-pytorch/index.html").read_text(encoding="utf-8")
-    data = html.split('<script type="application/json" id="sg-runner-blocks">')[1]
-    blocks = json.loads(data.split("</script>")[0])
+    found = re.search(
+        r'<script type="application/json" id="sg-runner-blocks" '
+        r'data-version="([^"]+)">(.*?)</script>',
+        html, re.S,
+    )
+    assert found, "no #sg-runner-blocks with the book's version"
+    assert found.group(1) == load_hook("runtime").project(ROOT)["version"]
+    blocks = json.loads(found.group(2))
     assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
     assert {b.get("needs") for b in blocks} >= {"PyTorch"}
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -216,3 +222,108 @@ def test_chapter_pages_list_their_blocks(site: Path) -> None:
     # passes 80 columns; a shell joins the lines into the wheel's URL
     folder, wheel = runtime_url().rsplit("/", 1)
     assert line.split("\n")[1:3] == [f"{folder}/\\", f'{wheel}"']
+
+
+def test_output_is_capped(core) -> None:
+    result = core.run_block("cap", ">>> for i in range(5000): print(i)\n...\n")
+    got = result["examples"][0]["got"].splitlines()
+    assert got[:2] == ["0", "1"] and got[999] == "999"
+    assert got[1000] == (
+        "… 4,000 more lines not shown (the page shows at most 1,000 lines or "
+        "200,000 characters)."
+    )
+    assert len(got) == core.MAX_LINES + 1
+    # one long line: cut at the character limit, the rest counted as one line
+    long = core.run_block("cap", ">>> print('x' * 300_000)\n")["examples"][0]["got"]
+    assert long.startswith("x" * core.MAX_CHARS + "\n… 1 more line not shown")
+    # the stream was replaced while printing: the runner puts sys.stdout back
+    assert sys.stdout is not None and not isinstance(sys.stdout, core.CappedOutput)
+    # short output is untouched
+    out = core.CappedOutput(max_lines=3)
+    out.write("a\nb\nc\n")
+    assert out.getvalue() == "a\nb\nc\n" and not out.cut
+
+
+def test_an_exercise_is_judged_by_its_check(core) -> None:
+    text = (
+        ">>> print('your code (chapter 3): all 4 checks passed\\n  ok    values')\n"
+        "your code (chapter 3): 1 of 4 checks failed\n"
+    )
+    result = core.run_block("verdict", text)
+    assert result["examples"][0]["outcome"] == "differs"  # not the book's text ...
+    assert result["examples"][0]["report"] is True
+    assert result["check"] == {  # ... but the check passed
+        "headline": "your code (chapter 3): all 4 checks passed", "passed": True,
+    }
+    failed = core.run_block("verdict", ">>> print('my.py (chapter 5): 2 of 6 checks failed')\n")
+    assert failed["check"]["passed"] is False
+    assert core.run_block("verdict", ">>> 1 + 1\n2\n")["check"] is None
+
+
+def _code_13() -> dict[str, str]:
+    """The reader's files after chapter 13, as the build publishes them under code/13/."""
+    listings = load_hook("listings")
+    files = {name: listings.snapshot(name, 13) for name in ("engine.py", "nn.py",
+                                                             "training.py", "datasets.py")}
+    assert all(files.values())
+    return files
+
+
+def test_my_files_replace_the_package_modules(tmp_path: Path) -> None:
+    """``use_my_files``, in a fresh CPython as in a fresh page worker."""
+    code = (
+        "import json, sys; sys.path.insert(0, 'docs/hooks'); import runner_core as r\n"
+        "files = json.loads(sys.stdin.read())\n"
+        "info = r.use_my_files(sys.argv[1], files)\n"
+        "import scalargrad\n"
+        "from scalargrad import MLP, Value\n"
+        "from scalargrad.training import train\n"
+        "print(json.dumps([info, Value.__module__, MLP.__module__, train.__module__,\n"
+        "                  scalargrad.engine.__file__]))\n"
+    )
+    files = _code_13()
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=json.dumps(files),
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    info, value, mlp, train, where = json.loads(run.stdout)
+    assert info == {"mine": ["engine.py", "nn.py", "training.py", "datasets.py"], "book": []}
+    assert (value, mlp, train) == ("engine", "nn", "training")
+    assert where == str(tmp_path / "engine.py")
+    # only engine.py so far (chapter 5): nn and the rest stay the book's
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")],
+                         input=json.dumps({"engine.py": files["engine.py"]}),
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    info, value, mlp, _, _ = json.loads(run.stdout)
+    assert info["book"] == ["nn.py", "training.py", "datasets.py"]
+    assert (value, mlp) == ("engine", "scalargrad.nn")
+
+
+def test_a_broken_file_and_a_foreign_name_are_refused(core, tmp_path: Path) -> None:
+    info = core.use_my_files(str(tmp_path), {"datasets.py": "def f(:\n"})
+    assert info["error"].startswith("your datasets.py could not be imported:")
+    assert "SyntaxError" in info["error"]
+    with pytest.raises(ValueError, match=r"'my\.py' is not one of the reader's files"):
+        core.write_files(str(tmp_path), {"my.py": ""})
+    sys.modules.pop("datasets", None)
+    sys.path.remove(str(tmp_path))
+
+
+def test_check_in_the_page_is_the_terminals(core, tmp_path: Path) -> None:
+    files = _code_13()
+    page = core.check_my_files(str(tmp_path / "page"), files, 13)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    terminal = subprocess.run(
+        [sys.executable, "-m", "scalargrad.check", str(tmp_path / "engine.py"),
+         "--chapter", "13"], capture_output=True, text=True, check=True,
+    ).stdout
+    checks = [line for line in terminal.splitlines() if not line.startswith(("  note", "      "))]
+    assert [line for line in page.splitlines()
+            if not line.startswith(("  note", "      "))] == checks
+    assert page.startswith("engine.py (chapter 13): all ")
+    # a broken file: the checker's own message
+    broken = core.check_my_files(str(tmp_path), {"engine.py": "class Value:\n    x = 1/0\n"}, 3)
+    assert broken.startswith("engine.py (chapter 3): could not be checked")
+    assert "ZeroDivisionError" in broken
+    assert "no engine.py yet" in core.check_my_files(str(tmp_path), {}, 3)
+    for stem in ("engine", "nn", "training", "datasets"):
+        sys.modules.pop(stem, None)

@@ -34,7 +34,75 @@ import traceback
 from typing import Any
 
 OPTIONFLAGS = doctest.NORMALIZE_WHITESPACE  # pyproject.toml: doctest_optionflags
+MAX_LINES = 1000  # an example shows at most this many lines of output ...
+MAX_CHARS = 200_000  # ... and at most this many characters; the rest is counted
 _namespaces: dict[str, dict[str, Any]] = {}
+
+
+class CappedOutput(io.TextIOBase):
+    """A text stream that keeps the first lines written to it and counts the rest.
+
+    A reader's ``for i in range(10**6): print(i)`` would otherwise put megabytes of
+    text into the page. :meth:`getvalue` ends with a line saying how much was left out.
+
+    >>> out = CappedOutput(max_lines=2)
+    >>> for i in range(5):
+    ...     _ = out.write(f"{i}\\n")
+    >>> print(out.getvalue(), end="")
+    0
+    1
+    … 3 more lines not shown (the page shows at most 2 lines or 200,000 characters).
+    """
+
+    def __init__(self, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> None:
+        super().__init__()
+        self.max_lines, self.max_chars = max_lines, max_chars
+        self._kept: list[str] = []
+        self._size = 0  # characters kept
+        self._lines = 0  # newlines kept
+        self.cut = False  # some output was left out
+        self._rest = io.StringIO()  # what was left out, only to count its lines
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.cut:  # only if this stream was not sys.stdout when it was cut
+            self._rest.write(text)
+            return len(text)
+        end = min(len(text), self.max_chars - self._size)
+        room = self.max_lines - self._lines  # newlines still allowed
+        if text.count("\n", 0, end) >= room:
+            end = -1
+            for _ in range(room):
+                end = text.index("\n", end + 1)
+            end += 1
+        self._kept.append(text[:end])
+        self._size += end
+        self._lines += text.count("\n", 0, end)
+        if end < len(text):
+            self.cut = True
+            self._rest.write(text[end:])
+            # print() looks sys.stdout up on every call: from now on the rest goes
+            # straight to a C-level StringIO, which is many times faster than this method.
+            if sys.stdout is self:
+                sys.stdout = self._rest
+            if sys.stderr is self:
+                sys.stderr = self._rest
+        return len(text)
+
+    def getvalue(self) -> str:
+        """What was kept, and a last line saying how much was not, if anything."""
+        kept = "".join(self._kept)
+        if not self.cut:
+            return kept
+        rest = self._rest.getvalue()
+        more = rest.count("\n") + (not rest.endswith("\n"))
+        if kept and not kept.endswith("\n"):
+            kept += "\n"
+        word = "line" if more == 1 else "lines"
+        return (f"{kept}… {more:,} more {word} not shown (the page shows at most "
+                f"{self.max_lines:,} lines or {self.max_chars:,} characters).\n")
 
 
 def forget(key: str) -> None:
@@ -57,6 +125,31 @@ def _compile_flags(globs: dict[str, Any]) -> int:
         if globs.get(name) is feature:
             flags |= feature.compiler_flag
     return flags
+
+
+# The headline of a report of scalargrad.check (Report.headline): an exercise that
+# prints one is judged by it, not by whether its output is the book's.
+_REPORT = re.compile(
+    r"^.* \((?:chapter \d+|all it defines)\): "
+    r"(?:(?P<passed>all \d+ checks passed)|\d+ of \d+ checks failed|could not be checked).*$",
+    re.M,
+)
+
+
+def check_verdict(examples: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The last checker report the examples printed: its headline and whether it passed.
+
+    >>> check_verdict([{"got": "your code (chapter 3): all 4 checks passed\\n  ok  x\\n"}])
+    {'headline': 'your code (chapter 3): all 4 checks passed', 'passed': True}
+    >>> check_verdict([{"got": "42\\n"}]) is None
+    True
+    """
+    verdict = None
+    for example in examples:
+        for found in _REPORT.finditer(example.get("got", "")):
+            verdict = {"headline": found.group(0), "passed": found.group("passed") is not None}
+            example["report"] = True
+    return verdict
 
 
 _NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
@@ -117,7 +210,7 @@ def _run_example(
     }
     if flags & doctest.SKIP:
         return {**record, "outcome": "skipped", "got": "", "stderr": "", "exception": None}
-    out, err = io.StringIO(), io.StringIO()
+    out, err = CappedOutput(), CappedOutput()
 
     def display(value: Any) -> None:
         if value is None:
@@ -169,7 +262,9 @@ def run_block(key: str, text: str, name: str = "block") -> dict[str, Any]:
 
     The result has ``examples`` (one dict per example: ``outcome`` is ``match``,
     ``rounding`` (the book's output but for the last digits of a float), ``differs``,
-    ``raised`` or ``skipped``; ``got`` the output or traceback) or, when
+    ``raised`` or ``skipped``; ``got`` the output or traceback, at most
+    :data:`MAX_LINES` lines; ``report`` true if it printed a checker's report) and
+    ``check`` (:func:`check_verdict`: the checker's verdict, if a report was printed) or, when
     the text cannot be read as examples, ``error``: what is wrong with it.
     """
     globs = _namespaces.setdefault(key, {"__name__": "__main__", "__builtins__": builtins})
@@ -182,7 +277,8 @@ def run_block(key: str, text: str, name: str = "block") -> dict[str, Any]:
                          "continuation lines with '... ', and output follows unprompted."}
     if not examples:
         return {"error": "This block has no examples: a statement starts with '>>> '."}
-    return {"examples": [_run_example(e, i, globs, name) for i, e in enumerate(examples)]}
+    results = [_run_example(e, i, globs, name) for i, e in enumerate(examples)]
+    return {"examples": results, "check": check_verdict(results)}
 
 
 def run_block_json(key: str, text: str, name: str = "block") -> str:
@@ -227,3 +323,112 @@ def set_renderer(render: Any) -> None:
         return subprocess.CompletedProcess(args, 0, out if encoding else out.encode(), b"")
 
     execute.run_check = run_check
+
+
+# --- the reader's own files: "Run with my engine" and "Check my engine" -----------------
+
+# The reader's files, as the book names them, and the package module each one stands for.
+READER_FILES = ("engine.py", "nn.py", "training.py", "datasets.py")
+
+
+def write_files(folder: str, files: dict[str, str]) -> None:
+    """Write the reader's ``files`` (name -> text) into ``folder``, and only those."""
+    import os
+
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            os.remove(os.path.join(folder, name))
+    for name, text in files.items():
+        if name not in READER_FILES:
+            raise ValueError(f"{name!r} is not one of the reader's files {READER_FILES}")
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def use_my_files(folder: str, files: dict[str, str]) -> dict[str, Any]:
+    """Make ``scalargrad.engine`` (and ``.nn``, ...) the reader's files, in this Python.
+
+    The files go into ``folder`` as sibling modules (``engine``, ``nn``, ...; they import
+    each other as ``from engine import Value``, as in a terminal), ``folder`` goes first
+    on ``sys.path``, and each one replaces its package module in ``sys.modules`` and the
+    names the package takes from it (``scalargrad.Value``). So the chapter's
+    ``from scalargrad import Value`` gets the reader's class. Call it in a fresh Python,
+    before any example: modules imported earlier keep the book's classes. The result
+    says which modules are the reader's (``mine``), which the book's (``book``), or,
+    when a file cannot be imported, ``error``: which one and its traceback.
+    """
+    import importlib
+
+    import scalargrad
+
+    write_files(folder, files)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    importlib.invalidate_caches()
+    mine: list[str] = []
+    for file in READER_FILES:
+        if file not in files:
+            continue
+        stem = file[:-3]
+        sys.modules.pop(stem, None)
+        try:
+            module = importlib.import_module(stem)
+        except BaseException as exc:  # the reader's file may raise anything
+            return {"error": f"your {file} could not be imported:\n{_traceback(exc)}"}
+        sys.modules[f"scalargrad.{stem}"] = module
+        setattr(scalargrad, stem, module)
+        for name, value in list(vars(scalargrad).items()):
+            if getattr(value, "__module__", None) == f"scalargrad.{stem}" and hasattr(module, name):
+                setattr(scalargrad, name, getattr(module, name))
+        mine.append(file)
+    book = [f for f in READER_FILES if f not in mine]
+    return {"mine": mine, "book": book}
+
+
+def check_my_files(folder: str, files: dict[str, str], chapter: int) -> str:
+    """The report of ``python -m scalargrad.check engine.py --chapter N`` on the files.
+
+    The checker's own steps for one file (:mod:`scalargrad.check.child`), in this
+    process: load ``engine.py`` (which runs it), find ``Value``, take ``nn.py`` beside
+    it, run the chapter's checks. No subprocess exists in the page, so no time limit:
+    the page's Stop ends an endless check.
+    """
+    import os
+
+    from scalargrad.check.learner import LoadError, find_value, load_file, with_nn_beside
+    from scalargrad.check.report import Report
+    from scalargrad.check.run import check_namespace
+
+    write_files(folder, files)
+    name = "engine.py"
+    path = os.path.join(folder, name)
+    if name not in files:
+        return Report(file=name, chapter=chapter,
+                      error="you have no engine.py yet: press \"Add to my engine\" under "
+                            "chapter 3's listings, or type it").text()
+    if folder not in sys.path:
+        sys.path.append(folder)
+    for file in READER_FILES:  # nn.py's `from engine import Value` loads the current text
+        sys.modules.pop(file[:-3], None)
+    try:
+        namespace = load_file(path)
+        find_value(namespace, name)
+        beside = with_nn_beside(namespace, path)
+    except LoadError as exc:
+        return Report(file=name, chapter=chapter, error=str(exc)).text()
+    report = check_namespace(namespace, chapter, name=name, speed=True)  # as the terminal
+    if beside:
+        report.notes.insert(0, beside)
+    return report.text()
+
+
+
+def use_my_files_json(folder: str, files_json: str) -> str:
+    """:func:`use_my_files` with JSON in and out, for the JavaScript side."""
+    return json.dumps(use_my_files(folder, json.loads(files_json)))
+
+
+def check_my_files_json(folder: str, files_json: str, chapter: int) -> str:
+    """:func:`check_my_files` with the files as JSON, for the JavaScript side."""
+    return check_my_files(folder, json.loads(files_json), int(chapter))

@@ -367,4 +367,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if not blocks:
         return html
     data = json.dumps(blocks, separators=(",", ":")).replace("</", "<\\/")
-    return html + f'\n<script type="application/json" id="sg-runner-blocks">{data}</script>\n'
+    # The book's version keys what the page saves for the reader (edits, their files):
+    # a new edition starts from its own text, not from edits made to another one.
+    version = project(_root(config))["version"]
+    return html + (
+        f'\n<script type="application/json" id="sg-runner-blocks" data-version="{version}">'
+        f"{data}</script>\n"
+    )

@@ -3,10 +3,16 @@
 // runner.js starts it on the first Run. Everything loads from the site's own runtime/
 // folder (docs/hooks/runtime.py copies it there): nothing leaves the site's origin.
 //
-// Messages in:  {id, type: "run", key, blocks: [{index, name, text}]}
+// Messages in:  {id, type: "run", key, blocks: [{index, name, text}], files?}
+//               files: the reader's files ("Run with my engine"), used from the first
+//               run of this worker on (runner.js restarts the worker when they change)
+//               {id, type: "check", files, chapter}            "Check my engine"
 // Messages out: {type: "status", text}                     while Python starts
+//               {id, type: "started", index}             when a block starts to run
 //               {id, type: "result", index, result, ms}   one per block, in order
 //               {id, type: "done"} | {id, type: "fatal", message}
+//               {id, type: "mine", info}                    which modules are the reader's
+//               {id, type: "checked", text}                 the checker's report
 
 const RUNTIME = new URL("../../runtime/", import.meta.url);
 const WHEEL = new URL("../../wheels/scalargrad.whl", import.meta.url);
@@ -15,6 +21,9 @@ const DRAWS = /draw_dot|draw_mlp|graphviz|Digraph|_repr_image_svg_xml|\.pipe\(/;
 
 let python = null; // Promise of {pyodide, core}
 let viz = null; // Promise of viz-js's instance
+let mine = false; // the reader's files were installed as the package's modules
+const MINE = "/home/pyodide/my-files"; // where "Run with my engine" writes them
+const CHECKED = "/home/pyodide/checked-files"; // where "Check my engine" writes them
 
 async function bytes(url) {
   const response = await fetch(url);
@@ -49,7 +58,13 @@ async function drawing(core) {
   return viz;
 }
 
-async function run({ id, key, blocks }) {
+async function check({ id, files, chapter }) {
+  if (!python) python = start();
+  const { core } = await python;
+  postMessage({ id, type: "checked", text: core.check_my_files_json(CHECKED, JSON.stringify(files), chapter) });
+}
+
+async function run({ id, key, blocks, files }) {
   if (!python) python = start();
   let loaded;
   try {
@@ -60,8 +75,18 @@ async function run({ id, key, blocks }) {
     return;
   }
   const { core } = loaded;
+  if (files && !mine) {
+    const info = JSON.parse(core.use_my_files_json(MINE, JSON.stringify(files)));
+    if (info.error) {
+      postMessage({ id, type: "fatal", message: info.error });
+      return;
+    }
+    mine = true;
+    postMessage({ id, type: "mine", info });
+  }
   if (blocks.some((b) => DRAWS.test(b.text))) await drawing(core);
   for (const block of blocks) {
+    postMessage({ id, type: "started", index: block.index });
     const started = performance.now();
     const result = JSON.parse(core.run_block_json(key, block.text, block.name));
     postMessage({ id, type: "result", index: block.index, result, ms: performance.now() - started });
@@ -72,5 +97,7 @@ async function run({ id, key, blocks }) {
 onmessage = ({ data }) => {
   if (data.type === "run") {
     run(data).catch((error) => postMessage({ id: data.id, type: "fatal", message: String(error) }));
+  } else if (data.type === "check") {
+    check(data).catch((error) => postMessage({ id: data.id, type: "fatal", message: String(error) }));
   }
 };

@@ -1,45 +1,74 @@
 // Run, edit, run again: a Run button under every pycon block of a chapter page.
 //
 // The build (docs/hooks/runtime.py) lists the page's blocks in #sg-runner-blocks, in
-// page order, with what a block needs that the page cannot load. Blocks are editable in
-// place; edits are kept in sessionStorage (per page and block) until "Undo my edits".
-// Running a block first runs the chapter's earlier blocks that have not run yet, once,
-// in one shared namespace, as the chapter's notebook does. Python (Pyodide) starts in a
-// Web Worker (runner-worker.js) on the first Run only. Stop terminates the worker;
-// the next Run starts a fresh one. Set up in Material's document$, so instant
-// navigation works. A classic script, not a module: browsers refuse module scripts on
-// pages opened from disk (file://), and there the buttons must still say what to do.
+// page order, with what a block needs that the page cannot load, and the book's version.
+// Blocks are editable in place; edits are kept in localStorage, keyed by the book's
+// version, page and block, so they survive a closed tab; an edited block is marked as the
+// reader's, with "Undo my edits". Running a block first runs the chapter's earlier blocks
+// that have not run yet, once, in one shared namespace, as the chapter's notebook does.
+// Python (Pyodide) starts in a Web Worker (runner-worker.js) on the first Run only. Stop
+// terminates the worker; the next Run starts a fresh one, and asks before it runs the
+// stopped block again. A bar at the top of the page restarts Python and forgets the
+// reader's edits; from chapter 3 on it also holds the reader's own files (my-files.js):
+// "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
+// "Load my files", and "Add to my engine" goes under each listing of a reader's file.
+// Set up in Material's document$, so instant navigation works. A classic
+// script, not a module: browsers refuse module scripts on pages opened from disk
+// (file://), and there the buttons must still say what to do.
 
 (() => {
   const WORKER = new URL("./runner-worker.js", document.currentScript.src);
   const SLOW_MS = 5000; // after this long a run says it is still running
-  const RUNNING = "sg-running"; // sessionStorage: which block was running (survives reload)
 
   const session = {
     worker: null,
     ran: new Map(), // page key -> Set of block indices run in the current worker
+    skipped: new Map(), // page key -> Set of stopped blocks the reader chose to skip
     next: 1, // message id
     handlers: new Map(), // message id -> function(message)
     queue: Promise.resolve(),
     status: null, // function(text) showing the worker's start-up status
+    listeners: new Set(), // functions(state) told when Python starts or restarts
+    files: null, // JSON of the reader's files this worker runs with (null: the book's)
   };
+  const myFiles = window.sgMyFiles; // my-files.js
 
-  function store(key, value) {
-    try {
-      if (value === null) sessionStorage.removeItem(key);
-      else sessionStorage.setItem(key, value);
-    } catch {
-      // storage may be disabled: edits then last as long as the page
-    }
-  }
+  // --- storage: localStorage, every key under the book's version ---------------------------
 
-  function recall(key) {
-    try {
-      return sessionStorage.getItem(key);
-    } catch {
-      return null;
-    }
-  }
+  const storage = {
+    prefix: "sg:?:",
+    use(version) {
+      this.prefix = `sg:${version}:`;
+      if (myFiles) myFiles.state.prefix = this.prefix;
+    },
+    get(key) {
+      try {
+        return localStorage.getItem(this.prefix + key);
+      } catch {
+        return null; // storage may be disabled: edits then last as long as the page
+      }
+    },
+    set(key, value) {
+      try {
+        if (value === null) localStorage.removeItem(this.prefix + key);
+        else localStorage.setItem(this.prefix + key, value);
+      } catch {
+        // disabled or full: the edit stays in the page
+      }
+    },
+    keys(start) {
+      try {
+        const all = [];
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i);
+          if (key.startsWith(this.prefix + start)) all.push(key.slice(this.prefix.length));
+        }
+        return all;
+      } catch {
+        return [];
+      }
+    },
+  };
 
   // The code's text. textContent, which holds every newline of the highlighted code and
   // works inside a closed <details> (where innerText is empty); innerText only once an
@@ -52,6 +81,13 @@
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(text, className, label) {
+    const node = element("button", `md-button ${className}`, text);
+    node.type = "button";
+    if (label) node.setAttribute("aria-label", label);
     return node;
   }
 
@@ -70,6 +106,7 @@
       restart();
     };
     session.worker = w;
+    for (const tell of session.listeners) tell("started");
     return w;
   }
 
@@ -77,7 +114,10 @@
     session.worker?.terminate();
     session.worker = null;
     session.ran.clear();
+    session.skipped.clear();
     session.handlers.clear();
+    session.files = null;
+    for (const tell of session.listeners) tell("restarted");
   }
 
   // --- output ------------------------------------------------------------------------------
@@ -90,17 +130,22 @@
     skipped: "not run (the book skips it)",
   };
 
-  function exampleView(example) {
+  function exampleView(example, verdict) {
+    const report = example.report && verdict;
     const view = element("div", `sg-ex sg-ex--${example.outcome}`);
     view.dataset.outcome = example.outcome;
     const head = element("div", "sg-ex__head");
     head.append(element("code", "sg-ex__source", `>>> ${example.source.trimEnd().replaceAll("\n", "\n... ")}`));
     let label = LABELS[example.outcome];
     if (example.outcome === "match" && example.exception) label = `raises ${example.exception}, as in the book`;
+    if (report && example.outcome === "differs") {
+      label = verdict.passed ? "the checker's report: passed" : "the checker's report";
+      view.classList.add(verdict.passed ? "sg-ex--passed" : "sg-ex--failed");
+    }
     head.append(element("span", "sg-ex__label", label));
     view.append(head);
     if (example.got) view.append(element("pre", "sg-ex__got", example.got));
-    if (example.outcome === "differs") {
+    if (example.outcome === "differs" && !(report && verdict.passed)) {
       const want = element("pre", "sg-ex__want", example.want || "(no output)");
       want.setAttribute("aria-label", "the output the book shows");
       view.append(element("div", "sg-ex__caption", "The book shows:"), want);
@@ -121,15 +166,21 @@
   function summary(result, ms) {
     if (result.error) return { outcome: "error", text: result.error };
     const run = result.examples.filter((e) => e.outcome !== "skipped");
-    const differs = run.filter((e) => e.outcome === "differs").length;
+    const differs = run.filter((e) => e.outcome === "differs");
     const raised = [...new Set(run.filter((e) => e.outcome === "raised").map((e) => e.exception))];
     const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
     if (raised.length) {
       const what = raised.length === 1 ? `An example raised ${raised[0]}; its traceback is` : `Examples raised ${raised.join(", ")}; their tracebacks are`;
       return { outcome: "raised", text: `${what} below (${time}).` };
     }
-    if (differs) {
-      return { outcome: "differs", text: `${differs} of ${run.length} examples gave other output than the book (${time}).` };
+    // An exercise is judged by its own check: the checker's verdict, not the book's text.
+    const check = result.check;
+    if (check && differs.every((e) => e.report)) {
+      if (check.passed) return { outcome: "passed", text: `Passed: ${check.headline} (${time}).` };
+      if (differs.length) return { outcome: "failed", text: `Not yet: ${check.headline}; its report is below (${time}).` };
+    }
+    if (differs.length) {
+      return { outcome: "differs", text: `${differs.length} of ${run.length} examples gave other output than the book (${time}).` };
     }
     const word = run.length === 1 ? "example" : "examples";
     const rounding = run.filter((e) => e.outcome === "rounding").length;
@@ -150,7 +201,8 @@
       this.setup = info.setup || null; // the examples of a block that needs more which can run
       this.code = container.querySelector("pre > code");
       this.original = this.code.innerHTML;
-      this.storageKey = `sg-edit:${page.key}#${index}`;
+      this.bookText = codeText(this.code);
+      this.storageKey = `edit:${page.key}#${index}`;
       this.bar = element("div", "sg-run");
       this.out = element("div", "sg-out");
       this.out.hidden = true;
@@ -164,18 +216,20 @@
         this.bar.append(this.status);
         return;
       }
-      this.button = element("button", "md-button sg-run__run", "Run");
-      this.button.type = "button";
-      this.button.setAttribute("aria-label", `Run example block ${index + 1}`);
-      this.stop = element("button", "md-button sg-run__stop", "Stop");
-      this.stop.type = "button";
+      const n = index + 1;
+      this.button = button("Run", "sg-run__run", `Run example block ${n}`);
+      this.stop = button("Stop", "sg-run__stop", `Stop block ${n} (restarts Python)`);
       this.stop.hidden = true;
-      this.reset = element("button", "md-button sg-run__reset", "Undo my edits");
-      this.reset.type = "button";
+      this.reset = button("Undo my edits", "sg-run__reset", `Undo my edits of block ${n}: back to the book's code`);
       this.reset.hidden = true;
+      this.choice = element("span", "sg-run__choice");
+      this.choice.hidden = true;
       this.status = element("span", "sg-run__status");
       this.status.setAttribute("role", "status");
-      this.bar.append(this.button, this.stop, this.reset, this.status);
+      this.bar.append(this.button, this.stop, this.reset, this.status, this.choice);
+      this.tag = element("div", "sg-edited-tag", "Your edit, not the book's code");
+      this.tag.hidden = true;
+      container.before(this.tag);
       this.button.addEventListener("click", () => page.run(this));
       this.stop.addEventListener("click", () => page.stop(this));
       this.reset.addEventListener("click", () => this.undo());
@@ -185,22 +239,36 @@
     editable() {
       this.code.contentEditable = "plaintext-only";
       this.code.spellcheck = false;
-      this.code.setAttribute("aria-label", "example code, editable: change it and press Run");
-      const saved = recall(this.storageKey);
-      if (saved !== null && saved !== codeText(this.code)) {
-        this.code.textContent = saved;
-        this.reset.hidden = false;
-      }
+      this.code.setAttribute("role", "textbox");
+      this.code.setAttribute("aria-multiline", "true");
+      this.code.setAttribute("aria-label", `example block ${this.index + 1}, editable: change it and press Run`);
+      const saved = storage.get(this.storageKey);
+      if (saved !== null && saved !== this.bookText) this.code.textContent = saved;
+      this.mark();
       this.code.addEventListener("input", () => {
-        store(this.storageKey, codeText(this.code));
-        this.reset.hidden = false;
+        const text = codeText(this.code);
+        storage.set(this.storageKey, text === this.bookText ? null : text);
+        if (this.page.stopped === this.index) this.page.stopped = null;
+        this.mark();
       });
+    }
+
+    get edited() {
+      return Boolean(this.button) && codeText(this.code) !== this.bookText;
+    }
+
+    // An edited block is marked as the reader's: a tag above it and an outline.
+    mark() {
+      const edited = this.edited;
+      this.container.classList.toggle("sg-edited", edited);
+      this.tag.hidden = !edited;
+      this.reset.hidden = !edited;
     }
 
     undo() {
       this.code.innerHTML = this.original;
-      store(this.storageKey, null);
-      this.reset.hidden = true;
+      storage.set(this.storageKey, null);
+      this.mark();
       this.say("Back to the book's text.");
     }
 
@@ -213,8 +281,26 @@
       this.bar.dataset.state = state;
     }
 
-    show(result, ms, primary) {
+    // A question under the bar with buttons; each answer clears it and runs its action.
+    ask(answers) {
+      this.choice.replaceChildren();
+      for (const [label, action] of answers) {
+        const answer = button(label, "sg-run__answer");
+        answer.addEventListener("click", () => {
+          this.choice.hidden = true;
+          this.choice.replaceChildren();
+          action();
+        });
+        this.choice.append(answer);
+      }
+      this.choice.hidden = false;
+      this.bar.dataset.state = "asking";
+      this.choice.querySelector("button").focus();
+    }
+
+    show(result, ms, primary, again) {
       const { outcome, text } = summary(result, ms);
+      this.bar.dataset.ms = String(Math.round(ms)); // for make bench's slowest blocks
       const before = this.needs
         ? "Ran the examples of this block that the page can run, before the block you ran."
         : "Ran before the block you ran.";
@@ -222,12 +308,13 @@
       this.out.replaceChildren();
       this.out.dataset.outcome = outcome;
       this.out.hidden = false;
+      if (primary && again) this.out.append(this.againNote());
       if (result.error) {
         this.out.append(element("p", "sg-ex__note", result.error));
         return;
       }
       const list = element("div", "sg-out__examples");
-      for (const example of result.examples) list.append(exampleView(example));
+      for (const example of result.examples) list.append(exampleView(example, result.check));
       if (primary) {
         this.out.append(list);
       } else {
@@ -236,6 +323,281 @@
         this.out.append(details);
       }
     }
+
+    // Said when the block ran on what an earlier run of itself (or of a later block) left.
+    againNote() {
+      const note = element("p", "sg-out__again");
+      note.append(
+        "This Python had already run this block (or a later one), so it ran on what " +
+        "that run left: gradients add up, counters go on. ");
+      const fresh = button("Run afresh", "sg-run__fresh",
+        `Run afresh: restart Python, then run block ${this.index + 1} after the blocks before it`);
+      fresh.addEventListener("click", () => {
+        this.page.restart();
+        this.page.run(this);
+      });
+      note.append(fresh);
+      return note;
+    }
+  }
+
+  // --- the bar at the top of the page: Python's state, Restart, Start over ------------------
+
+  class Bench {
+    constructor(page, body) {
+      this.page = page;
+      this.bar = element("div", "sg-bench");
+      this.bar.setAttribute("role", "region");
+      this.bar.setAttribute("aria-label", "Python in this page");
+      this.state = element("span", "sg-bench__state");
+      this.state.setAttribute("role", "status");
+      this.restartButton = button("Restart Python", "sg-bench__restart",
+        "Restart Python: forget every name the examples defined; the next Run starts afresh");
+      this.forget = button("Start over…", "sg-bench__forget",
+        "Start over… forget all my edits of the book's examples");
+      this.confirm = element("span", "sg-bench__confirm");
+      this.confirm.hidden = true;
+      const yes = button("Yes, forget my edits", "sg-bench__yes",
+        "Yes, forget my edits on every page of the book, and my files");
+      const no = button("Cancel", "sg-bench__no", "Cancel: keep my edits");
+      this.confirm.append(element("span", "", "Forget your edits on every page of this book, and your files? "), yes, no);
+      this.bar.append(this.state, this.restartButton, this.forget, this.confirm);
+      const chapter = Number(/\/chapters\/(\d+)-/.exec(location.pathname)?.[1] || 0);
+      if (myFiles && chapter >= 3) this.engine = new Engine(page, this, chapter);
+      this.restartButton.addEventListener("click", () => {
+        page.restart();
+        this.say("Python was restarted: the next Run starts afresh from the chapter's first block.");
+      });
+      this.forget.addEventListener("click", () => {
+        this.confirm.hidden = false;
+        this.forget.hidden = true;
+        yes.focus();
+      });
+      no.addEventListener("click", () => this.closeConfirm());
+      yes.addEventListener("click", () => {
+        page.startOver();
+        this.closeConfirm();
+        this.say("Your edits and files are forgotten: every block shows the book's code again.");
+        this.engine?.refresh();
+      });
+      const first = body.querySelector(".md-content .md-typeset h1");
+      if (first) first.after(this.bar);
+      else body.querySelector(".md-content .md-typeset")?.prepend(this.bar);
+      this.listener = (what) => {
+        if (!this.bar.isConnected) {
+          session.listeners.delete(this.listener);
+          return;
+        }
+        this.update(what);
+      };
+      session.listeners.add(this.listener);
+      this.update(session.worker ? "started" : "idle");
+    }
+
+    get mine() {
+      return this.engine?.mine ?? false;
+    }
+
+    ranWith(info) {
+      const book = info.book.length ? `; the book's ${info.book.join(", ")}` : "";
+      this.say(`Python is running with your ${info.mine.join(", ")}${book}.`);
+    }
+
+    closeConfirm() {
+      this.confirm.hidden = true;
+      this.forget.hidden = false;
+      this.forget.focus();
+    }
+
+    say(text) {
+      this.state.textContent = text;
+    }
+
+    update(what) {
+      const edits = this.page.blocks.filter((b) => b.edited).length;
+      const mine = edits ? ` You have edited ${edits} block${edits === 1 ? "" : "s"} here.` : "";
+      if (what === "started") this.say(`Python is running in this page.${mine}`);
+      else if (what === "restarted") this.say("Python was restarted: the next Run starts it afresh.");
+      else if (what === "idle") this.say(`The examples run in your browser; Python starts on the first Run.${mine}`);
+    }
+  }
+
+
+  // --- my engine: the reader's files, Add, Run with, Check, Download, Load ------------------
+
+  class Engine {
+    constructor(page, bench, chapter) {
+      this.page = page;
+      this.bench = bench;
+      this.chapter = Math.min(chapter, 13); // the checker knows chapters 3 to 13
+      const box = element("div", "sg-engine");
+      const choice = element("fieldset", "sg-engine__with");
+      choice.append(element("legend", "", "Run with:"));
+      this.radios = {};
+      for (const [value, label] of [["book", "the book's scalargrad"], ["mine", "my engine"]]) {
+        const id = `sg-with-${value}`;
+        const radio = element("input");
+        radio.type = "radio";
+        radio.name = "sg-run-with";
+        radio.id = id;
+        radio.value = value;
+        const text = element("label", "", label);
+        text.htmlFor = id;
+        radio.addEventListener("change", () => this.choose(value));
+        this.radios[value] = radio;
+        choice.append(radio, text);
+      }
+      this.radios[storage.get("run-with") === "mine" ? "mine" : "book"].checked = true;
+      const check = button("Check my engine", "sg-engine__check",
+        `Check my engine: run scalargrad.check on my files at chapter ${this.chapter}, here in the page`);
+      const download = button("Download my files", "sg-engine__download",
+        "Download my files as a zip, for python -m scalargrad.check and a plain python");
+      const loadButton = button("Load my files", "sg-engine__load",
+        "Load my files from a zip or from .py files (engine.py, nn.py, training.py, datasets.py)");
+      this.input = element("input");
+      this.input.type = "file";
+      this.input.accept = ".zip,.py";
+      this.input.multiple = true;
+      this.input.hidden = true;
+      this.input.setAttribute("aria-hidden", "true");
+      this.input.tabIndex = -1;
+      this.panel = element("details", "sg-engine__files");
+      this.summary = element("summary");
+      this.panel.append(this.summary);
+      this.report = element("pre", "sg-engine__report");
+      this.report.hidden = true;
+      this.report.tabIndex = 0;
+      this.report.setAttribute("aria-label", "the checker's report on my files");
+      box.append(choice, check, download, loadButton, this.input, this.panel, this.report);
+      bench.bar.append(box);
+      check.addEventListener("click", () => this.check());
+      download.addEventListener("click", () => this.download());
+      loadButton.addEventListener("click", () => this.input.click());
+      this.input.addEventListener("change", () => this.load());
+      this.addButtons();
+      this.refresh();
+    }
+
+    get mine() {
+      return this.radios.mine.checked;
+    }
+
+    choose(value) {
+      storage.set("run-with", value === "mine" ? "mine" : null);
+      if (value === "mine" && !Object.keys(myFiles.files()).length) {
+        this.bench.say("You have no files yet: press \"Add to my engine\" under a listing, or load your files. Until then the examples fail to import.");
+      } else {
+        this.bench.say(value === "mine"
+          ? "The next Run imports your files as scalargrad's modules (Python restarts)."
+          : "The next Run uses the book's scalargrad (Python restarts).");
+      }
+    }
+
+    // "Add to my engine" under every main-text listing of a reader's file.
+    addButtons() {
+      const listings = this.page.body.querySelectorAll(
+        ".md-content [data-reader-file]:not([data-optional='true'])");
+      for (const listing of listings) {
+        const { readerFile, region, chapter } = listing.dataset;
+        const bar = element("div", "sg-add");
+        const add = button("Add to my engine", "sg-add__button",
+          `Add to my engine: put this listing (${region}) into my ${readerFile}`);
+        const status = element("span", "sg-add__status");
+        status.setAttribute("role", "status");
+        bar.append(add, status);
+        listing.after(bar);
+        add.addEventListener("click", async () => {
+          status.textContent = "Adding…";
+          try {
+            const said = await myFiles.add(readerFile, region, Number(chapter));
+            status.textContent = `${said[0].toUpperCase()}${said.slice(1)}.`;
+            bar.dataset.state = "added";
+          } catch (error) {
+            status.textContent = `Not added: ${error.message}`;
+            bar.dataset.state = "error";
+          }
+          this.refresh();
+        });
+      }
+    }
+
+    // The files, editable, in a collapsed panel of the bar.
+    refresh() {
+      const files = myFiles.files();
+      const names = Object.keys(files);
+      this.summary.textContent = names.length
+        ? `My files: ${names.join(", ")} (kept in this browser)`
+        : "My files: none yet (\"Add to my engine\" under a listing starts them)";
+      this.panel.replaceChildren(this.summary);
+      for (const name of myFiles.FILES) {
+        if (!(name in files)) continue;
+        const id = `sg-file-${name.replace(".", "-")}`;
+        const label = element("label", "sg-engine__name", name);
+        label.htmlFor = id;
+        const area = element("textarea", "sg-engine__text");
+        area.id = id;
+        area.value = files[name];
+        area.spellcheck = false;
+        area.rows = Math.min(20, files[name].split("\n").length + 1);
+        area.addEventListener("input", () => myFiles.write(name, area.value));
+        this.panel.append(label, area);
+      }
+    }
+
+    download() {
+      const files = myFiles.files();
+      if (!Object.keys(files).length) {
+        this.bench.say("Nothing to download yet: your files are empty.");
+        return;
+      }
+      const entries = {};
+      for (const [name, text] of Object.entries(files)) entries[`my-scalargrad/${name}`] = text;
+      const link = element("a");
+      link.href = URL.createObjectURL(myFiles.zip(entries));
+      link.download = "my-scalargrad.zip";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      this.bench.say("Downloaded my-scalargrad.zip. In its folder: python -m scalargrad.check " +
+        `engine.py --chapter ${this.chapter}, or python -c "from engine import Value".`);
+    }
+
+    async load() {
+      try {
+        const found = await myFiles.read(this.input.files);
+        for (const [name, text] of Object.entries(found)) myFiles.write(name, text);
+        this.bench.say(`Loaded your ${Object.keys(found).join(", ")}.`);
+      } catch (error) {
+        this.bench.say(`Not loaded: ${error.message}.`);
+      }
+      this.input.value = "";
+      this.refresh();
+    }
+
+    check() {
+      const files = myFiles.files();
+      this.report.hidden = false;
+      this.report.textContent = `Checking your files at chapter ${this.chapter}… (Restart Python stops it)`;
+      const id = session.next++;
+      const stopped = (what) => { // Restart Python (or Stop) ends a check that does not end
+        if (what !== "restarted") return;
+        session.listeners.delete(stopped);
+        this.report.textContent = "Not finished: Python was restarted before the check ended.";
+      };
+      session.listeners.add(stopped);
+      session.handlers.set(id, (message) => {
+        session.handlers.delete(id);
+        session.listeners.delete(stopped);
+        if (message.type === "checked") this.report.textContent = message.text;
+        else if (message.type === "fatal") this.report.textContent = `Not checked: ${message.message}`;
+        this.bench.say(message.type === "checked"
+          ? `Checked: ${message.text.split("\n")[0]}`
+          : "The check did not finish.");
+      });
+      session.status = (text) => { this.report.textContent = text; };
+      worker().postMessage({ id, type: "check", files, chapter: this.chapter });
+    }
   }
 
   // --- one page ----------------------------------------------------------------------------
@@ -243,6 +605,7 @@
   class Page {
     constructor(body, infos) {
       this.key = location.pathname;
+      this.body = body;
       const containers = [...body.querySelectorAll(".md-content div.language-pycon")];
       this.blocks = containers.map((c, i) => new Block(this, i, c, infos[i] || {}));
       if (location.protocol === "file:") {
@@ -254,13 +617,24 @@
         }
         return;
       }
-      const interrupted = JSON.parse(recall(RUNNING) || "null");
+      this.bench = new Bench(this, body);
+      const interrupted = JSON.parse(storage.get("running") || "null");
       if (interrupted && interrupted.key === this.key) {
         this.blocks[interrupted.index]?.say(
           "The page was reloaded while this block ran, so that run was lost; your edits are kept. Press Run again.",
           "stopped");
-        store(RUNNING, null);
+        storage.set("running", null);
+        this.stopped = interrupted.index; // the next Run asks before running it again
       }
+    }
+
+    get stopped() {
+      const value = storage.get(`stopped:${this.key}`);
+      return value === null ? null : Number(value);
+    }
+
+    set stopped(index) {
+      storage.set(`stopped:${this.key}`, index === null ? null : String(index));
     }
 
     ran() {
@@ -268,16 +642,57 @@
       return session.ran.get(this.key);
     }
 
-    run(target) {
-      const todo = this.blocks.filter(
-        (b) => b === target
-          || ((b.button || b.setup) && b.index < target.index && !this.ran().has(b.index)),
-      );
-      for (const b of todo) b.say(b === target ? "Waiting…" : "Waiting: runs first…", "waiting");
-      session.queue = session.queue.then(() => this.send(target, todo));
+    skipped() {
+      if (!session.skipped.has(this.key)) session.skipped.set(this.key, new Set());
+      return session.skipped.get(this.key);
     }
 
-    send(target, todo) {
+    run(target) {
+      const wanted = this.bench?.mine ? JSON.stringify(myFiles.files()) : null;
+      if (session.worker && wanted !== session.files) {
+        restart(); // the examples run on other modules now: start from a fresh Python
+        this.bench?.say(wanted === null
+          ? "Python was restarted to run with the book's scalargrad."
+          : "Python was restarted to run with your files as they are now.");
+      }
+      const skip = this.skipped();
+      const todo = this.blocks.filter(
+        (b) => b === target
+          || ((b.button || b.setup) && b.index < target.index && !this.ran().has(b.index) && !skip.has(b.index)),
+      );
+      // After Stop, the stopped block never runs again unasked: a Run below it says so.
+      const stopped = this.blocks[this.stopped ?? -1];
+      if (stopped && stopped === target) {
+        this.stopped = null;
+      } else if (stopped && todo.includes(stopped)) {
+        const n = stopped.index + 1;
+        const answers = [[`Skip block ${n}`, () => {
+          // skipped until Python restarts; the next Python asks again
+          this.skipped().add(stopped.index);
+          this.run(target);
+        }]];
+        if (stopped.edited) {
+          answers.push([`Undo block ${n}'s edits, then run`, () => {
+            stopped.undo();
+            this.stopped = null;
+            this.run(target);
+          }]);
+        }
+        answers.push([`Run block ${n} anyway`, () => {
+          this.stopped = null;
+          this.run(target);
+        }]);
+        target.say(`Block ${n}, which was stopped, would run first (it may not end).`, "asking");
+        target.ask(answers);
+        return;
+      }
+      const again = this.ran().has(target.index) || [...this.ran()].some((i) => i > target.index);
+      const skipped = [...skip].filter((i) => i < target.index && !this.ran().has(i));
+      for (const b of todo) b.say(b === target ? "Waiting…" : "Waiting: runs first…", "waiting");
+      session.queue = session.queue.then(() => this.send(target, todo, again, skipped));
+    }
+
+    send(target, todo, again, skipped) {
       if (!todo.every((b) => b.container.isConnected)) return Promise.resolve(); // page left
       return new Promise((resolve) => {
         const id = session.next++;
@@ -290,6 +705,7 @@
           }
         };
         let current = todo[0];
+        let executing = null; // the block Python is running (null while Python starts)
         const slow = setTimeout(() => current.say(
           "Still running… Stop ends it (and restarts Python).", "running"), SLOW_MS);
         session.status = (text) => {
@@ -302,26 +718,46 @@
           session.handlers.delete(id);
           session.status = null;
           this.stopRun = null;
-          store(RUNNING, null);
+          storage.set("running", null);
           resolve();
         };
         this.stopRun = () => {
           const done = new Set(this.ran());
           restart();
           for (const b of todo) if (!done.has(b.index)) b.say("");
-          if (current !== target) current.say("Stopped before it finished.", "stopped");
-          target.say("Stopped. Python was restarted: the next Run starts again from the chapter's first block.", "stopped");
+          // Only a block that was running is suspect; a Stop while Python started is not.
+          if (!executing) {
+            target.say("Stopped while Python was starting. The next Run starts it again.", "stopped");
+          } else if (executing !== target) {
+            this.stopped = executing.index;
+            executing.say("Stopped here: this block was running. Python was restarted.", "stopped");
+            target.say(`Stopped while block ${executing.index + 1} ran, before this one. Python ` +
+              "was restarted; the next Run asks before it runs that block again.", "stopped");
+          } else {
+            this.stopped = target.index;
+            target.say("Stopped. Python was restarted: the next Run starts again from the " +
+              "chapter's first block, and asks before it runs this one again.", "stopped");
+          }
           finish();
         };
         session.handlers.set(id, (message) => {
-          if (message.type === "result") {
+          if (message.type === "started") {
+            executing = byIndex.get(message.index);
+          } else if (message.type === "result") {
+            executing = null;
             const block = byIndex.get(message.index);
             this.ran().add(message.index);
-            block.show(message.result, message.ms, block === target);
+            block.show(message.result, message.ms, block === target, again);
+            if (block === target && skipped.length) {
+              target.out.prepend(element("p", "sg-out__again",
+                `Block${skipped.length > 1 ? "s" : ""} ${skipped.map((i) => i + 1).join(", ")} ` +
+                "did not run (skipped after Stop, until Python restarts): names defined " +
+                "there are missing."));
+            }
             current = todo[todo.indexOf(block) + 1] || block;
             if (current !== block) {
               current.say("Running…", "running");
-              store(RUNNING, JSON.stringify({ key: this.key, index: current.index }));
+              storage.set("running", JSON.stringify({ key: this.key, index: current.index }));
             }
           } else if (message.type === "fatal") {
             const done = new Set(this.ran());
@@ -330,30 +766,51 @@
             if (current !== target) target.say(`Not run: block ${current.index + 1} stopped Python first.`, "error");
             current.say(`${message.message}. Python was restarted; press Run to try again.`, "error");
             finish();
+          } else if (message.type === "mine") {
+            this.bench?.ranWith(message.info);
           } else if (message.type === "done") {
             finish();
           }
         });
         busy(true);
         current.say("Running…", "running");
-        store(RUNNING, JSON.stringify({ key: this.key, index: current.index }));
-        worker().postMessage({
+        storage.set("running", JSON.stringify({ key: this.key, index: current.index }));
+        const message = {
           id,
           type: "run",
           key: this.key,
           blocks: todo.map((b) => ({ index: b.index, name: `block ${b.index + 1}`, text: b.text })),
-        });
+        };
+        if (this.bench?.mine) {
+          message.files = myFiles.files();
+          session.files = JSON.stringify(message.files);
+        }
+        worker().postMessage(message);
       });
     }
 
     stop() {
       this.stopRun?.();
     }
+
+    restart() {
+      if (this.stopRun) this.stopRun();
+      else restart();
+      for (const b of this.blocks) if (b.button && b.bar.dataset.state !== "asking") b.say("");
+    }
+
+    startOver() {
+      myFiles?.forget();
+      for (const key of storage.keys("edit:")) storage.set(key, null);
+      for (const key of storage.keys("stopped:")) storage.set(key, null);
+      for (const b of this.blocks) if (b.button && b.edited) b.undo();
+    }
   }
 
   function setup(body) {
     const data = body.querySelector("#sg-runner-blocks");
     if (!data) return;
+    storage.use(data.dataset.version || "unversioned");
     window.sgRunner = new Page(body, JSON.parse(data.textContent)); // for tests and benchmarks
   }
 
