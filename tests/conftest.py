@@ -61,6 +61,19 @@ if settings is not None:
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
 
+# A test that asks for one of these fixtures marks itself: ``-m "not site"`` (make quick,
+# scripts/mutate.py) leaves out every test that reads a built site or drives Chromium,
+# with no list of test names to keep up to date.
+MARK_BY_FIXTURE = {"site": "site", "workflow_site": "site", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a fixture of ``MARK_BY_FIXTURE`` with its marker."""
+    for item in items:
+        for name in set(getattr(item, "fixturenames", ())) & MARK_BY_FIXTURE.keys():
+            item.add_marker(MARK_BY_FIXTURE[name])
+
 
 @pytest.fixture(scope="session")
 def site() -> Path:
