@@ -59,7 +59,8 @@ class Op:
 
         def f(*xs: Any) -> Any:
             it = iter(xs)
-            return self.call(*(next(it) if k == VALUE else a for k, a in zip(kinds, args, strict=True)))
+            pairs = zip(kinds, args, strict=True)
+            return self.call(*(next(it) if k == VALUE else a for k, a in pairs))
 
         return f, tuple(a for k, a in zip(kinds, args, strict=True) if k == VALUE)
 

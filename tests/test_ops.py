@@ -43,11 +43,11 @@ def public_operations(cls: type) -> set[str]:
     }
 
 
-def cases(ops=OPS.values()):
-    """One pytest param per operation and sample point, named like ``div-at-0.3,2.0``."""
+def cases():
+    """One pytest param per operation and sample point, named like ``div(0.3,2.0)``."""
     return [
-        pytest.param(op, args, id=f"{op.name}-at-{','.join(map(str, args))}")
-        for op in ops for args in samples(op)
+        pytest.param(op, args, id=f"{op.name}({','.join(map(str, args))})")
+        for op in OPS.values() for args in samples(op)
     ]
 
 
