@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from repotools import copy_working_tree
 
 REQUIRE_TORCH_VARIABLE = "SCALARGRAD_REQUIRE_TORCH"
 
@@ -96,30 +97,6 @@ BUILD_JOB = "build"
 SYSTEM_STEP = "apt-get install"
 
 
-def _copy_working_tree(dest: Path) -> None:
-    """A clone of the repository with this working tree's files on top (edits included)."""
-    import shutil
-    import subprocess
-
-    subprocess.run(
-        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)],
-        check=True,
-        capture_output=True,
-    )
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-
-
 @pytest.fixture(scope="session")
 def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built by the Pages workflow's build job, its ``run:`` steps as written.
@@ -147,7 +124,7 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.fail("Graphviz's `dot` is missing (`make system` installs it)", pytrace=False)
     base = tmp_path_factory.mktemp("workflow")
     tree, env_dir = base / "repo", base / "venv"
-    _copy_working_tree(tree)
+    copy_working_tree(tree, ROOT, with_history=True)
     venv.create(env_dir, with_pip=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
     env.update({k: str(v) for k, v in flow.get("env", {}).items()})

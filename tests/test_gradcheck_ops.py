@@ -97,13 +97,10 @@ def test_gradient_check_catches_a_wrong_local_derivative():
 
 def test_the_numbers_chapter_14_quotes_from_its_figure():
     """docs/chapters/14-testing.md describes its figure in numbers; they must stay true."""
-    import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "docs" / "_figures" / "ch14.py"
-    spec = importlib.util.spec_from_file_location("_ch14_figures", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from repotools import ROOT, load_module
+
+    module = load_module(ROOT / "docs" / "_figures" / "ch14.py")
 
     right = module.disagreements(lambda a: a.tanh())
     assert len(right) == 188
