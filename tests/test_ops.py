@@ -132,17 +132,17 @@ def test_samples_include_a_non_positive_operand_unless_the_domain_forbids_it(op)
 
 
 def test_a_new_operation_with_a_wrong_derivative_is_caught(monkeypatch):
-    """``sin`` added to Value with ``math.sin`` where ``math.cos`` belongs."""
+    """A sine added to Value with ``math.sin`` where ``math.cos`` belongs."""
 
-    def sin(self: Value) -> Value:
+    def wrong_sin(self: Value) -> Value:
         return Value(math.sin(self.data), (self,), "sin", _local=(math.sin(self.data),))
 
-    monkeypatch.setattr(Value, "sin", sin, raising=False)
-    assert "sin" in public_operations(Value) - {op.method for op in OPS.values()}
+    monkeypatch.setattr(Value, "wrong_sin", wrong_sin, raising=False)
+    assert "wrong_sin" in public_operations(Value) - {op.method for op in OPS.values()}
 
     def row(local) -> Op:
-        return Op("sin", "sin", "{0}.sin()", (VALUE,), 8, "d/dx sin(x) = cos(x)", "a.sin()",
-                  lambda a: a.sin(), math.sin, local)
+        return Op("sin", "wrong_sin", "{0}.wrong_sin()", (VALUE,), 8, "d/dx sin(x) = cos(x)",
+                  "a.wrong_sin()", lambda a: a.wrong_sin(), math.sin, local)
 
     right_row = row(lambda x: (math.cos(x),))
     wrong_row = row(lambda x: (math.sin(x),))  # the same mistake in the registry
