@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -173,6 +174,8 @@ MUTANTS: list[Mutant] = [
 # Tests left out of the `tests` check, by marker: the ones that read a built site/ or
 # drive Chromium mark themselves (tests/conftest.py); slow ones build the site twice.
 LEAVE_OUT = "not browser and not slow and not site"
+# On every core when pytest-xdist is there (a file's tests stay together, in order).
+PARALLEL = ("-n", "auto", "--dist", "loadfile") if importlib.util.find_spec("xdist") else ()
 
 SUBSET = ["mul-local-1", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",
           "hinge-sign"]
@@ -274,7 +277,7 @@ def run_check(check: str, tree: Path, timeout: float) -> tuple[bool, str]:
     if check == TESTS:
         # importlib mode: tests/conftest.py and docs/conftest.py share a basename
         cmd = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "--import-mode=importlib",
+               "--import-mode=importlib", *PARALLEL,
                "-m", LEAVE_OUT, "--ignore=tests/browser",
                "scalargrad", "tests", "docs/chapters"]
     elif check == BUILD:
