@@ -49,14 +49,13 @@ def test_every_make_target_it_names_exists():
 
 def test_the_layout_names_real_paths_and_every_module():
     block = re.search(r"```\n(.*?)```", section("Layout"), re.S).group(1)
-    paths, folder = [], ""
+    paths, folders = [], []  # folders: the enclosing folder at each depth
     for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip())) // 2
         name = line.split()[0]
-        if not line.startswith(" "):
-            folder = name if name.endswith("/") else ""
-            paths.append(name)
-        else:
-            paths.append(folder + name)
+        path = "".join(folders[:depth]) + name
+        folders[depth:] = [name if name.endswith("/") else ""]
+        paths.append(path)
     missing = [p for p in paths if "NN" not in p and not (ROOT / p).exists()]
     assert not missing, f"CONTRIBUTING.md's layout names paths that do not exist: {missing}"
     modules = {p.name for p in (ROOT / "scalargrad").iterdir()

@@ -1,0 +1,34 @@
+"""Pictures of what the engine computes: :mod:`~scalargrad.viz.graphs` draws expression
+graphs and networks with Graphviz, :mod:`~scalargrad.viz.plots` draws plots with matplotlib.
+
+Both import their drawing library inside the functions that draw, so
+``import scalargrad.viz`` costs nothing; every name of both is here too.
+
+>>> from scalargrad.viz import draw_dot, plot_loss
+"""
+
+from scalargrad.viz.graphs import draw_dot, draw_mlp, trace
+from scalargrad.viz.plots import (
+    BOOK_STYLE,
+    COLORS,
+    book_style,
+    figure_to_svg,
+    new_figure,
+    plot_decision_boundary,
+    plot_function,
+    plot_loss,
+)
+
+__all__ = [
+    "BOOK_STYLE",
+    "COLORS",
+    "book_style",
+    "draw_dot",
+    "draw_mlp",
+    "figure_to_svg",
+    "new_figure",
+    "plot_decision_boundary",
+    "plot_function",
+    "plot_loss",
+    "trace",
+]
