@@ -48,3 +48,8 @@ def test_every_operation_that_records_local_derivatives_has_a_mutant():
 def test_closures_accumulation_is_mutated_at_every_gradient():
     text = (ROOT / mutate.C).read_text()
     assert len(mutate.closure_mutants()) == text.count(".grad += ") == 5
+
+
+def test_the_subset_make_test_runs_names_real_mutants():
+    names = {m.name for m in MUTANTS}
+    assert set(mutate.SUBSET) <= names, sorted(set(mutate.SUBSET) - names)
