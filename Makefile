@@ -36,7 +36,7 @@ system: ## install Debian's graphviz and chromium when missing
 # whole chapters (in a prompt, as files) carry @pytest.mark.replay. `make test` runs all.
 QUICK := -m "not site and not browser and not slow and not replay" --ignore=tests/browser
 
-quick: setup ## lint, unit tests, package and chapter doctests; no build (about a minute)
+quick: setup ## lint, unit tests, package and chapter doctests; no build, on every core
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n auto --dist loadfile $(QUICK)
 
