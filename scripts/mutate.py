@@ -156,10 +156,10 @@ MUTANTS: list[Mutant] = [
     Mutant("central-difference", "numeric", "scalargrad/numeric.py",
            "/ (2 * h)", "/ h",
            "central difference divides by h instead of 2h"),
-    Mutant("draw-dot-rankdir", "viz", "scalargrad/viz/graphs.py",
+    Mutant("draw-dot-rankdir", "viz", "scalargrad/graphs.py",
            'rankdir: str = "LR"', 'rankdir: str = "TB"',
            "draw_dot's default direction changes"),
-    Mutant("draw-dot-show-grad", "viz", "scalargrad/viz/graphs.py",
+    Mutant("draw-dot-show-grad", "viz", "scalargrad/graphs.py",
            "show_grad: bool = True", "show_grad: bool = False",
            "draw_dot hides gradients by default"),
     # ---------------------------------------------------------------- the book

@@ -14,8 +14,8 @@ import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from scalargrad.graphs import _INK  # the one ink colour of every picture
 from scalargrad.numeric import central_difference
-from scalargrad.viz.graphs import _INK  # the one ink colour of every picture
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -1,5 +1,5 @@
-"""Pictures of what the engine computes: :mod:`~scalargrad.viz.graphs` draws expression
-graphs and networks with Graphviz, :mod:`~scalargrad.viz.plots` draws plots with matplotlib.
+"""Pictures of what the engine computes: :mod:`~scalargrad.graphs` draws expression graphs
+and networks with Graphviz, :mod:`~scalargrad.plots` draws plots with matplotlib.
 
 Both import their drawing library inside the functions that draw, so
 ``import scalargrad.viz`` costs nothing; every name of both is here too.
@@ -7,8 +7,8 @@ Both import their drawing library inside the functions that draw, so
 >>> from scalargrad.viz import draw_dot, plot_loss
 """
 
-from scalargrad.viz.graphs import draw_dot, draw_mlp, trace
-from scalargrad.viz.plots import (
+from scalargrad.graphs import draw_dot, draw_mlp, trace
+from scalargrad.plots import (
     BOOK_STYLE,
     COLORS,
     book_style,
