@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             checks = sorted({c for m in mutants for c in m.checks})
             base = Path(tmp) / "baseline"
-            copy_working_tree(base, files=files)
+            copy_working_tree(base, files=files, with_history=True)  # a git checkout
             for check in checks:
                 print(f"baseline: {check} ...", end=" ", flush=True)
                 ok, tail = run_check(check, base, args.timeout)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for i, m in enumerate(mutants, 1):
             tree = Path(tmp) / m.name
-            copy_working_tree(tree, files=files)
+            copy_working_tree(tree, files=files, with_history=True)
             apply(m, tree)
             t0 = time.perf_counter()
             caught_by, evidence = [], ""
