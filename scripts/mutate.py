@@ -281,6 +281,11 @@ def run_check(check: str, tree: Path, timeout: float) -> tuple[bool, str]:
                "-m", LEAVE_OUT, "--ignore=tests/browser",
                "scalargrad", "tests", "docs/chapters"]
     elif check == BUILD:
+        # The page's runtime (Pyodide, viz-js) comes from npm into node_modules/, which
+        # git ignores: the copy borrows the repository's, read only.
+        modules = tree / "node_modules"
+        if (ROOT / "node_modules").is_dir() and not modules.exists():
+            modules.symlink_to(ROOT / "node_modules", target_is_directory=True)
         cmd = [MKDOCS, "build", "--strict", "-q", "-d", str(tree / "site")]
     else:
         raise ValueError(f"unknown check {check!r}")
