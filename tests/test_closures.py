@@ -40,11 +40,26 @@ def test_the_closure_value_has_the_lectures_operations():
     assert {op.name for op in SHARED_OPS} == {"add", "mul", "tanh", "radd", "rmul"}
 
 
+def shared_leaf(op, op_first):
+    """``op`` of leaf a, and a * b beside it: a gets two contributions, in either order."""
+    def f(a, b):
+        node = op.call(*[a if kind == VALUE else 2 for kind in op.operands])
+        return node * b + a * b if op_first else a * b + node * b
+    return f
+
+
 @pytest.mark.parametrize("op", SHARED_OPS, ids=lambda op: op.name)
 @pytest.mark.parametrize("xs", [(0.5, -1.5), (-2.0, 3.0)], ids=str)
 def test_a_reused_node_gets_every_contribution(op, xs):
     ours = grads(ClosureValue, reused(op), xs)
     assert ours == grads(Value, reused(op), xs)
+
+
+@pytest.mark.parametrize("op", SHARED_OPS, ids=lambda op: op.name)
+@pytest.mark.parametrize("op_first", [True, False], ids=["op-first", "op-second"])
+def test_a_leaf_shared_by_two_operations_gets_both_contributions(op, op_first):
+    f = shared_leaf(op, op_first)
+    assert grads(ClosureValue, f, (0.5, -1.5)) == grads(Value, f, (0.5, -1.5))
 
 
 def test_the_neuron_with_a_shared_input_equals_the_engines():
