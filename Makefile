@@ -12,7 +12,7 @@ export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 # page's cross references were picked in hash order.
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup system test lint build book bench browser-all mutate proptest clean
+.PHONY: help setup system quick test lint build book bench browser-all mutate proptest clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -30,6 +30,15 @@ $(STAMP): pyproject.toml scripts/install.sh package-lock.json
 
 system: ## install Debian's graphviz and chromium when missing
 	@scripts/ensure-system.sh
+
+# The inner loop: no build, no browser, no second run of whole chapters. Tests that read a
+# built site or drive Chromium mark themselves (tests/conftest.py); the ones that replay
+# whole chapters (in a prompt, as files) carry @pytest.mark.replay. `make test` runs all.
+QUICK := -m "not site and not browser and not slow and not replay" --ignore=tests/browser
+
+quick: setup ## lint, unit tests, package and chapter doctests; no build, on every core
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -n auto --dist loadfile $(QUICK)
 
 lint: setup ## ruff check .
 	$(BIN)/ruff check .

@@ -15,31 +15,19 @@ The package's docstrings stay with pytest's own ``--doctest-modules``.
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import re
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+from repotools import load_module
 from sybil import Document, Region, Sybil
 from sybil.evaluators.doctest import DocTestEvaluator
 
 ROOT = Path(__file__).resolve().parent
 
 
-def _load_reader():
-    path = ROOT / "docs" / "hooks" / "pycon_blocks.py"
-    spec = importlib.util.spec_from_file_location("scalargrad_pycon_blocks", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load the pycon reader from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-pycon_blocks = _load_reader()
+pycon_blocks = load_module(ROOT / "docs" / "hooks" / "pycon_blocks.py", "scalargrad_pycon_blocks")
 
 
 def _flag(name: str) -> int:

@@ -344,15 +344,10 @@ def _tensor_step(engine: str, width: int):
         return step
     import torch
 
+    from scalargrad.tensor import to_torch
+
     torch.set_num_threads(1)
-    layers = []
-    for W, b in zip(net.W, net.b, strict=True):
-        linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(W.T))
-            linear.bias.copy_(torch.from_numpy(b))
-        layers += [linear, torch.nn.Tanh()]
-    tmodel = torch.nn.Sequential(*layers)
+    tmodel = to_torch(net)
     tX, tY = torch.from_numpy(X), torch.from_numpy(Y)
 
     def step() -> float:

@@ -16,12 +16,13 @@ a row, fails the comparison with central differences of ``forward``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["OPS", "Op", "introduced_by"]
+__all__ = ["OPS", "SAMPLE_NUMBERS", "SAMPLE_VALUES", "Op", "introduced_by", "samples"]
 
 #: An operand is a ``Value`` ("value") or a plain number ("number").
 VALUE, NUMBER = "value", "number"
@@ -43,11 +44,31 @@ class Op:
     local: Callable[..., tuple[float, ...]]  # d out / d operand, for every operand
     domain: Callable[..., bool] = lambda *args: True  # where it is defined
     optional: bool = False  # the lecture's engine lacks it: checked only where it exists
+    smooth: Callable[..., bool] | None = None  # where it is differentiable; None: domain
 
     @property
     def arity(self) -> int:
         """How many operands it takes."""
         return len(self.operands)
+
+    def bind(self, args: tuple[float, ...]) -> tuple[Callable[..., Any], tuple[float, ...]]:
+        """``(f, xs)``: ``f`` takes only the Value operands (``xs`` from ``args``)."""
+        kinds = self.operands
+        if len(args) != len(kinds):
+            raise ValueError(f"{self.name} takes {len(kinds)} operands, got {len(args)}")
+
+        def f(*xs: Any) -> Any:
+            it = iter(xs)
+            pairs = zip(kinds, args, strict=True)
+            return self.call(*(next(it) if k == VALUE else a for k, a in pairs))
+
+        return f, tuple(a for k, a in zip(kinds, args, strict=True) if k == VALUE)
+
+    def differentiable(self, *args: float) -> bool:
+        """Whether it is defined and differentiable at ``args`` (a fair point to test)."""
+        if not self.domain(*args):
+            return False
+        return self.smooth is None or self.smooth(*args)
 
 
 def _relu(x: float) -> float:
@@ -60,6 +81,11 @@ def _sigmoid(x: float) -> float:
 
 def _pow_defined(x: float, n: float) -> bool:
     return not (x < 0 and not float(n).is_integer()) and not (x == 0 and n < 0)
+
+
+def _pow_smooth(x: float, n: float) -> bool:
+    """Where x ** n is defined, it is smooth for x > 0 and for a whole n."""
+    return x > 0 or float(n).is_integer()
 
 
 _BOTH = (VALUE, VALUE)
@@ -85,8 +111,8 @@ _ROWS = [
        lambda a, b: b != 0),
     Op("pow", "__pow__", "{0} ** {1}", (VALUE, NUMBER), 8,
        "d/dx x**n = n * x**(n - 1)", "a ** 2",
-       lambda a, n: a**n, lambda x, n: x**n, lambda x, n: (n * x ** (n - 1), 0.0),
-       _pow_defined),
+       lambda a, n: a**n, lambda x, n: x**n, lambda x, n: (n * x ** (n - 1) if n else 0.0, 0.0),
+       _pow_defined, smooth=_pow_smooth),
     Op("neg", "__neg__", "-{0}", _ONE, 8,
        "the local derivative of -x is -1", "-a",
        lambda a: -a, lambda x: -x, lambda x: (-1.0,)),
@@ -102,7 +128,8 @@ _ROWS = [
        lambda x: x < 709.78),
     Op("relu", "relu", "{0}.relu()", _ONE, 13,
        "relu passes the gradient where x > 0, else 0", "a.relu()",
-       lambda a: a.relu(), _relu, lambda x: (1.0 if x > 0 else 0.0,)),
+       lambda a: a.relu(), _relu, lambda x: (1.0 if x > 0 else 0.0,),
+       smooth=lambda x: x != 0),
     Op("rsub", "__rsub__", "{0} - {1}", _LEFT_NUMBER, 8,
        "2 - a calls a.__rsub__(2)", "2 - a",
        lambda k, a: k - a, lambda k, a: k - a, lambda k, a: (1.0, -1.0), optional=True),
@@ -134,3 +161,21 @@ def introduced_by(chapter: int) -> list[str]:
     ['rsub', 'rdiv', 'log']
     """
     return [op.name for op in OPS.values() if op.chapter is not None and op.chapter <= chapter]
+
+
+#: The operands the tests try: Values on both sides of zero and at zero; numbers that
+#: serve as exponents (whole, negative, fractional, zero) or as constants on the left.
+SAMPLE_VALUES = (-1.5, -0.5, 0.0, 0.3, 2.0)
+SAMPLE_NUMBERS = (2, 3, -1, 0.5, 0)
+
+
+def samples(op: Op) -> list[tuple[float, ...]]:
+    """Every operand tuple of the sample grid at which ``op`` is differentiable.
+
+    >>> samples(OPS["log"])
+    [(0.3,), (2.0,)]
+    >>> len(samples(OPS["mul"])), samples(OPS["pow"])[:2]
+    (25, [(-1.5, 2), (-1.5, 3)])
+    """
+    grids = [SAMPLE_VALUES if kind == VALUE else SAMPLE_NUMBERS for kind in op.operands]
+    return [args for args in itertools.product(*grids) if op.differentiable(*args)]

@@ -23,7 +23,7 @@ array([[-0.9119817]])
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 try:
     import numpy as np
@@ -45,6 +45,7 @@ __all__ = [
     "matmul_backward",
     "sum_of_squares",
     "tanh_backward",
+    "to_torch",
 ]
 
 
@@ -276,3 +277,20 @@ def _check_dout(dout: ArrayLike, seen: list[tuple[Array, Array]]) -> Array:
     if dout.shape != out.shape:
         raise ValueError(f"the output has shape {out.shape}, but dout has shape {dout.shape}")
     return dout
+
+
+def to_torch(net: ArrayMLP) -> Any:
+    """The same network as a float64 ``torch.nn.Sequential``, weights copied (needs PyTorch)."""
+    import torch  # only the comparisons with PyTorch need it
+
+    modules = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}
+    layers: list[Any] = []
+    for W, b, act in zip(net.W, net.b, net.activations, strict=True):
+        linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
+        with torch.no_grad():  # torch keeps W transposed: one row per neuron
+            linear.weight.copy_(torch.from_numpy(W.T))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers.append(linear)
+        if act in modules:
+            layers.append(modules[act]())
+    return torch.nn.Sequential(*layers)

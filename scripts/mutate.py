@@ -7,9 +7,16 @@ the repository (the files git knows about, as they are in the working tree) to a
 temporary directory, applies the change, and runs the checks that must catch it:
 
 * ``tests``: pytest on the package doctests, the unit tests and the chapter doctests
-  (``scalargrad tests docs/chapters``; browser tests, slow tests and the site tests that
-  need a built site are left out), stopping at the first failure;
+  (``scalargrad tests docs/chapters``), stopping at the first failure; left out are the
+  tests marked ``slow``, ``browser`` or ``site`` (a test that uses the ``site`` fixture
+  marks itself, see tests/conftest.py: a copy has no built site, and the ``build`` check
+  covers the build);
 * ``build``: ``mkdocs build --strict``.
+
+Besides the list below, two kinds of mutant are derived rather than written: for every
+operation of the registry (``scalargrad/ops.py``), each local derivative its method in
+``engine.py`` records is put off by 0.5 (the old text is found in the engine's source);
+and every ``+=`` of a gradient in ``closures.py`` becomes ``=``, the lecture's bug.
 
 A mutant is *caught* when at least one of its checks fails, and *survives* otherwise.
 The old text of every mutant must occur exactly once in its file: when the code
@@ -23,11 +30,15 @@ unmutated copy does not pass its checks (then every mutant would look caught).
     python scripts/mutate.py --subset   # a handful, for CI (a few minutes)
     python scripts/mutate.py --list     # print the mutants and exit
     python scripts/mutate.py relu-dead  # the mutants named
+
+At the end it prints the score of every module.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -37,7 +48,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-ROOT = Path(__file__).resolve().parent.parent
+from repotools import ROOT, copy_working_tree, working_tree_files
+
 PYTHON = sys.executable
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 
@@ -47,7 +59,7 @@ BUILD = "build"
 
 class Mutant(NamedTuple):
     name: str
-    group: str  # engine, nn, training, numeric, viz, book, check
+    group: str  # engine, nn, training, numeric, viz, closures, forward, tensor, book, check
     file: str
     old: str
     new: str
@@ -56,43 +68,17 @@ class Mutant(NamedTuple):
 
 
 E, N, T = "scalargrad/engine.py", "scalargrad/nn.py", "scalargrad/training.py"
+C, F = "scalargrad/closures.py", "scalargrad/forward.py"
 
 MUTANTS: list[Mutant] = [
     # ---------------------------------------------------------------- engine: local derivatives
-    Mutant("add-local", "engine", E,
-           "_local=(1.0, 1.0))", "_local=(1.0, 0.0))",
-           "a + b passes no gradient to b"),
-    Mutant("sub-local", "engine", E,
-           "_local=(1.0, -1.0))", "_local=(1.0, 1.0))",
-           "a - b: d/db taken as +1"),
-    Mutant("mul-local", "engine", E,
-           "_local=(other.data, self.data))", "_local=(self.data, other.data))",
-           "a * b: each input's derivative is its own value, not the other's"),
-    Mutant("div-local", "engine", E,
-           "_local=(1.0 / other.data, -out / other.data)",
-           "_local=(1.0 / other.data, out / other.data)",
-           "a / b: d/db loses its minus sign"),
-    Mutant("pow-local", "engine", E,
+    # (one per local derivative of each operation: derived, see registry_mutants)
+    Mutant("pow-rule", "engine", E,
            "return n * x ** (n - 1)", "return n * x**n",
-           "x ** n: n·xⁿ instead of n·xⁿ⁻¹"),
-    Mutant("neg-local", "engine", E,
-           '"neg", _local=(-1.0,))', '"neg", _local=(1.0,))',
-           "-x: derivative +1"),
-    Mutant("tanh-local", "engine", E,
-           "_local=(1.0 - t * t,)", "_local=(1.0 - t,)",
-           "tanh: 1 - t instead of 1 - t²"),
-    Mutant("exp-local", "engine", E,
-           '"exp", _local=(out,))', '"exp", _local=(self.data,))',
-           "exp: derivative x instead of eˣ"),
-    Mutant("log-local", "engine", E,
-           '"log", _local=(1.0 / x,))', '"log", _local=(x,))',
-           "log: derivative x instead of 1/x"),
+           "x ** n: n·xⁿ instead of n·xⁿ⁻¹ (inside _pow_local)"),
     Mutant("relu-dead", "engine", E,
            "_local=(1.0 if x > 0 else 0.0,))", "_local=(1.0,))",
            "ReLU lets the gradient through where x <= 0"),
-    Mutant("sigmoid-local", "engine", E,
-           "_local=(s * (1.0 - s),)", "_local=(1.0 - s,)",
-           "sigmoid: 1 - s instead of s·(1 - s)"),
     # ---------------------------------------------------------------- engine: backward
     Mutant("backward-overwrites", "engine", E,
            "child.grad += local * self.grad", "child.grad = local * self.grad",
@@ -140,14 +126,38 @@ MUTANTS: list[Mutant] = [
     Mutant("sgd-ascent", "training", T,
            "p.data -= lr * p.grad", "p.data += lr * p.grad",
            "sgd_step climbs the gradient"),
+    # ---------------------------------------------------------------- forward, tensor, datasets
+    Mutant("dual-product-rule", "forward", F,
+           "self.deriv * other.data + self.data * other.deriv,",
+           "self.deriv * other.data,",
+           "the product rule forgets one term"),
+    Mutant("dual-tanh", "forward", F,
+           "return Dual(t, (1.0 - t * t) * self.deriv)", "return Dual(t, (1.0 - t) * self.deriv)",
+           "d tanh: 1 - t instead of 1 - t²"),
+    Mutant("tensor-matmul-backward", "tensor", "scalargrad/tensor.py",
+           "return dout @ W.T, x.T @ dout", "return dout @ W, x.T @ dout",
+           "matmul_backward forgets a transpose"),
+    Mutant("tensor-tanh-backward", "tensor", "scalargrad/tensor.py",
+           "return dout * (1.0 - t * t)", "return dout * (1.0 - t)",
+           "tanh_backward: 1 - t instead of 1 - t²"),
+    Mutant("tensor-loss-gradient", "tensor", "scalargrad/tensor.py",
+           "(diff * diff).sum()), 2.0 * diff", "(diff * diff).sum()), diff",
+           "the loss's gradient forgets the factor 2"),
+    Mutant("moons-labels", "datasets", "scalargrad/datasets.py",
+           "y = [-1] * n_out + [1] * n_in", "y = [1] * n_out + [-1] * n_in",
+           "make_moons swaps its labels"),
+    Mutant("pitfall-fixed", "pitfalls", "scalargrad/pitfalls.py",
+           "            self.grad = 1.0 * out.grad  # BUG: should be +=",
+           "            self.grad += 1.0 * out.grad  # BUG: should be +=",
+           "the book's deliberately buggy Value loses half of its bug"),
     # ---------------------------------------------------------------- numeric, viz
     Mutant("central-difference", "numeric", "scalargrad/numeric.py",
            "/ (2 * h)", "/ h",
            "central difference divides by h instead of 2h"),
-    Mutant("draw-dot-rankdir", "viz", "scalargrad/viz.py",
+    Mutant("draw-dot-rankdir", "viz", "scalargrad/graphs.py",
            'rankdir: str = "LR"', 'rankdir: str = "TB"',
            "draw_dot's default direction changes"),
-    Mutant("draw-dot-show-grad", "viz", "scalargrad/viz.py",
+    Mutant("draw-dot-show-grad", "viz", "scalargrad/graphs.py",
            "show_grad: bool = True", "show_grad: bool = False",
            "draw_dot hides gradients by default"),
     # ---------------------------------------------------------------- the book
@@ -181,46 +191,77 @@ MUTANTS: list[Mutant] = [
            "the sandbox keeps the network"),
 ]
 
-# Tests left out of the `tests` check: they read a built site/ (which a copy does not
-# have; the `build` check covers the build) or build the whole site twice (minutes).
-NEEDS_SITE = [
-    "tests/test_site.py::test_site_links_resolve_and_nothing_loads_from_outside",
-    "tests/test_site.py::test_no_inline_script_imports_from_outside",
-    "tests/test_site.py::test_every_chapter_has_an_executed_notebook_and_a_download_button",
-    "tests/test_site.py::test_two_builds_are_byte_identical",
-    "tests/test_site.py::test_notebook_pages_are_light_and_share_one_stylesheet",
-    "tests/test_site.py::test_repository_link_without_api_requests_and_edit_links",
-    "tests/test_site.py::test_whole_book_page_has_every_chapter_in_order",
-    "tests/test_site.py::test_offline_zip_is_reproducible_and_complete",
-    "tests/test_workflow.py::test_the_build_job_steps_build_the_book",
-    "tests/test_reader.py::test_copied_text_is_the_same_from_markdown_and_from_the_built_page",
-    "tests/test_reader.py::test_blocks_that_end_with_a_closing_line_keep_it_in_the_copy",
-    "tests/test_reader.py::test_every_raising_block_is_marked_and_no_other",
-    "tests/test_reader.py::test_no_code_line_on_a_chapter_page_is_wider_than_80_columns",
-    "tests/test_reader.py::test_home_page_links_the_lecture_video_and_micrograd",
-    "tests/test_runner.py::test_published_wheel_and_runtime",
-    "tests/test_runner.py::test_chapter_pages_list_their_blocks",
-]
+# Tests left out of the `tests` check, by marker: the ones that read a built site/ or
+# drive Chromium mark themselves (tests/conftest.py); slow ones build the site twice.
+LEAVE_OUT = "not browser and not slow and not site"
+# On every core when pytest-xdist is there (a file's tests stay together, in order).
+PARALLEL = ("-n", "auto", "--dist", "loadfile") if importlib.util.find_spec("xdist") else ()
 
-SUBSET = ["mul-local", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",
+SUBSET = ["mul-local-1", "backward-overwrites", "backward-not-reversed", "zero-grad-noop",
           "hinge-sign"]
-REQUIRED_GROUPS = ("engine", "nn")
+REQUIRED_GROUPS = ("engine", "nn", "closures")
 
 
-def repo_files() -> list[str]:
-    """Tracked and new (not ignored) files, as they are in the working tree."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode()
-    return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+def _unique_context(text: str, lines: list[str], i: int) -> str:
+    """Line ``i`` of ``text``, with the lines before it until it occurs once."""
+    start = i
+    while text.count("\n".join(lines[start : i + 1])) != 1 and start > 0:
+        start -= 1
+    return "\n".join(lines[start : i + 1])
 
 
-def copy_repo(files: list[str], dest: Path) -> None:
-    for f in files:
-        target = dest / f
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, target)
+def registry_mutants(root: Path = ROOT) -> list[Mutant]:
+    """For every operation of scalargrad/ops.py, each local derivative its engine method
+    records put off by 0.5: ``_local=(1.0, 1.0)`` becomes ``_local=(0.5 + 1.0, 1.0)``."""
+    from scalargrad.ops import OPS
+
+    text = (root / E).read_text()
+    lines = text.splitlines()
+    value = next(node for node in ast.parse(text).body
+                 if isinstance(node, ast.ClassDef) and node.name == "Value")
+    methods = {node.name: node for node in value.body if isinstance(node, ast.FunctionDef)}
+    mutants = []
+    for op in OPS.values():
+        if op.method not in methods:
+            raise SystemExit(f"the registry's {op.method} is not a method of Value in {E}")
+        tuples = [kw.value for node in ast.walk(methods[op.method])
+                  if isinstance(node, ast.Call) for kw in node.keywords
+                  if kw.arg == "_local" and isinstance(kw.value, ast.Tuple)]
+        found = [elt for t in tuples for elt in t.elts]
+        for k, elt in enumerate(found, 1):
+            if elt.lineno != elt.end_lineno:
+                raise SystemExit(f"{E}: a local derivative of {op.method} spans lines")
+            line = lines[elt.lineno - 1]
+            a, b = elt.col_offset, elt.end_col_offset
+            mutated = line[:a] + f"0.5 + {line[a:b]}" + line[b:]
+            old = _unique_context(text, lines, elt.lineno - 1)
+            name = f"{op.name}-local" + (f"-{k}" if len(found) > 1 else "")
+            mutants.append(Mutant(
+                name, "engine", E, old, old[: len(old) - len(line)] + mutated,
+                f"{op.example}: local derivative {line[a:b]!r} off by 0.5 ({op.rule})"))
+        # an operation written through another (2 + a calls a + 2) records none itself
+    return mutants
+
+
+def closure_mutants(root: Path = ROOT) -> list[Mutant]:
+    """Every ``.grad +=`` in closures.py written as ``.grad =``: the lecture's bug."""
+    text = (root / C).read_text()
+    lines = text.splitlines()
+    mutants = []
+    for i, line in enumerate(lines):
+        if ".grad += " in line:
+            old = _unique_context(text, lines, i)
+            new = old[: len(old) - len(line)] + line.replace(".grad += ", ".grad = ")
+            who = line.split(".grad")[0].strip()
+            mutants.append(Mutant(
+                f"closure-overwrites-{len(mutants) + 1}", "closures", C, old, new,
+                f"{who}.grad = instead of += (line {i + 1}), the lecture's bug"))
+    return mutants
+
+
+def all_mutants() -> list[Mutant]:
+    """The written list, then the derived ones."""
+    return MUTANTS + registry_mutants() + closure_mutants()
 
 
 def apply(mutant: Mutant, tree: Path) -> None:
@@ -256,11 +297,17 @@ def run_check(check: str, tree: Path, timeout: float) -> tuple[bool, str]:
     if check == TESTS:
         # importlib mode: tests/conftest.py and docs/conftest.py share a basename
         cmd = [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "--import-mode=importlib",
-               "-m", "not browser and not slow", "--ignore=tests/browser",
-               *(f"--deselect={t}" for t in NEEDS_SITE),
+               "--import-mode=importlib", *PARALLEL,
+               "-m", LEAVE_OUT, "--ignore=tests/browser",
+               # it compares this list with the unmutated code: a mutant always fails it
+               "--ignore=tests/test_mutate.py",
                "scalargrad", "tests", "docs/chapters"]
     elif check == BUILD:
+        # The page's runtime (Pyodide, viz-js) comes from npm into node_modules/, which
+        # git ignores: the copy borrows the repository's, read only.
+        modules = tree / "node_modules"
+        if (ROOT / "node_modules").is_dir() and not modules.exists():
+            modules.symlink_to(ROOT / "node_modules", target_is_directory=True)
         cmd = [MKDOCS, "build", "--strict", "-q", "-d", str(tree / "site")]
     else:
         raise ValueError(f"unknown check {check!r}")
@@ -288,8 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip checking that the unmutated copy passes")
     args = parser.parse_args(argv)
 
-    by_name = {m.name: m for m in MUTANTS}
-    if len(by_name) != len(MUTANTS):
+    everyone = all_mutants()
+    by_name = {m.name: m for m in everyone}
+    if len(by_name) != len(everyone):
         raise SystemExit("two mutants share a name")
     if args.names:
         unknown = [n for n in args.names if n not in by_name]
@@ -299,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.subset:
         mutants = [by_name[n] for n in SUBSET]
     else:
-        mutants = list(MUTANTS)
+        mutants = everyone
 
     if args.list:
         for m in mutants:
@@ -309,13 +357,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     check_all_apply(mutants)
-    files = repo_files()
+    files = working_tree_files()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="scalargrad-mutate-") as tmp:
         if not args.no_baseline:
             checks = sorted({c for m in mutants for c in m.checks})
             base = Path(tmp) / "baseline"
-            copy_repo(files, base)
+            copy_working_tree(base, files=files, with_history=True)  # a git checkout
             for check in checks:
                 print(f"baseline: {check} ...", end=" ", flush=True)
                 ok, tail = run_check(check, base, args.timeout)
@@ -329,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for i, m in enumerate(mutants, 1):
             tree = Path(tmp) / m.name
-            copy_repo(files, tree)
+            copy_working_tree(tree, files=files, with_history=True)
             apply(m, tree)
             t0 = time.perf_counter()
             caught_by, evidence = [], ""
@@ -350,12 +398,19 @@ def main(argv: list[str] | None = None) -> int:
     caught = sum(ok for _, ok in results)
     print(f"\nmutation score: {caught}/{len(results)} caught "
           f"({100 * caught / len(results):.0f}%) in {time.perf_counter() - started:.0f} s")
+    by_file: dict[str, list[bool]] = {}
+    for m, ok in results:
+        by_file.setdefault(m.file, []).append(ok)
+    for file, oks in sorted(by_file.items()):
+        print(f"  {file:28} {sum(oks):3}/{len(oks):<3} caught "
+              f"({100 * sum(oks) / len(oks):.0f}%)")
     survivors = [m for m, ok in results if not ok]
     for m in survivors:
         print(f"  survived: {m.name} ({m.group}): {m.description}")
     required = [m for m in survivors if m.group in REQUIRED_GROUPS]
     if required:
-        print(f"{len(required)} engine/nn mutant(s) survived: the tests miss a real bug")
+        print(f"{len(required)} {'/'.join(REQUIRED_GROUPS)} mutant(s) survived: "
+              "the tests miss a real bug")
         return 1
     return 0
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from repotools import copy_working_tree
 
 REQUIRE_TORCH_VARIABLE = "SCALARGRAD_REQUIRE_TORCH"
 
@@ -61,6 +62,19 @@ if settings is not None:
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("SCALARGRAD_SITE", ROOT / "site"))  # override: a build elsewhere
 
+# A test that asks for one of these fixtures marks itself: ``-m "not site"`` (make quick,
+# scripts/mutate.py) leaves out every test that reads a built site or drives Chromium,
+# with no list of test names to keep up to date.
+MARK_BY_FIXTURE = {"site": "site", "workflow_site": "site", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a fixture of ``MARK_BY_FIXTURE`` with its marker."""
+    for item in items:
+        for name in set(getattr(item, "fixturenames", ())) & MARK_BY_FIXTURE.keys():
+            item.add_marker(MARK_BY_FIXTURE[name])
+
 
 @pytest.fixture(scope="session")
 def site() -> Path:
@@ -81,30 +95,6 @@ BUILD_JOB = "build"
 # Steps of the build job that need a network this machine does not have, or root: the
 # system packages (Graphviz) are checked instead of installed.
 SYSTEM_STEP = "apt-get install"
-
-
-def _copy_working_tree(dest: Path) -> None:
-    """A clone of the repository with this working tree's files on top (edits included)."""
-    import shutil
-    import subprocess
-
-    subprocess.run(
-        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)],
-        check=True,
-        capture_output=True,
-    )
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +124,7 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.fail("Graphviz's `dot` is missing (`make system` installs it)", pytrace=False)
     base = tmp_path_factory.mktemp("workflow")
     tree, env_dir = base / "repo", base / "venv"
-    _copy_working_tree(tree)
+    copy_working_tree(tree, ROOT, with_history=True)
     venv.create(env_dir, with_pip=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
     env.update({k: str(v) for k, v in flow.get("env", {}).items()})

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from repotools import load_module
 from sybil import Sybil
 from sybil.example import SybilFailure
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _root_conftest():
-    spec = importlib.util.spec_from_file_location("_root_conftest", ROOT / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-conftest = _root_conftest()
+conftest = load_module(ROOT / "conftest.py", "_root_conftest")
 
 PAGE = textwrap.dedent(
     """\

@@ -7,31 +7,20 @@ differences, and all three must agree.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given
+from repotools import load_module
 
 from scalargrad import Value
 from scalargrad import forward as forward_module
 from scalargrad.forward import Dual, derivative, gradient, operations
 from scalargrad.numeric import partial_derivatives
 
-
-def _load_properties():
-    path = Path(__file__).with_name("test_properties.py")
-    spec = importlib.util.spec_from_file_location("_forward_test_properties", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-properties = _load_properties()
+properties = load_module(Path(__file__).with_name("test_properties.py"))
 
 
 def chapter4(a, b, c, f):

@@ -7,38 +7,26 @@ import pytest
 
 from scalargrad import Value
 from scalargrad.numeric import gradient_check
+from scalargrad.ops import OPS, VALUE, samples
 
 # --8<-- [start:operator-cases]
-# (name, f, points): f takes one Value per input; each point is one call.
-OPERATOR_CASES = [
-    ("add", lambda a, b: a + b, [(2.0, -3.0), (-0.5, -1.25), (0.0, 4.0)]),
-    ("sub", lambda a, b: a - b, [(2.0, -3.0), (-0.5, -1.25), (0.0, 4.0)]),
-    ("mul", lambda a, b: a * b, [(2.0, -3.0), (-0.5, -1.25), (0.0, 4.0)]),
-    ("div", lambda a, b: a / b, [(3.0, -4.0), (-0.5, -1.25), (0.0, 0.3)]),
-    ("neg", lambda a: -a, [(2.5,), (-1.0,), (0.0,)]),
-    ("pow-2", lambda a: a**2, [(3.0,), (-1.5,), (0.0,)]),
-    ("pow-3", lambda a: a**3, [(1.2,), (-2.0,), (0.1,)]),
-    ("pow-minus-1", lambda a: a**-1, [(2.0,), (-0.7,), (5.0,)]),
-    ("pow-half", lambda a: a**0.5, [(4.0,), (0.3,), (9.0,)]),
-    ("pow-1.5", lambda a: a**1.5, [(2.0,), (0.5,), (3.3,)]),
-    ("tanh", lambda a: a.tanh(), [(0.5,), (-1.3,), (0.0,), (3.0,)]),
-    ("exp", lambda a: a.exp(), [(1.0,), (-2.0,), (0.0,), (5.0,)]),
-    ("log", lambda a: a.log(), [(1.0,), (0.2,), (7.5,)]),
-    ("relu", lambda a: a.relu(), [(2.0,), (-2.0,), (0.5,)]),
-    ("sigmoid", lambda a: a.sigmoid(), [(0.0,), (-3.0,), (2.5,)]),
-]
+# (name, f, points) for every operation of the registry, scalargrad/ops.py, at
+# every point of its sample grid where it is differentiable (negative numbers
+# and zero included). f takes one Value per Value operand; plain numbers, such
+# as the exponent of pow, are fixed.
+OPERATOR_CASES = []
+for op in OPS.values():
+    for args in samples(op):
+        f, point = op.bind(args)
+        name = f"{op.name}({','.join(map(str, args))})"  # div(-0.5,-1.5)
+        OPERATOR_CASES.append((name, f, [point]))
 # --8<-- [end:operator-cases]
 
-# Plain numbers on either side of an operator.
+# A plain number on the right of every operation of two Values.
 MIXED_CASES = [
-    ("number+v", lambda a: 2 + a, [(-1.5,), (3.0,)]),
-    ("v+number", lambda a: a + 2, [(-1.5,), (3.0,)]),
-    ("number-v", lambda a: 1 - a, [(-1.5,), (3.0,)]),
-    ("v-number", lambda a: a - 1, [(-1.5,), (3.0,)]),
-    ("number*v", lambda a: 2 * a, [(-1.5,), (3.0,)]),
-    ("v*number", lambda a: a * -0.5, [(-1.5,), (3.0,)]),
-    ("number/v", lambda a: 2 / a, [(-1.5,), (3.0,)]),
-    ("v/number", lambda a: a / 4, [(-1.5,), (3.0,)]),
+    (f"{op.name}-number-{k}", lambda a, op=op, k=k: op.call(a, k), [(-1.5,), (3.0,)])
+    for op in OPS.values() if op.operands == (VALUE, VALUE)
+    for k in (2, -0.5)
 ]
 
 # Operators composed, shared subexpressions and reused inputs included.
@@ -70,7 +58,8 @@ def expand(cases):
     params = []
     for name, f, points in cases:
         for point in points:
-            params.append(pytest.param(f, point, id=f"{name}-at-{','.join(map(str, point))}"))
+            at = f"-at-{','.join(map(str, point))}" if len(points) > 1 else ""
+            params.append(pytest.param(f, point, id=name + at))
     return params
 
 
@@ -86,12 +75,10 @@ def test_backward_agrees_with_central_differences(f, point):
 # --8<-- [end:operator-test]
 
 
-@pytest.mark.parametrize("name", [case[0] for case in OPERATOR_CASES])
-def test_every_operator_case_has_a_negative_or_zero_point_or_a_restricted_domain(name):
-    """Guard against a case list that only probes positive inputs by accident."""
-    points = {case[0]: case[2] for case in OPERATOR_CASES}[name]
-    restricted = {"log", "pow-half", "pow-1.5"}  # only defined for x > 0 (or x >= 0)
-    assert name in restricted or any(x <= 0 for point in points for x in point)
+def test_every_operation_is_checked():
+    """The guard against a grid that only probes positive inputs is in test_ops.py."""
+    checked = {name.partition("(")[0] for name, _, _ in OPERATOR_CASES}
+    assert checked == set(OPS)
 
 
 def square_with_a_wrong_derivative(a: Value) -> Value:
@@ -110,13 +97,10 @@ def test_gradient_check_catches_a_wrong_local_derivative():
 
 def test_the_numbers_chapter_14_quotes_from_its_figure():
     """docs/chapters/14-testing.md describes its figure in numbers; they must stay true."""
-    import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "docs" / "_figures" / "ch14.py"
-    spec = importlib.util.spec_from_file_location("_ch14_figures", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from repotools import ROOT, load_module
+
+    module = load_module(ROOT / "docs" / "_figures" / "ch14.py")
 
     right = module.disagreements(lambda a: a.tanh())
     assert len(right) == 188

@@ -393,6 +393,7 @@ KNOWN_GAPS = {3: 6, 4: 2}
 LEFT_OUT = {3: 1, 8: 9}
 
 
+@pytest.mark.replay
 def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) -> None:
     """Chapters 3-13, two at a time (the machine has two cores)."""
     pytest.importorskip("torch")  # chapter 9 compares with PyTorch
@@ -416,6 +417,7 @@ def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) ->
     assert total > 300
 
 
+@pytest.mark.replay
 def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
     for name, text in SNAPSHOTS.items():
         if name.startswith("13/"):

@@ -1,10 +1,11 @@
 """Property-based tests: random expression graphs over every operator.
 
 Hypothesis draws a *program*: a few leaves, then a list of steps, each applying
-one operator to nodes picked from everything built so far, so leaves get reused
-and subexpressions get shared. Operands are picked only where the operator is
-smooth and defined (log of positive numbers, division away from zero, relu
-away from its kink), so that finite differences are a fair referee.
+one operation of the registry (scalargrad/ops.py) to nodes picked from everything
+built so far, so leaves get reused and subexpressions get shared. Operands are
+picked only where the registry says the operation is defined and smooth, with a
+margin (log of positive numbers, division away from zero, relu away from its
+kink), so that finite differences are a fair referee.
 
 The budget comes from the hypothesis profile (tests/conftest.py): ``ci`` by
 default, ``HYPOTHESIS_PROFILE=thorough`` (``make proptest``) for 2000 programs.
@@ -12,7 +13,7 @@ default, ``HYPOTHESIS_PROFILE=thorough`` (``make proptest``) for 2000 programs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -21,68 +22,40 @@ from hypothesis import strategies as st
 
 from scalargrad import Value, build_topo
 from scalargrad.numeric import gradient_check
-
+from scalargrad.ops import NUMBER, OPS, SAMPLE_NUMBERS, VALUE, Op
 
 # --8<-- [start:operators]
-def positive(x: float) -> bool:
-    return x >= 0.1
+OPERATORS = list(OPS.values())  # every operation of scalargrad/ops.py
+MARGIN = 0.1  # how far operands stay from where an operation breaks or bends
+LIMIT = 1000.0  # how large a step's result may grow
 
 
-def away_from_zero(x: float) -> bool:
-    return abs(x) >= 0.1
-
-
-def away_from_kink(x: float) -> bool:
-    return abs(x) >= 0.05
-
-
-def anything(x: float) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Operator:
-    """One operation, how to apply it, and which operand values it may take."""
-
-    name: str
-    apply: Callable[..., object]  # works on Values and on torch tensors alike
-    domains: tuple[Callable[[float], bool], ...]  # one test per operand
-    template: str  # how a step prints: {0}, {1} are the operands
-
-
-OPERATORS = [
-    Operator("add", lambda a, b: a + b, (anything, anything), "{0} + {1}"),
-    Operator("sub", lambda a, b: a - b, (anything, anything), "{0} - {1}"),
-    Operator("mul", lambda a, b: a * b, (anything, anything), "{0} * {1}"),
-    Operator("div", lambda a, b: a / b, (anything, away_from_zero),
-             "{0} / {1}"),
-    Operator("neg", lambda a: -a, (anything,), "-{0}"),
-    Operator("add-number", lambda a: a + 1.5, (anything,), "{0} + 1.5"),
-    Operator("number-sub", lambda a: 2 - a, (anything,), "2 - {0}"),
-    Operator("number-mul", lambda a: -3 * a, (anything,), "-3 * {0}"),
-    Operator("number-div", lambda a: 2 / a, (away_from_zero,), "2 / {0}"),
-    Operator("square", lambda a: a**2, (anything,), "{0} ** 2"),
-    Operator("cube", lambda a: a**3, (anything,), "{0} ** 3"),
-    Operator("pow-0", lambda a: a**0, (anything,), "{0} ** 0"),
-    Operator("reciprocal", lambda a: a**-1, (away_from_zero,), "{0} ** -1"),
-    Operator("pow-minus-2", lambda a: a**-2, (away_from_zero,), "{0} ** -2"),
-    Operator("sqrt", lambda a: a**0.5, (positive,), "{0} ** 0.5"),
-    Operator("pow-1.5", lambda a: a**1.5, (positive,), "{0} ** 1.5"),
-    Operator("tanh", lambda a: a.tanh(), (anything,), "{0}.tanh()"),
-    Operator("exp", lambda a: a.exp(), (lambda x: x <= 3,), "{0}.exp()"),
-    Operator("log", lambda a: a.log(), (positive,), "{0}.log()"),
-    Operator("relu", lambda a: a.relu(), (away_from_kink,), "{0}.relu()"),
-    Operator("sigmoid", lambda a: a.sigmoid(), (anything,), "{0}.sigmoid()"),
-]
+def fair(op: Op, args: tuple[float, ...]) -> bool:
+    """Whether finite differences are a fair referee for ``op`` at ``args``:
+    differentiable within MARGIN of each Value operand, result within LIMIT."""
+    for i, kind in enumerate(op.operands):
+        if kind == VALUE:
+            x = args[i]
+            near = [x + MARGIN * k / 5 for k in range(-5, 6)]
+            near += [0.0] if abs(x) <= MARGIN else []  # every edge is at zero
+            for t in near:
+                if not op.differentiable(*args[:i], t, *args[i + 1 :]):
+                    return False
+    return abs(op.forward(*args)) <= LIMIT
 # --8<-- [end:operators]
 
-BOUND = 10.0  # operands stay within ±BOUND, so every node stays within ±1000
+BOUND = 10.0  # operands stay within ±BOUND
 
 
 @dataclass(frozen=True)
 class Step:
-    op: Operator
-    args: tuple[int, ...]  # indices of earlier nodes: leaves first, then steps
+    op: Op
+    args: tuple[int | float, ...]  # per operand: an earlier node's index, or a number
+
+    def apply(self, nodes: Sequence) -> object:
+        """The operation on its nodes (Values, tensors or Duals) and numbers."""
+        return self.op.call(*(nodes[a] if kind == VALUE else a
+                              for kind, a in zip(self.op.operands, self.args, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -96,12 +69,13 @@ class Program:
         """Every node, leaves first; the inputs stand in for the leaves."""
         nodes = list(inputs)
         for step in self.steps:
-            nodes.append(step.op.apply(*(nodes[i] for i in step.args)))
+            nodes.append(step.apply(nodes))
         return nodes
 
     def sinks(self) -> list[int]:
         """The nodes no step uses: their sum is the program's output."""
-        used = {i for step in self.steps for i in step.args}
+        used = {a for step in self.steps
+                for kind, a in zip(step.op.operands, step.args, strict=True) if kind == VALUE}
         n = len(self.leaves) + len(self.steps)
         return [i for i in range(len(self.leaves), n) if i not in used] or [0]
 
@@ -115,8 +89,9 @@ class Program:
     def __repr__(self) -> str:
         lines = [f"v{i} = {x!r}" for i, x in enumerate(self.leaves)]
         for k, step in enumerate(self.steps, start=len(self.leaves)):
-            operands = [f"v{i}" for i in step.args]
-            lines.append(f"v{k} = " + step.op.template.format(*operands))
+            operands = [f"v{a}" if kind == VALUE else repr(a)
+                        for kind, a in zip(step.op.operands, step.args, strict=True)]
+            lines.append(f"v{k} = " + step.op.form.format(*operands))
         lines.append("out = " + " + ".join(f"v{i}" for i in self.sinks()))
         return "Program:\n    " + "\n    ".join(lines)
 
@@ -124,9 +99,9 @@ class Program:
 # --8<-- [start:expression-strategy]
 @st.composite
 def programs(draw, max_leaves: int = 4, max_steps: int = 12) -> Program:
-    """A random expression graph. Each step applies one operator to nodes drawn
+    """A random expression graph. Each step applies one operation to nodes drawn
     from all the nodes so far, so leaves are reused and subexpressions shared.
-    Operands are picked only where the operator is defined and smooth."""
+    Operands are picked only where finite differences are fair (``fair``)."""
     n_leaves = draw(st.integers(1, max_leaves))
     leaf = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
     leaves = tuple(draw(leaf) for _ in range(n_leaves))
@@ -134,17 +109,25 @@ def programs(draw, max_leaves: int = 4, max_steps: int = 12) -> Program:
     steps = []
     for _ in range(draw(st.integers(1, max_steps))):
         op = draw(st.sampled_from(OPERATORS))
-        args = []
-        for allowed in op.domains:
-            fits = [i for i, v in enumerate(values)
-                    if abs(v.data) <= BOUND and allowed(v.data)]
+        # numbers first (an exponent, a constant), 1.0 for Values not yet picked
+        args = [1.0 if kind == VALUE else draw(st.sampled_from(SAMPLE_NUMBERS))
+                for kind in op.operands]
+        data = list(args)
+        for i, kind in enumerate(op.operands):
+            if kind == NUMBER:
+                continue
+            fits = [j for j, v in enumerate(values) if abs(v.data) <= BOUND
+                    and fair(op, (*data[:i], v.data, *data[i + 1 :]))]
             if not fits:
                 break
             deepen = draw(st.booleans())  # half the time, build on the newest
-            args.append(fits[-1] if deepen else draw(st.sampled_from(fits)))
+            args[i] = fits[-1] if deepen else draw(st.sampled_from(fits))
+            data[i] = values[args[i]].data
         else:
-            steps.append(Step(op, tuple(args)))
-            values.append(op.apply(*(values[i] for i in args)))
+            if fair(op, tuple(data)):
+                step = Step(op, tuple(args))
+                steps.append(step)
+                values.append(step.apply(values))
     return Program(leaves, tuple(steps))
 # --8<-- [end:expression-strategy]
 

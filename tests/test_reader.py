@@ -291,6 +291,7 @@ def test_paste_checker_catches_what_a_prompt_rejects() -> None:
     assert "page.md:25: the block shows ['ZeroDivisionError'], pasting raised []" in problems[3]
 
 
+@pytest.mark.replay
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_every_block_pastes_into_a_prompt(
     page: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

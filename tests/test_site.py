@@ -8,11 +8,9 @@ The link and notebook checks read ``site/``, which ``make test`` builds with
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import json
 import os
 import re
-import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from repotools import load_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -29,18 +28,7 @@ SITE_PATH = "/scalargrad/"
 
 def load_hook(name: str):
     """Import ``docs/hooks/NAME.py`` as MkDocs does: with its folder on sys.path while it loads."""
-    path = DOCS / "hooks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"_test_hook_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    saved = sys.path.copy()
-    sys.path.insert(0, str(path.parent))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved
-    return module
+    return load_module(DOCS / "hooks" / f"{name}.py", f"_test_hook_{name}", folder_on_path=True)
 
 
 # --- snippet markers: the parser of docs/hooks/listings.py, the one the build uses ---------

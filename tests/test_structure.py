@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from scalargrad import Value
 from scalargrad.datasets import make_moons
 from scalargrad.nn import MLP
+from scalargrad.ops import NUMBER, OPS, Op
 from scalargrad.training import train
 
 # The benchmark's memory target (benchmarks/run.py, W3); micrograd needs about 690.
@@ -65,26 +66,24 @@ def test_value_has_slots_and_no_instance_dict():
         raise AssertionError("a Value accepted an attribute outside __slots__")
 
 
-OPS = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b, "neg": lambda a, b: -a, "**": lambda a, b: a**2,
-    "tanh": lambda a, b: a.tanh(), "exp": lambda a, b: a.exp(), "log": lambda a, b: a.log(),
-    "relu": lambda a, b: a.relu(), "sigmoid": lambda a, b: a.sigmoid(),
-}
+def make_node(op: Op, x: float, y: float) -> Value:
+    """``op`` applied to new leaves x (and y), with 2 for a number operand."""
+    args = [2 if kind == NUMBER else v for kind, v in zip(op.operands, (x, y), strict=False)]
+    f, xs = op.bind(tuple(args))
+    return f(*(Value(v) for v in xs))
 
 
 def test_bytes_a_node_owns():
     sizes, shared = {}, {}
-    for op, f in OPS.items():
-        a, b = Value(2.0), Value(3.0)
-        node = f(a, b)
+    for op in OPS.values():  # every operation of the registry, scalargrad/ops.py
+        node = make_node(op, 2.0, 3.0)
         node.backward()
-        shared[op] = node._local is f(Value(5.0), Value(7.0))._local
-        sizes[op] = owned_bytes(node, shared[op])
+        shared[op.name] = node._local is make_node(op, 5.0, 7.0)._local
+        sizes[op.name] = owned_bytes(node, shared[op.name])
     # Sums, differences and negations share one constant tuple of local derivatives.
-    assert shared["+"] and shared["-"] and shared["neg"]
-    for op in ("+", "-", "neg"):
-        assert sizes[op] <= BYTES_PER_NODE, sizes
+    assert shared["add"] and shared["sub"] and shared["neg"]
+    for name in ("add", "sub", "neg"):
+        assert sizes[name] <= BYTES_PER_NODE, sizes
     # The others need a tuple of their own (56 bytes), holding at most two new floats.
     tuple_and_two_floats = sys.getsizeof((0.5, 0.25)) + 2 * sys.getsizeof(0.5)
     assert max(sizes.values()) <= BYTES_PER_NODE + tuple_and_two_floats, sizes

@@ -19,6 +19,7 @@ from scalargrad.tensor import (
     matmul_backward,
     sum_of_squares,
     tanh_backward,
+    to_torch,
 )
 from scalargrad.training import sum_of_squares as scalar_sum_of_squares
 
@@ -73,14 +74,8 @@ def test_gradients_equal_pytorchs(torch):
     X, Y = np.array(xs), np.array(ys).reshape(-1, 1)
     loss, dout = sum_of_squares(net(X), Y)
     net.backward(dout)
-    layers = []
-    for W, b in zip(net.W, net.b, strict=True):
-        lin = torch.nn.Linear(*W.shape, dtype=torch.float64)
-        with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(W.T))
-            lin.bias.copy_(torch.from_numpy(b))
-        layers += [lin, torch.nn.Tanh()]
-    tmodel = torch.nn.Sequential(*layers)
+    tmodel = to_torch(net)
+    layers = list(tmodel)
     tloss = ((tmodel(torch.from_numpy(X)) - torch.from_numpy(Y)) ** 2).sum()
     tloss.backward()
     assert tloss.item() == pytest.approx(loss, rel=1e-12)
@@ -207,3 +202,12 @@ def test_the_timings_support_what_the_chapter_says():
     assert torch_speedup[-1] > 10 * torch_speedup[0]
     # "on batches this small, PyTorch's bookkeeping makes it slower than plain NumPy"
     assert all(t > n for t, n in zip(s["torch"], s["numpy"], strict=True))
+
+
+def test_to_torch_keeps_weights_and_activations(torch):
+    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=3)
+    net = ArrayMLP.from_mlp(model)
+    X = np.array(make_moons(10, noise=0.1, seed=0)[0])
+    tmodel = to_torch(net)
+    assert [type(m).__name__ for m in tmodel] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+    assert np.abs(tmodel(torch.from_numpy(X)).detach().numpy() - net(X)).max() <= 1e-12

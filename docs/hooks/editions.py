@@ -31,20 +31,18 @@ import re
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from reproducible_zip import zip_bytes
 
 OFFLINE_CONFIG = "mkdocs-offline.yml"
 ZIP_URI = "downloads/scalargrad-offline.zip"
 ZIP_FOLDER = "scalargrad-offline"  # every entry sits in this folder
 PRINT_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(print_page\.md(?P<anchor>#[^)]*)?\)")
-# 1980-01-01, the earliest time a zip entry can carry: the same for every build.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TIMEOUT = 900  # seconds for the offline build
 
 _state: dict = {}
@@ -62,20 +60,11 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def zip_folder(folder: Path, prefix: str = ZIP_FOLDER) -> bytes:
     """The files under ``folder`` as zip bytes: sorted, fixed times and permissions."""
-    import io
-
-    buffer = io.BytesIO()
-    paths = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
+    paths = [p for p in folder.rglob("*") if p.is_file()]
     if not paths:
         raise PluginError(f"editions: nothing to zip in {folder}")
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in paths:
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so that the permissions below are read
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
-    return buffer.getvalue()
+    return zip_bytes({f"{prefix}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+                      for p in paths})
 
 
 def build_offline(root: Path) -> bytes:

@@ -22,7 +22,7 @@ changes one of them ends, just before "What you can do now", with the whole file
 they stand, collapsed, with download links.
 
 Other files (the book's comparison code in ``pitfalls.py`` and ``closures.py``, the
-drawing code in ``viz.py``, the tests) are listed with their path and class, marked as
+drawing code in ``graphs.py``, the tests) are listed with their path and class, marked as
 not one of the reader's files.
 
 Guard lines, like rustdoc's hidden lines: a statement whose first line ends with

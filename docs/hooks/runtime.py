@@ -38,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from reproducible_zip import zip_bytes
 
 HERE = Path(__file__).resolve().parent
 WHEELS = "wheels"
@@ -167,16 +167,7 @@ def _node_modules(root: Path) -> Path:
 
 def _zip(entries: dict[str, bytes]) -> bytes:
     """A zip of ``entries`` with fixed dates and order: the same bytes every build."""
-    import io
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name])
-    return buffer.getvalue()
+    return zip_bytes(entries)
 
 
 def graphviz_zip() -> tuple[bytes, str]:
