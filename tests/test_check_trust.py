@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from scalargrad.check import check_file, check_folder, check_namespace
+from scalargrad.check.chapters import FIRST, LAST
 from scalargrad.check.folder import as_csv
 
 ENGINES = Path(__file__).parent / "engines"
@@ -110,7 +111,8 @@ def test_a_classroom_folder_table_csv_and_json(tmp_path):
     assert results[1].row().startswith("bob: passes chapters 3-5; fails at chapter 6: "
                                        "a node used twice")
     rows = list(csv.reader(io.StringIO(as_csv(results))))
-    assert rows[0] == ["submission", *map(str, range(3, 14)), "exit_status", "first_problem"]
+    assert rows[0] == ["submission", *map(str, range(FIRST, LAST + 1)), "exit_status",
+                       "first_problem"]
     assert rows[2][:5] == ["bob", "passed", "passed", "passed", "failed"]
     assert rows[2][-2] == "1" and rows[2][-1].startswith("passes chapters 3-5; fails at")
     out = cli(tmp_path, "--chapter", 7, "--csv")

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.check.chapters import FIRST, LAST
+
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 5.0  # CPU seconds per block
-CHAPTERS = range(3, 14)
+CHAPTERS = range(FIRST, LAST + 1)  # the chapters of the reader's files
 
 RUN = r"""
 import doctest, importlib.util, json, sys, time

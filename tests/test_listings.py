@@ -240,12 +240,23 @@ def test_every_reader_listing_carries_the_page_attributes() -> None:
 # --- the snapshots --------------------------------------------------------------------
 
 
-def test_snapshots_exist_for_every_chapter_from_3_to_13() -> None:
+def test_snapshots_exist_for_every_chapter_the_checker_knows() -> None:
     chapters = {int(name[:2]) for name in SNAPSHOTS}
-    assert chapters == set(range(3, 14))
-    assert set(n for n in SNAPSHOTS if n.startswith("13/")) == {
-        "13/engine.py", "13/nn.py", "13/training.py", "13/datasets.py"
+    assert chapters == set(listings.SNAPSHOT_CHAPTERS)
+    last = f"{listings.SNAPSHOT_CHAPTERS[-1]:02d}/"
+    assert set(n for n in SNAPSHOTS if n.startswith(last)) == {
+        last + name for name in listings.READER_FILES
     }
+
+
+def test_the_reader_listings_span_exactly_the_checkers_chapters() -> None:
+    """The checker's FIRST and LAST are the chapters that begin and end the reader's files."""
+    first: dict[object, int] = {}  # each reader region -> the chapter that first lists it
+    for e in listings.book_listings():
+        if e.region.reader and not e.optional:
+            first.setdefault(e.region, e.chapter)
+    assert (min(first.values()), max(first.values())) == (listings.SNAPSHOT_CHAPTERS[0],
+                                          listings.SNAPSHOT_CHAPTERS[-1])
 
 
 def test_snapshots_hold_only_listed_lines_and_no_package_imports() -> None:
@@ -290,7 +301,7 @@ def _run(
     )
 
 
-@pytest.mark.parametrize("chapter", range(3, 14))
+@pytest.mark.parametrize("chapter", listings.SNAPSHOT_CHAPTERS)
 def test_snapshot_imports_on_its_own(chapter: int, tmp_path: Path) -> None:
     for name, text in SNAPSHOTS.items():
         if int(name[:2]) == chapter:
@@ -397,7 +408,7 @@ LEFT_OUT = {3: 1, 8: 9}
 def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) -> None:
     """Chapters 3-13, two at a time (the machine has two cores)."""
     pytest.importorskip("torch")  # chapter 9 compares with PyTorch
-    dirs = {n: tmp_path / f"ch{n:02d}" for n in range(3, 14)}
+    dirs = {n: tmp_path / f"ch{n:02d}" for n in listings.SNAPSHOT_CHAPTERS}
     for d in dirs.values():
         d.mkdir()
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -471,7 +482,7 @@ def test_lecture_interface_in_the_reader_files(tmp_path: Path) -> None:
     assert result.stdout.split() == ["a", "-8.0", "6.0", "-4.0", "41", "Value"]
 
 
-@pytest.mark.parametrize("chapter", range(3, 14))
+@pytest.mark.parametrize("chapter", listings.SNAPSHOT_CHAPTERS)
 def test_the_published_files_pass_the_checker_at_their_chapter(
     chapter: int, tmp_path: Path
 ) -> None:

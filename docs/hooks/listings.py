@@ -58,6 +58,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from scalargrad.check.chapters import FIRST, LAST
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "docs" / "chapters"
 PACKAGE = "scalargrad"
@@ -65,7 +67,8 @@ PACKAGE = "scalargrad"
 READER_FILES = ("engine.py", "nn.py", "training.py", "datasets.py")
 #: Where the snapshots are published in the site.
 CODE_DIR = "code"
-SNAPSHOT_CHAPTERS = range(3, 14)
+#: The chapters after which the reader has files: the span the checker knows (one source).
+SNAPSHOT_CHAPTERS = range(FIRST, LAST + 1)
 DASH = "\N{EM DASH}"
 
 #: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its number.
