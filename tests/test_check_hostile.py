@@ -171,3 +171,18 @@ def test_it_cannot_signal_the_checker_and_processes_are_limited(tmp_path):
     bomb = rows["fork_bomb.py"]["reports"][0]["error"]
     started = int(bomb.split("started ")[1].split()[0])
     assert started < 64 and "Resource temporarily unavailable" in bomb, bomb
+
+
+def test_a_python_or_clone_under_tmp_stays_visible_in_the_sandbox():
+    """The sandbox's own /tmp is mounted before the binds, so it hides none of them.
+
+    (A clone in /tmp, as CI may make, once lost its virtual environment's Python.)
+    """
+    from scalargrad.check.sandbox import _bwrap_command
+
+    cmd = _bwrap_command("/tmp/work", root=True)
+    tmpfs = cmd.index("--tmpfs")
+    assert cmd[tmpfs + 1] == "/tmp"
+    binds = [i for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--bind", "--dir")]
+    assert all(i > tmpfs for i in binds if cmd[i + 1].startswith("/tmp")), cmd
+    assert binds and tmpfs < min(i for i in binds if cmd[i + 1] != "/usr")

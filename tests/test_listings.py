@@ -409,6 +409,10 @@ def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) ->
     """Chapters 3-13, two at a time (the machine has two cores)."""
     pytest.importorskip("torch")  # chapter 9 compares with PyTorch
     dirs = {n: tmp_path / f"ch{n:02d}" for n in listings.SNAPSHOT_CHAPTERS}
+    # parse each module here, once: CPython 3.11's ast.parse is not safe in two threads
+    # at once ("AST constructor recursion depth mismatch")
+    for module in PACKAGE_MODULES:
+        listings.guard_lines(f"scalargrad/{module}")
     for d in dirs.values():
         d.mkdir()
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -59,7 +59,8 @@ def _bwrap_command(work: str, root: bool) -> list[str]:
     prefix = os.path.realpath(sys.base_prefix)
     cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
            "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-           "--ro-bind", "/usr", "/usr"]
+           "--ro-bind", "/usr", "/usr",
+           "--tmpfs", "/tmp"]  # first: a Python or a clone under /tmp is bound on top of it
     for name in ("bin", "lib", "lib64", "sbin"):
         target = os.path.realpath(f"/{name}")
         if os.path.islink(f"/{name}") and target.startswith("/usr/"):
@@ -77,7 +78,7 @@ def _bwrap_command(work: str, root: bool) -> list[str]:
                 cmd += ["--perms", "0755", "--dir", str(parent)]
         cmd += ["--ro-bind", source, target]
     cmd += ["--bind", work, WORK, "--chdir", WORK, "--proc", "/proc", "--dev", "/dev",
-            "--tmpfs", "/tmp", "--clearenv"]
+            "--clearenv"]
     if root:  # the child drops to nobody itself, so that the process limit applies
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
