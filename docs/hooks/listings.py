@@ -192,11 +192,11 @@ def source(path: str) -> str:
 
 def guard_lines(path: str) -> frozenset[int]:
     """The 1-based lines of ``path``'s guard statements (see :data:`_GUARD`)."""
-    return _guard_lines(source(path))
+    return _guard_lines(path, source(path))
 
 
 @cache
-def _guard_lines(text: str) -> frozenset[int]:
+def _guard_lines(path: str, text: str) -> frozenset[int]:
     """:func:`guard_lines` of a source text, parsed once."""
     tagged = {n for n, line in enumerate(text.splitlines(), 1) if _GUARD.search(line)}
     if not tagged:
