@@ -7,7 +7,7 @@ whose expected output is a traceback gets a cell of its own tagged ``raises-exce
 (the cell must raise, and nothing else may). Section headings and exercise titles
 become markdown cells, and a first markdown cell names the chapter and links back to it.
 The first code cell (of the lecture notebook too) installs the wheel the site publishes
-(docs/hooks/runtime.py) unless that version of scalargrad is installed: in the build it
+(docs/hooks/package_wheel.py) unless that version of scalargrad is installed: in the build it
 is, so executing the notebooks never reaches outside.
 ``docs/notebooks/lecture.py`` (a jupytext percent file) is the whole-lecture notebook.
 
@@ -49,8 +49,8 @@ import nbformat
 # docs/hooks/pycon_blocks.py and notebook_assets.py: MkDocs puts a hook's folder on sys.path
 # while it loads the hook.
 import notebook_assets
+import package_wheel  # docs/hooks/package_wheel.py: the package's version
 import pycon_blocks
-import runtime  # docs/hooks/runtime.py: the package's version
 from listings import CHAPTER_FILE
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -351,7 +351,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     docs = Path(config.docs_dir)
     site_url = (config.site_url or "").rstrip("/") + "/"
     titles = _nav_titles(config)
-    project = runtime.project(Path(config.config_file_path).resolve().parent)
+    project = package_wheel.project(Path(config.config_file_path).resolve().parent)
     install = install_cell(install_line.requirement(config), project["version"])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
