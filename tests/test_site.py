@@ -159,7 +159,7 @@ CHAPTER = textwrap.dedent(
 
 
 def test_chapter_notebook_cells() -> None:
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_making")
     requirement = "scalargrad[viz,tensor] @ https://example.org/wheels/scalargrad-9.9-py3-none-any.whl"
     install = notebooks.install_cell(requirement, "9.9")
     nb = notebooks.chapter_notebook(CHAPTER, "1. A chapter", "https://example.org/ch/", install)
@@ -213,7 +213,7 @@ def test_a_traceback_that_does_not_happen_is_caught() -> None:
     import nbformat
     from mkdocs.exceptions import PluginError
 
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_running")
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["raises-exception"]})]
     )
@@ -225,7 +225,7 @@ def test_a_traceback_that_does_not_happen_is_caught() -> None:
 def test_executed_notebooks_drop_memory_addresses() -> None:
     import nbformat
 
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_running")
     cell = nbformat.v4.new_code_cell("draw_dot(x)")
     cell.outputs = [
         nbformat.v4.new_output(
