@@ -22,7 +22,7 @@ setup: system $(STAMP) ## create .venv with the package and every dependency gro
 
 # scripts/install.sh is the one install definition, shared with .github/workflows/pages.yml.
 # It also runs `npm ci` for the page's Python (Pyodide) and Graphviz (viz-js), pinned in
-# package-lock.json; docs/hooks/runtime.py copies the files it needs into the site.
+# package-lock.json; docs/hooks/page_runtime.py copies the files it needs into the site.
 $(STAMP): pyproject.toml scripts/install.sh package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	PYTHON=$(BIN)/python scripts/install.sh dev

@@ -1,9 +1,10 @@
 """The in-page runner's build side and Python side, in CPython (no browser).
 
 docs/hooks/runner_core.py is what the page's worker runs in Pyodide: here it runs the
-same way in CPython. docs/hooks/runtime.py decides which blocks can run in the page and
-builds the wheel; the built site must publish the wheel, the runtime files and nothing
-from node_modules that the page does not load.
+same way in CPython. docs/hooks/runnable_blocks.py decides which blocks can run in the
+page, docs/hooks/package_wheel.py builds the wheel and docs/hooks/page_runtime.py copies
+the runtime; the built site must publish the wheel, the runtime files and nothing from
+node_modules that the page does not load.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def test_graphs_are_drawn_through_the_renderer(core, monkeypatch) -> None:
 
 
 def test_which_blocks_need_what_the_page_cannot_load() -> None:
-    runtime = load_hook("runtime")
+    blocks = load_hook("runnable_blocks")
     chapter = (
         "```pycon\n>>> import torch\n>>> from scalargrad import Value\n"
         ">>> from scalargrad.viz import plot_loss\n\n```\n\n"
@@ -117,7 +118,7 @@ def test_which_blocks_need_what_the_page_cannot_load() -> None:
         "```pycon\n>>> fig = plot_loss({'x': [1.0]})\n\n```\n\n"
         "```pycon\n>>> t = 3\n>>> t + 1\n4\n\n```\n"
     )
-    needs = runtime.block_needs(chapter)
+    needs = blocks.block_needs(chapter)
     assert [n.get("needs") for n in needs] == [
         "PyTorch", "PyTorch", "PyTorch", None, "matplotlib", None
     ]
@@ -131,10 +132,10 @@ def test_which_blocks_need_what_the_page_cannot_load() -> None:
 
 def test_the_book_counts_of_blocks_that_cannot_run() -> None:
     """Every block that needs only scalargrad and the standard library gets a Run button."""
-    runtime = load_hook("runtime")
+    blocks = load_hook("runnable_blocks")
     counts = {}
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
-        needs = runtime.block_needs(path.read_text(encoding="utf-8"))
+        needs = blocks.block_needs(path.read_text(encoding="utf-8"))
         counts[path.stem] = sum(1 for n in needs if n.get("needs"))
     # Only chapters 9 (PyTorch), 13 (one matplotlib plot), 14 (Hypothesis, PyTorch),
     # 15 (micrograd) and 17 (numpy, PyTorch) have blocks the page cannot run.
@@ -142,16 +143,15 @@ def test_the_book_counts_of_blocks_that_cannot_run() -> None:
         "09-pytorch", "13-classifier", "14-testing", "15-performance", "17-tensors"
     }
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
-        for entry in runtime.block_needs(path.read_text(encoding="utf-8")):
+        for entry in blocks.block_needs(path.read_text(encoding="utf-8")):
             reasons = set(entry.get("needs", "").split(", ")) - {""}
-            allowed = {*runtime.UNAVAILABLE.values(), *runtime.UNAVAILABLE_MODULES.values(),
+            allowed = {*blocks.UNAVAILABLE.values(), *blocks.UNAVAILABLE_MODULES.values(),
                        "matplotlib"}
             assert reasons <= allowed, (path.name, reasons)
 
 
 def test_published_wheel_and_runtime(site: Path, tmp_path: Path) -> None:
-    runtime = load_hook("runtime")
-    version = runtime.project(ROOT)["version"]
+    version = load_hook("package_wheel").project(ROOT)["version"]
     wheel = site / "wheels" / f"scalargrad-{version}-py3-none-any.whl"
     stable = site / "wheels" / "scalargrad.whl"
     assert wheel.read_bytes() == stable.read_bytes()
@@ -196,10 +196,10 @@ def test_published_wheel_and_runtime(site: Path, tmp_path: Path) -> None:
 
 def runtime_url() -> str:
     """The wheel's address as the hook derives it from mkdocs.yml's site_url."""
-    runtime = load_hook("runtime")
+    package_wheel = load_hook("package_wheel")
     site_url = re.search(r"^site_url: (\S+)$", (ROOT / "mkdocs.yml").read_text(), re.M)[1]
     config = type("Config", (), {"site_url": site_url, "config_file_path": str(ROOT / "x")})
-    return runtime.wheel_url(config)
+    return package_wheel.wheel_url(config)
 
 
 def test_chapter_pages_list_their_blocks(site: Path) -> None:
@@ -210,7 +210,7 @@ def test_chapter_pages_list_their_blocks(site: Path) -> None:
         html, re.S,
     )
     assert found, "no #sg-runner-blocks with the book's version"
-    assert found.group(1) == load_hook("runtime").project(ROOT)["version"]
+    assert found.group(1) == load_hook("package_wheel").project(ROOT)["version"]
     blocks = json.loads(found.group(2))
     assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
     assert {b.get("needs") for b in blocks} >= {"PyTorch"}

@@ -159,7 +159,7 @@ CHAPTER = textwrap.dedent(
 
 
 def test_chapter_notebook_cells() -> None:
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_making")
     requirement = "scalargrad[viz,tensor] @ https://example.org/wheels/scalargrad-9.9-py3-none-any.whl"
     install = notebooks.install_cell(requirement, "9.9")
     nb = notebooks.chapter_notebook(CHAPTER, "1. A chapter", "https://example.org/ch/", install)
@@ -213,7 +213,7 @@ def test_a_traceback_that_does_not_happen_is_caught() -> None:
     import nbformat
     from mkdocs.exceptions import PluginError
 
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_running")
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["raises-exception"]})]
     )
@@ -225,7 +225,7 @@ def test_a_traceback_that_does_not_happen_is_caught() -> None:
 def test_executed_notebooks_drop_memory_addresses() -> None:
     import nbformat
 
-    notebooks = load_hook("notebooks")
+    notebooks = load_hook("notebook_running")
     cell = nbformat.v4.new_code_cell("draw_dot(x)")
     cell.outputs = [
         nbformat.v4.new_output(
@@ -533,10 +533,11 @@ def test_repository_link_without_api_requests_and_edit_links(site: Path) -> None
     assert "index.ipynb" not in " ".join(re.findall(rf'href="{REPO_URL}[^"]*"', lecture))
 
 
-def test_editions_hook_doctests() -> None:
+@pytest.mark.parametrize("hook", ["whole_book_page", "notebook_edit_links"])
+def test_edition_hooks_doctests(hook: str) -> None:
     import doctest
 
-    assert doctest.testmod(load_hook("editions")).failed == 0
+    assert doctest.testmod(load_hook(hook)).failed == 0
 
 
 def test_whole_book_page_has_every_chapter_in_order(site: Path) -> None:
@@ -579,17 +580,17 @@ def test_offline_zip_is_reproducible_and_complete(site: Path) -> None:
 
 
 def test_zip_folder_is_deterministic(tmp_path: Path) -> None:
-    editions = load_hook("editions")
+    offline_edition = load_hook("offline_edition")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "x.html").write_text("x")
     (tmp_path / "a.html").write_text("a")
-    first = editions.zip_folder(tmp_path)
+    first = offline_edition.zip_folder(tmp_path)
     os.utime(tmp_path / "a.html", (0, 0))
-    assert editions.zip_folder(tmp_path) == first
+    assert offline_edition.zip_folder(tmp_path) == first
     from mkdocs.exceptions import PluginError
 
     with pytest.raises(PluginError, match="nothing to zip"):
-        editions.zip_folder(tmp_path / "b" / "empty-none")
+        offline_edition.zip_folder(tmp_path / "b" / "empty-none")
 
 
 def test_offline_config_keeps_the_features_but_instant_navigation() -> None:

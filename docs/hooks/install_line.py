@@ -24,8 +24,8 @@ button, at that copy's own wheel.
 
 from __future__ import annotations
 
-# docs/hooks/runtime.py: the wheel's address. MkDocs puts a hook's folder on sys.path.
-import runtime
+# docs/hooks/package_wheel.py: the wheel's address. MkDocs puts a hook's folder on sys.path.
+import package_wheel
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -45,7 +45,7 @@ GRAPHVIZ = (
 
 def requirement(config: MkDocsConfig) -> str:
     """``scalargrad[viz,tensor] @ <wheel URL>``: what pip is given."""
-    return f"scalargrad[{','.join(EXTRAS)}] @ {runtime.wheel_url(config)}"
+    return f"scalargrad[{','.join(EXTRAS)}] @ {package_wheel.wheel_url(config)}"
 
 
 def command(config: MkDocsConfig) -> str:

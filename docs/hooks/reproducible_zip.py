@@ -1,7 +1,7 @@
 """The one zip writer of the build: the same files give the same bytes on every build.
 
-Used by ``runtime.py`` (the graphviz package for the page's Python) and ``editions.py``
-(the offline edition). Names are sorted; every entry gets the same date (the earliest a
+Used by ``page_runtime.py`` (the graphviz package for the page's Python) and
+``offline_edition.py``. Names are sorted; every entry gets the same date (the earliest a
 zip can hold), Unix permissions rw-r--r-- and the same compression level, so that
 nothing about the machine or the moment of the build reaches the archive.
 

@@ -81,10 +81,10 @@ def test_chapter_13_runs_with_my_engine(reader, base_url: str) -> None:
     open_page(page, f"{base_url}chapters/{chapter}/")
     page.get_by_role("radio", name="my engine").check()
     reader_hook = load_hook("pycon_blocks")
-    runtime = load_hook("runtime")
+    runnable_blocks = load_hook("runnable_blocks")
     markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
     blocks = reader_hook.pycon_blocks(markdown)
-    needs = runtime.block_needs(markdown)
+    needs = runnable_blocks.block_needs(markdown)
     runnable = [i for i, n in enumerate(needs) if not n.get("needs")]
     click_run(page, runnable[-1])
     wait_done(page)

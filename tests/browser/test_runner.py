@@ -113,10 +113,10 @@ def test_examples_give_the_books_output_in_the_page(
 ) -> None:
     page = _watched(chapters_context)
     reader = load_hook("pycon_blocks")
-    runtime = load_hook("runtime")
+    runnable_blocks = load_hook("runnable_blocks")
     markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
     blocks = reader.pycon_blocks(markdown)
-    needs = runtime.block_needs(markdown)
+    needs = runnable_blocks.block_needs(markdown)
     runnable = [i for i, n in enumerate(needs) if not n.get("needs")]
     assert runnable, f"{chapter}: no block runs in the page"
     open_page(page, f"{base_url}chapters/{chapter}/")

@@ -1,7 +1,7 @@
 // The in-page runner's Web Worker: Python (Pyodide) runs here, off the page's thread,
 // so an endless loop freezes only this worker, and Stop can terminate() it.
 // runner.js starts it on the first Run. Everything loads from the site's own runtime/
-// folder (docs/hooks/runtime.py copies it there): nothing leaves the site's origin.
+// folder (docs/hooks/page_runtime.py copies it there): nothing leaves the site's origin.
 //
 // Messages in:  {id, type: "run", key, blocks: [{index, name, text}], files?}
 //               files: the reader's files ("Run with my engine"), used from the first

@@ -1,7 +1,8 @@
 // Run, edit, run again: a Run button under every pycon block of a chapter page.
 //
-// The build (docs/hooks/runtime.py) lists the page's blocks in #sg-runner-blocks, in
-// page order, with what a block needs that the page cannot load, and the book's version.
+// The build (docs/hooks/runnable_blocks.py) lists the page's blocks in #sg-runner-blocks,
+// in page order, with what a block needs that the page cannot load, and the book's
+// version.
 // Blocks are editable in place; edits are kept in localStorage, keyed by the book's
 // version, page and block, so they survive a closed tab; an edited block is marked as the
 // reader's, with "Undo my edits". Running a block first runs the chapter's earlier blocks
