@@ -46,8 +46,11 @@ lint: setup ## ruff check .
 build: setup ## build the book into site/ (mkdocs build --strict)
 	$(BIN)/mkdocs build --strict
 
+# pytest runs on every core (pytest-xdist); --dist loadfile keeps each file on one worker, so
+# a chapter's examples share their namespace and a session fixture that builds the site in
+# a fresh environment (tests/test_workflow.py) is built once.
 test: lint build ## every check: lint, strict build, pytest, mutation subset
-	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest
+	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest -n auto --dist loadfile
 	$(BIN)/python scripts/mutate.py --subset
 
 book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload

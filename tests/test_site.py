@@ -7,7 +7,6 @@ The link and notebook checks read ``site/``, which ``make test`` builds with
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
@@ -431,35 +430,6 @@ def test_nav_lists_every_chapter() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     missing = [c.name for c in chapters() if f"chapters/{c.name}" not in config]
     assert not missing, f"chapters missing from the nav in mkdocs.yml: {missing}"
-
-
-# --- reproducibility -----------------------------------------------------------------------
-
-
-def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
-    out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
-    out += [f"{prefix}{n}" for n in cmp.funny_files]
-    _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-    out += [f"differs: {prefix}{n}" for n in mismatch + errors]
-    for name, sub in sorted(cmp.subdirs.items()):
-        out += _differences(sub, f"{prefix}{name}/")
-    return out
-
-
-def test_two_builds_are_byte_identical(site: Path, workflow_site: Path) -> None:
-    """Compare every byte of site/ (what `make test` just built) with a second build.
-
-    The second build is the Pages workflow's, from its own steps in a fresh environment
-    and a copy of the tree (tests/conftest.py, ``workflow_site``). It executes every
-    notebook afresh (no cache), while site/ may have taken executed notebooks from the
-    cache, so notebook outputs are compared across separate runs either way. Both builds
-    take SOURCE_DATE_EPOCH from the last commit. One extra build keeps `make test` short.
-    """
-    differences = _differences(filecmp.dircmp(site, workflow_site, ignore=[]))
-    assert not differences, (
-        "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
-        + "\n".join(differences)
-    )
 
 
 def test_api_reference_fences_docstring_doctests() -> None:

@@ -3,12 +3,14 @@
 The structural checks read the YAML. The fresh-environment check is the
 ``workflow_site`` fixture (tests/conftest.py): a copy of this working tree and a new
 virtual environment, where the build job's own ``run:`` steps are executed as they are
-written; ``test_two_builds_are_byte_identical`` (tests/test_site.py) then compares what
-they built with site/, byte for byte.
+written; ``test_two_builds_are_byte_identical`` (below) then compares what they built
+with site/, byte for byte. Both tests stay in this file, so that under pytest-xdist
+(``--dist loadfile``) one worker builds the fresh environment, once.
 """
 
 from __future__ import annotations
 
+import filecmp
 import re
 from pathlib import Path
 
@@ -79,3 +81,32 @@ def test_workflow_and_makefile_install_through_one_script() -> None:
 def test_the_build_job_steps_build_the_book(workflow_site: Path) -> None:
     for page in ("index.html", "print_page/index.html", "downloads/scalargrad-offline.zip"):
         assert (workflow_site / page).is_file(), f"the workflow's build has no {page}"
+
+
+# --- reproducibility -----------------------------------------------------------------------
+
+
+def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
+    out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
+    out += [f"{prefix}{n}" for n in cmp.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+    out += [f"differs: {prefix}{n}" for n in mismatch + errors]
+    for name, sub in sorted(cmp.subdirs.items()):
+        out += _differences(sub, f"{prefix}{name}/")
+    return out
+
+
+def test_two_builds_are_byte_identical(site: Path, workflow_site: Path) -> None:
+    """Compare every byte of site/ (what `make test` just built) with a second build.
+
+    The second build is the Pages workflow's, from its own steps in a fresh environment
+    and a copy of the tree (tests/conftest.py, ``workflow_site``). It executes every
+    notebook afresh (no cache), while site/ may have taken executed notebooks from the
+    cache, so notebook outputs are compared across separate runs either way. Both builds
+    take SOURCE_DATE_EPOCH from the last commit. One extra build keeps `make test` short.
+    """
+    differences = _differences(filecmp.dircmp(site, workflow_site, ignore=[]))
+    assert not differences, (
+        "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
+        + "\n".join(differences)
+    )
