@@ -22,12 +22,13 @@ import pytest
 from tests.browser.test_runner import (
     _want_matches,
     _watched,
+    chapter_blocks,
     click_run,
     open_page,
     page_results,
     wait_done,
 )
-from tests.test_site import ROOT, load_hook
+from tests.test_site import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -80,12 +81,7 @@ def test_chapter_13_runs_with_my_engine(reader, base_url: str) -> None:
     chapter = "13-classifier"
     open_page(page, f"{base_url}chapters/{chapter}/")
     page.get_by_role("radio", name="my engine").check()
-    reader_hook = load_hook("pycon_blocks")
-    runnable_blocks = load_hook("runnable_blocks")
-    markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
-    blocks = reader_hook.pycon_blocks(markdown)
-    needs = runnable_blocks.block_needs(markdown)
-    runnable = [i for i, n in enumerate(needs) if not n.get("needs")]
+    blocks, runnable = chapter_blocks(chapter)
     click_run(page, runnable[-1])
     wait_done(page)
     assert "running with your engine.py, nn.py, training.py, datasets.py" in (

@@ -97,6 +97,14 @@ def page_results(page) -> list[dict | None]:
     )
 
 
+def chapter_blocks(chapter: str) -> tuple[list, list[int]]:
+    """A chapter's pycon blocks, and the indices of those the page can run."""
+    markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
+    blocks = load_hook("pycon_blocks").pycon_blocks(markdown)
+    needs = load_hook("runnable_blocks").block_needs(markdown)
+    return blocks, [i for i, n in enumerate(needs) if not n.get("needs")]
+
+
 def _want_matches(example, got: str) -> bool:
     checker = doctest.OutputChecker()
     want = "\n".join(example.want) + "\n" if example.want else ""
@@ -112,12 +120,7 @@ def test_examples_give_the_books_output_in_the_page(
     chapters_context, base_url: str, chapter: str
 ) -> None:
     page = _watched(chapters_context)
-    reader = load_hook("pycon_blocks")
-    runnable_blocks = load_hook("runnable_blocks")
-    markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
-    blocks = reader.pycon_blocks(markdown)
-    needs = runnable_blocks.block_needs(markdown)
-    runnable = [i for i, n in enumerate(needs) if not n.get("needs")]
+    blocks, runnable = chapter_blocks(chapter)
     assert runnable, f"{chapter}: no block runs in the page"
     open_page(page, f"{base_url}chapters/{chapter}/")
     buttons = page.locator("button.sg-run__run")
