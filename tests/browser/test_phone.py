@@ -34,8 +34,13 @@ MIN_CODE_PX = 11.0
 
 # after a change, the hint fades in or out (125 ms): measure once it has
 SETTLE = "await new Promise(r => setTimeout(r, 300));"
+# every exercise and solution open, every tab's content shown (at the width it has when
+# its tab is chosen)
 OPEN_EVERYTHING = f"""async () => {{
   for (const d of document.querySelectorAll('.md-content details')) d.open = true;
+  const style = document.createElement('style');
+  style.textContent = '.md-typeset .tabbed-content > .tabbed-block {{ display: block !important }}';
+  document.head.append(style);
   {SETTLE}
 }}"""
 
