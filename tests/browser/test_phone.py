@@ -184,14 +184,6 @@ def phone(browser):
 
 
 @pytest.fixture(scope="module")
-def dark_phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, color_scheme="dark")
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
 def desktop(browser):
     context = browser.new_context(viewport=DESKTOP)
     yield context
@@ -203,6 +195,28 @@ def _open(context, url: str):
     page.goto(url, wait_until="load")
     page.evaluate(OPEN_EVERYTHING)
     return page
+
+
+@pytest.fixture(scope="module")
+def on_a_phone(phone, base_url: str):
+    """chapter -> what a phone shows of it, measured once for the tests below: the code
+    blocks, the blocks scrolled to their ends, the figures in the light and dark schemes
+    (the reader's choice: Material's toggle sets data-md-color-scheme)."""
+    measured: dict[str, dict] = {}
+
+    def measure(chapter: str) -> dict:
+        if chapter not in measured:
+            page = _open(phone, f"{base_url}chapters/{chapter}/")
+            found = {"code": page.evaluate(MEASURE_CODE), "ends": page.evaluate(SCROLL_TO_ENDS),
+                     "light": page.evaluate(MEASURE_FIGURES)}
+            page.evaluate("() => { document.body.dataset.mdColorScheme = 'slate'; }")
+            found["dark"] = page.evaluate(MEASURE_FIGURES)
+            found["problems"] = page.watch.problems
+            page.close()
+            measured[chapter] = found
+        return measured[chapter]
+
+    return measure
 
 
 def _code_problems(found: dict, min_px: float = MIN_CODE_PX) -> list[str]:
@@ -228,21 +242,18 @@ def _code_problems(found: dict, min_px: float = MIN_CODE_PX) -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_code_keeps_its_lines_on_a_phone(phone, base_url: str, chapter: str) -> None:
-    page = _open(phone, f"{base_url}chapters/{chapter}/")
-    found = page.evaluate(MEASURE_CODE)
-    blocks = found["blocks"]
+def test_code_keeps_its_lines_on_a_phone(on_a_phone, chapter: str) -> None:
+    found = on_a_phone(chapter)
+    blocks = found["code"]["blocks"]
     scrolling = sum(b["overflows"] for b in blocks)
     print(f"\n{chapter} at 390 px: {len(blocks)} code blocks at "
           f"{min(b['px'] for b in blocks):.1f} px, {scrolling} scroll sideways")
     assert len(blocks) > 3 and all(b["button"] for b in blocks), "copy buttons not found"
-    assert not _code_problems(found), "\n".join(_code_problems(found))
-    ends = page.evaluate(SCROLL_TO_ENDS)
-    assert len(ends) == scrolling
-    wrong = [e for e in ends if e["right"] or not e["left"]]
+    assert not _code_problems(found["code"]), "\n".join(_code_problems(found["code"]))
+    assert len(found["ends"]) == scrolling
+    wrong = [e for e in found["ends"] if e["right"] or not e["left"]]
     assert not wrong, f"scrolled to the end, the hint should show on the left only: {wrong}"
-    assert not page.watch.problems, "\n".join(page.watch.problems)
-    page.close()
+    assert not found["problems"], "\n".join(found["problems"])
 
 
 @pytest.mark.parametrize("chapter", ["03-value", "10-mlp", "13-classifier"])
@@ -275,10 +286,8 @@ def test_the_hint_follows_an_edit(phone, base_url: str) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_figures_fit_a_phone(phone, dark_phone, base_url: str, chapter: str,
-                             scheme: str) -> None:
-    page = _open(phone if scheme == "light" else dark_phone, f"{base_url}chapters/{chapter}/")
-    figures = page.evaluate(MEASURE_FIGURES)
+def test_figures_fit_a_phone(on_a_phone, chapter: str, scheme: str) -> None:
+    figures = on_a_phone(chapter)[scheme]
     print(f"\n{chapter} at 390 px, {scheme}: " + (", ".join(
         f"{f['name']} {f['width']:.0f} px wide, text ≥ {f['px']:.1f} px" for f in figures)
         or "no figures"))
@@ -290,9 +299,35 @@ def test_figures_fit_a_phone(phone, dark_phone, base_url: str, chapter: str,
         assert abs(f["ratio"] - f["drawnRatio"]) < 0.02 * f["drawnRatio"], (
             f"{f['name']} is not scaled whole: {f['ratio']:.3f} against {f['drawnRatio']:.3f}")
         assert f["px"] >= MIN_TEXT_PX, f"{f['name']}: text at {f['px']:.1f} px"
-    no_page_scroll = page.evaluate(
-        "() => document.documentElement.scrollWidth <= window.innerWidth"
-    )
-    assert no_page_scroll, "the page itself scrolls sideways"
+
+
+def test_a_tap_opens_a_figure_full_size(phone, base_url: str) -> None:
+    """The page shows the phone's variant; a tap shows the whole drawing at its own size,
+    over the page, which stays where it was; Esc or Close puts it away."""
+    page = _watched(phone)
+    url = f"{base_url}chapters/03-value/"
+    page.goto(url, wait_until="load")
+    link = page.locator(".md-content a.sg-figure").nth(1)
+    link.scroll_into_view_if_needed()
+    assert link.locator("img").evaluate("i => i.currentSrc").endswith("ch03-graph-l-phone.svg")
+    dialog = page.locator("dialog.sg-zoom")
+    for close in ("Escape", "Close"):
+        link.tap()
+        dialog.wait_for(state="visible")
+        full = dialog.locator("img").evaluate(
+            """i => { const d = i.closest('dialog');
+                return {src: i.src, natural: i.naturalWidth, scrolls: d.scrollWidth > d.clientWidth,
+                        width: i.getBoundingClientRect().width}; }"""
+        )
+        assert full["src"] == link.evaluate("a => a.href") and full["src"].endswith(
+            "figures/ch03-graph-l.svg")
+        assert full["natural"] > PHONE["width"] and abs(full["width"] - full["natural"]) < 1
+        assert full["scrolls"], "the whole drawing is wider than a phone: the dialog scrolls"
+        assert page.url.split("#")[0] == url
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            dialog.get_by_role("button", name="Close").tap()
+        dialog.wait_for(state="hidden")
     assert not page.watch.problems, "\n".join(page.watch.problems)
     page.close()
