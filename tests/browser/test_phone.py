@@ -301,6 +301,20 @@ def test_figures_fit_a_phone(on_a_phone, chapter: str, scheme: str) -> None:
         assert f["px"] >= MIN_TEXT_PX, f"{f['name']}: text at {f['px']:.1f} px"
 
 
+def test_no_hint_on_paper(phone, base_url: str) -> None:
+    """Printed, code lines wrap (Material's print style): a hint would cover them."""
+    page = _open(phone, f"{base_url}chapters/10-mlp/")
+    hinted = "() => document.querySelectorAll('.md-content pre[data-sg-scroll=start]').length"
+    assert page.evaluate(hinted) > 0
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('.md-content pre[data-sg-scroll]')]
+            .filter(p => getComputedStyle(p, '::after').display !== 'none').length"""
+    )
+    assert shown == 0
+    page.close()
+
+
 def test_a_tap_opens_a_figure_full_size(phone, base_url: str) -> None:
     """The page shows the phone's variant; a tap shows the whole drawing at its own size,
     over the page, which stays where it was; Esc or Close puts it away."""
