@@ -121,11 +121,14 @@ def figure_to_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
-def for_phone(fig: Figure, height: float, *, ticks: int = 5) -> Figure:
+def for_phone(
+    fig: Figure, height: float, *, ticks: int = 5, legend_columns: int | None = None
+) -> Figure:
     """``fig`` redrawn for a phone: :data:`PHONE_WIDTH` by ``height`` inches, no text under
     :data:`PHONE_MIN_TEXT` points, at most about ``ticks`` ticks on a linear axis, and a
-    log axis labelled 0.01, 1e−5 rather than 10⁻², 10⁻⁵ (a superscript is smaller than the rest),
-    at its powers of ten only.
+    log axis labelled 0.01, 1e−5 rather than 10⁻², 10⁻⁵ (a superscript is smaller than the
+    rest), at its powers of ten only. With ``legend_columns``, the legend moves under the
+    plots, in that many columns: in a narrow plot it covers the curves.
 
     >>> fig = new_figure()
     >>> fig.axes[0].set_yscale("log")
@@ -137,6 +140,8 @@ def for_phone(fig: Figure, height: float, *, ticks: int = 5) -> Figure:
 
     if not (isinstance(height, (int, float)) and 0 < height <= 50):
         raise ValueError(f"height must be a number of inches in (0, 50], got {height!r}")
+    if legend_columns is not None:
+        _legend_below(fig, legend_columns)
     fig.set_size_inches(PHONE_WIDTH, height)
     for ax in fig.axes:
         ax.tick_params(which="both", labelsize=max(PHONE_MIN_TEXT, _tick_size(ax)))
@@ -150,6 +155,19 @@ def for_phone(fig: Figure, height: float, *, ticks: int = 5) -> Figure:
         if label.get_fontsize() < PHONE_MIN_TEXT:
             label.set_fontsize(PHONE_MIN_TEXT)
     return fig
+
+
+def _legend_below(fig: Figure, columns: int) -> None:
+    """Move the first legend of ``fig`` (its own or an axes') under the plots."""
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    if not legends:
+        raise ValueError("legend_columns: the figure has no legend to move")
+    entries = (legends[0].legend_handles, [t.get_text() for t in legends[0].get_texts()])
+    for legend in legends:
+        legend.remove()
+    with book_style():
+        fig.legend(*entries, loc="outside lower center", ncols=columns, frameon=False,
+                   columnspacing=1.0)
 
 
 def _tick_size(ax: Axes) -> float:

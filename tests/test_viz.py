@@ -316,9 +316,18 @@ def test_for_phone_narrows_a_figure_and_keeps_its_text_legible():
     assert not [t.get_text() for t in log.get_xminorticklabels() if t.get_text()]
 
 
-def test_for_phone_bad_height():
+def test_for_phone_moves_the_legend_under_the_plots():
+    fig = for_phone(plot_loss({"a": [2.0, 1.0], "b": [3.0, 1.0]}), 3.8, legend_columns=2)
+    assert fig.axes[0].get_legend() is None
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"] and legend._ncols == 2
+
+
+def test_for_phone_bad_input():
     with pytest.raises(ValueError, match="height must be a number of inches"):
         for_phone(new_figure(), 0)
+    with pytest.raises(ValueError, match="no legend to move"):
+        for_phone(new_figure(), 3, legend_columns=1)
 
 
 def parabola(x):

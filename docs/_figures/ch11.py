@@ -34,19 +34,15 @@ def loss_curve(phone: bool = False) -> str:
 
 def learning_rates(phone: bool = False) -> str:
     """The same network for 30 steps at 0.01, 0.05, 0.3 and 1.0, on a log axis."""
-    from scalargrad.viz import book_style, figure_to_svg, for_phone, plot_loss
+    from scalargrad.viz import figure_to_svg, for_phone, plot_loss
 
     curves = {f"lr {lr}": _losses(lr, 30) for lr in (0.01, 0.05, 0.3, 1.0)}
     fig = plot_loss(curves, log_y=True, title="The same network, four learning rates")
     ax = fig.axes[0]
     ax.set_ylabel("loss (log scale)")
     ax.legend(loc="lower left", ncols=2)
-    if phone:  # the legend under the plot: in a narrow plot it covered a curve
-        ax.get_legend().remove()
-        with book_style():
-            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=4,
-                       frameon=False, handlelength=1.2, columnspacing=1.0)
-        for_phone(fig, 4.0)
+    if phone:
+        for_phone(fig, 4.0, legend_columns=2)
     return figure_to_svg(fig)
 
 

@@ -27,18 +27,10 @@ def _both(seed: int, steps: int, lr: float, scale: float = 1.0) -> dict[str, lis
 
 
 def _drawn(fig, phone: bool) -> str:
-    """The figure's SVG; for a phone, narrower and taller, its legend under the plot (in a
-    narrow plot it covered a curve)."""
-    from scalargrad.viz import book_style, figure_to_svg, for_phone
+    """The figure's SVG; for a phone, narrower and taller, its legend under the plot."""
+    from scalargrad.viz import figure_to_svg, for_phone
 
-    if phone:
-        ax = fig.axes[0]
-        ax.get_legend().remove()
-        with book_style():
-            fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
-                       frameon=False)
-        for_phone(fig, 4.4)
-    return figure_to_svg(fig)
+    return figure_to_svg(for_phone(fig, 4.4, legend_columns=1) if phone else fig)
 
 
 def _title(first: str, second: str, phone: bool) -> str:

@@ -90,13 +90,9 @@ def training(phone: bool = False) -> str:
         acc_ax.set(xlabel="step", ylabel="accuracy of the step's points", title="Accuracy",
                    ylim=(0.3, 1.02))
         acc_ax.legend(loc="lower right")
-    if phone:  # the legend under both panels: in one it would cover a curve
+    if phone:
         acc_ax.set_ylabel("accuracy of the\nstep's points")
-        acc_ax.get_legend().remove()
-        with book_style():
-            fig.legend(*acc_ax.get_legend_handles_labels(), loc="outside lower center",
-                       ncols=2, frameon=False, handlelength=1.4, columnspacing=1.0)
-        for_phone(fig, 4.0, ticks=3)
+        for_phone(fig, 4.0, ticks=3, legend_columns=2)
     return figure_to_svg(fig)
 
 

@@ -141,9 +141,7 @@ def bytes_per_node(phone: bool = False) -> str:
     if phone:
         ax.set_yticks(range(len(rows)), [_two_lines(name) for name, _ in rows])
         ax.set_xlim(0, 900)
-        ax.get_legend().remove()
-        fig.legend(loc="outside lower center", ncols=1, fontsize=11, frameon=False)
-        for_phone(fig, 5.2, ticks=4)
+        for_phone(fig, 5.2, ticks=4, legend_columns=1)
     return figure_to_svg(fig)
 
 

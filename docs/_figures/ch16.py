@@ -80,15 +80,11 @@ def work(phone: bool = False) -> str:
             ax.set_xlim(1.5, 3000)
         axes[0].set_ylabel("operations for all derivatives")
         axes[0].legend(loc="upper left", frameon=False)
-    if phone:  # the legend under the panels: in the left one it covered a number
+    if phone:
         for ax in axes:
             ax.set_xticks([10, 1000])
             ax.set_yticks([1, 1e2, 1e4, 1e6])
-        axes[0].get_legend().remove()
-        with book_style():
-            fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
-                       ncols=2, frameon=False)
-        for_phone(fig, 4.4)
+        for_phone(fig, 4.4, legend_columns=2)
     return figure_to_svg(fig)
 
 

@@ -30,19 +30,13 @@ ENGINES = (
 def _for_phone(fig, height: float, ticks: list[int]) -> None:
     """A phone's figure: the legend under the panels, ``ticks`` on each width axis, the
     note on the measurement wrapped to the narrower figure."""
-    from scalargrad.viz import book_style, for_phone
+    from scalargrad.viz import for_phone
 
-    handles, labels = fig.axes[0].get_legend_handles_labels()
-    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
-        if legend is not None:
-            legend.remove()
-    with book_style():
-        fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False)
     for ax in fig.axes:
         ax.set_xticks(ticks, [str(w) for w in ticks])
     note = fig.get_suptitle()
     fig.suptitle(textwrap.fill(note.replace("\n", " "), 44), fontsize=11, color="#555555")
-    for_phone(fig, height)
+    for_phone(fig, height, legend_columns=1)
 
 
 def timings(phone: bool = False) -> str:
