@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BOOK_STYLE",
     "COLORS",
+    "PHONE_MIN_TEXT",
+    "PHONE_WIDTH",
     "book_style",
     "figure_to_svg",
+    "for_phone",
     "new_figure",
     "plot_decision_boundary",
     "plot_function",
@@ -54,6 +57,13 @@ BOOK_STYLE: dict[str, Any] = {
     "svg.hashsalt": "scalargrad",
     "svg.fonttype": "path",
 }
+
+
+#: Width in inches of the book's figures drawn for a phone. A 390-px phone's column is 334
+#: to 358 CSS px wide, so there 11-point text shows at 11 px or more.
+PHONE_WIDTH = 4.6
+#: The smallest text of a figure drawn for a phone, in points.
+PHONE_MIN_TEXT = 11
 
 
 @contextlib.contextmanager
@@ -109,6 +119,71 @@ def figure_to_svg(fig: Figure) -> str:
     with matplotlib.rc_context({"svg.hashsalt": "scalargrad", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def for_phone(
+    fig: Figure, height: float, *, ticks: int = 5, legend_columns: int | None = None
+) -> Figure:
+    """``fig`` redrawn for a phone: :data:`PHONE_WIDTH` by ``height`` inches, no text under
+    :data:`PHONE_MIN_TEXT` points, at most about ``ticks`` ticks on a linear axis, and a
+    log axis labelled 0.01, 1e−5 rather than 10⁻², 10⁻⁵ (a superscript is smaller than the
+    rest), at its powers of ten only. With ``legend_columns``, the legend moves under the
+    plots, in that many columns: in a narrow plot it covers the curves.
+
+    >>> fig = new_figure()
+    >>> fig.axes[0].set_yscale("log")
+    >>> fig = for_phone(fig, 3.6)
+    >>> fig.get_size_inches().tolist(), fig.axes[0].yaxis.get_major_formatter()(1e-5, 0)
+    ([4.6, 3.6], '1e−5')
+    """
+    from matplotlib import text, ticker
+
+    if not (isinstance(height, (int, float)) and 0 < height <= 50):
+        raise ValueError(f"height must be a number of inches in (0, 50], got {height!r}")
+    if legend_columns is not None:
+        _legend_below(fig, legend_columns)
+    fig.set_size_inches(PHONE_WIDTH, height)
+    for ax in fig.axes:
+        ax.tick_params(which="both", labelsize=max(PHONE_MIN_TEXT, _tick_size(ax)))
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_locator(), ticker.MaxNLocator):
+                axis.get_major_locator().set_params(nbins=ticks)
+            if isinstance(axis.get_major_formatter(), ticker.LogFormatterMathtext):
+                axis.set_major_formatter(ticker.FuncFormatter(_plain_power))
+                axis.set_minor_formatter(ticker.NullFormatter())
+    for label in fig.findobj(text.Text):
+        if label.get_fontsize() < PHONE_MIN_TEXT:
+            label.set_fontsize(PHONE_MIN_TEXT)
+    return fig
+
+
+def _legend_below(fig: Figure, columns: int) -> None:
+    """Move the first legend of ``fig`` (its own or an axes') under the plots."""
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    if not legends:
+        raise ValueError("legend_columns: the figure has no legend to move")
+    entries = (legends[0].legend_handles, [t.get_text() for t in legends[0].get_texts()])
+    for legend in legends:
+        legend.remove()
+    with book_style():
+        fig.legend(*entries, loc="outside lower center", ncols=columns, frameon=False,
+                   columnspacing=1.0)
+
+
+def _tick_size(ax: Axes) -> float:
+    """The font size of ``ax``'s x tick labels, in points (the least, without ticks)."""
+    ticks = ax.xaxis.get_major_ticks()
+    return ticks[0].label1.get_fontsize() if ticks else PHONE_MIN_TEXT
+
+
+def _plain_power(value: float, _position: object = None) -> str:
+    """A log axis label without a superscript: 0.001 to 1000, then 1e−5, 1e6."""
+    if value <= 0:
+        return ""
+    exponent = math.log10(value)
+    if abs(exponent - round(exponent)) > 1e-9 or -3 <= exponent <= 3:
+        return f"{value:g}"
+    return f"1e{round(exponent)}".replace("-", "−")
 
 
 def _linspace(lo: float, hi: float, points: int) -> list[float]:

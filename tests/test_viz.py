@@ -11,10 +11,13 @@ from scalargrad import Value, build_topo
 from scalargrad.datasets import lecture_expression
 from scalargrad.viz import (
     BOOK_STYLE,
+    PHONE_MIN_TEXT,
+    PHONE_WIDTH,
     book_style,
     draw_dot,
     draw_mlp,
     figure_to_svg,
+    for_phone,
     new_figure,
     plot_decision_boundary,
     plot_function,
@@ -288,6 +291,43 @@ def test_new_figure_size():
     assert new_figure(7, 3).get_size_inches().tolist() == [7.0, 3.0]
     with pytest.raises(ValueError, match="width must be a number of inches"):
         new_figure(0)
+
+
+def test_for_phone_narrows_a_figure_and_keeps_its_text_legible():
+    """On a 390-px phone the column is 334 to 358 CSS px: at PHONE_WIDTH inches, text of
+    PHONE_MIN_TEXT points shows at 9 px or more there, the least tests/browser/test_phone.py
+    allows."""
+    from matplotlib.text import Text
+
+    assert PHONE_MIN_TEXT * 334 / (PHONE_WIDTH * 72) >= 9
+    fig = plot_loss({"a": [4.0, 2.0, 1.0, 0.5, 0.25] * 4})
+    ax = fig.axes[0]
+    ax.annotate("small", (1, 1), fontsize=7)
+    fig.add_subplot(2, 1, 2).loglog([1e-16, 1], [1, 1e6])
+    for_phone(fig, 3.8, ticks=3)
+    fig.draw_without_rendering()  # ticks are made when drawn
+    assert fig.get_size_inches().tolist() == [PHONE_WIDTH, 3.8]
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    assert min(sizes) >= PHONE_MIN_TEXT
+    assert len(ax.get_xticks()) <= 5  # about three, with the ends the locator adds
+    log = fig.axes[1]
+    labels = [t.get_text() for t in log.get_xticklabels() if t.get_text()]
+    assert "1e−15" in labels and "0.1" in labels and not any("$" in t for t in labels), labels
+    assert not [t.get_text() for t in log.get_xminorticklabels() if t.get_text()]
+
+
+def test_for_phone_moves_the_legend_under_the_plots():
+    fig = for_phone(plot_loss({"a": [2.0, 1.0], "b": [3.0, 1.0]}), 3.8, legend_columns=2)
+    assert fig.axes[0].get_legend() is None
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"] and legend._ncols == 2
+
+
+def test_for_phone_bad_input():
+    with pytest.raises(ValueError, match="height must be a number of inches"):
+        for_phone(new_figure(), 0)
+    with pytest.raises(ValueError, match="no legend to move"):
+        for_phone(new_figure(), 3, legend_columns=1)
 
 
 def parabola(x):

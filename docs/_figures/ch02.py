@@ -1,6 +1,11 @@
-"""Figure of chapter 2: d = a*b + c as each input moves alone."""
+"""Figure of chapter 2: d = a*b + c as each input moves alone.
+
+Drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
+"""
 
 from __future__ import annotations
+
+import functools
 
 WIDTH = 7.0  # inches: the page's content width, so 12 pt text stays readable
 START = {"a": 2.0, "b": -3.0, "c": 10.0}
@@ -11,9 +16,9 @@ def d_of(a: float, b: float, c: float) -> float:
     return a * b + c
 
 
-def nudges() -> str:
+def nudges(phone: bool = False) -> str:
     """d against an offset added to a, to b or to c, the other two held fixed."""
-    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, for_phone, new_figure
 
     offsets = [-1 + i * 0.05 for i in range(41)]
     styles = {"a": (COLORS[1], "-"), "b": (COLORS[0], "--"), "c": (COLORS[2], "-.")}
@@ -36,7 +41,14 @@ def nudges() -> str:
         ax.set_ylabel("d = a·b + c")
         ax.set_xlim(-1, 1)
         ax.legend(loc="upper left", frameon=False)
+    if phone:  # the legend above the lines: at the upper left it crossed the first
+        ax.set_ylim(top=8.6)
+        ax.legend(loc="upper right", frameon=False)
+        for_phone(fig, 3.8)
     return figure_to_svg(fig)
 
 
-FIGURES = {"ch02-nudges.svg": nudges}
+FIGURES = {
+    "ch02-nudges.svg": nudges,
+    "ch02-nudges-phone.svg": functools.partial(nudges, phone=True),
+}

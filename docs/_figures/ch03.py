@@ -1,4 +1,9 @@
-"""Figures of chapter 3: the expression graphs of d = a*b + c and L = (a*b + c) * f."""
+"""Figures of chapter 3: the expression graphs of d = a*b + c and L = (a*b + c) * f.
+
+Each is drawn twice: for the page's column and for a phone's (``*-phone.svg``). The
+chapter reads the graphs from left to right, so the phone's stay left to right; they are
+narrower because each record's fields are stacked, the label over its data.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +21,24 @@ def build_d() -> Value:
     return d
 
 
-def graph_d() -> str:
-    """The graph of d, no grads yet."""
+def draw(root: Value, phone: bool = False) -> str:
+    """The graph of ``root`` without grads, left to right."""
     from scalargrad.viz import draw_dot
 
-    return draw_dot(build_d(), show_grad=False).pipe(format="svg").decode()
-
-
-def graph_L() -> str:
-    """The graph of L, no grads yet."""
-    from scalargrad.viz import draw_dot
-
-    return draw_dot(lecture_expression(), show_grad=False).pipe(format="svg").decode()
+    dot = draw_dot(root, show_grad=False)
+    if phone:
+        # draw_dot writes a record as label="{ a | data 2.0000 }": the braces lay its fields
+        # side by side in a left-to-right graph; without them they stack.
+        dot.body = [line.replace('label="{ ', 'label="').replace(' }" shape=record',
+                                                                  '" shape=record')
+                    for line in dot.body]
+        dot.graph_attr.update(ranksep="0.12", nodesep="0.15")
+    return dot.pipe(format="svg").decode()
 
 
 FIGURES = {
-    "ch03-graph-d.svg": graph_d,
-    "ch03-graph-l.svg": graph_L,
+    "ch03-graph-d.svg": lambda: draw(build_d()),
+    "ch03-graph-d-phone.svg": lambda: draw(build_d(), phone=True),
+    "ch03-graph-l.svg": lambda: draw(lecture_expression()),
+    "ch03-graph-l-phone.svg": lambda: draw(lecture_expression(), phone=True),
 }

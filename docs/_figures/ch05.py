@@ -1,8 +1,10 @@
 """Figures of chapter 5: the neuron model; tanh and its slope; the neuron's graph with the
-grads found by hand."""
+grads found by hand. The first two are drawn twice: for the page's column and, narrower,
+for a phone's (``*-phone.svg``); the graph, top to bottom, fits a phone as it is."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from scalargrad import Value, build_topo
@@ -18,14 +20,15 @@ _OP_FILL = "#fdf1dc"  # operations, as draw_dot fills them
 _FONT = "Helvetica,Arial,sans-serif"
 
 
-def neuron_model() -> str:
+def neuron_model(phone: bool = False) -> str:
     """The neuron of the chapter: two inputs times two weights, plus a bias, through tanh."""
     from graphviz import Digraph
 
     dot = Digraph(
         format="svg",
         graph_attr={"rankdir": "LR", "bgcolor": "transparent", "fontname": _FONT,
-                    "nodesep": "0.3", "ranksep": "0.45", "pad": "0.15", "ordering": "in"},
+                    "nodesep": "0.3", "ranksep": "0.2" if phone else "0.45", "pad": "0.15",
+                    "ordering": "in"},
         node_attr={"fontname": _FONT, "fontsize": "14", "fontcolor": _INK, "color": _LINE,
                    "style": "filled", "shape": "box", "height": "0.4",
                    "margin": "0.12,0.06"},
@@ -56,9 +59,9 @@ def neuron_model() -> str:
     return dot.pipe(format="svg").decode()
 
 
-def tanh_plot() -> str:
+def tanh_plot(phone: bool = False) -> str:
     """tanh(x) on [-4, 4] (solid) and its derivative 1 - tanh²(x) (dashed)."""
-    from scalargrad.viz import book_style, figure_to_svg, plot_function
+    from scalargrad.viz import book_style, figure_to_svg, for_phone, plot_function
 
     fig = plot_function(math.tanh, -4.0, 4.0, label="tanh(x)")
     ax = fig.axes[0]
@@ -70,6 +73,8 @@ def tanh_plot() -> str:
         ax.axhline(-1.0, color="#999999", linewidth=0.8, linestyle=":")
         ax.set(xlim=(-4, 4), ylim=(-1.15, 1.15), ylabel="")
         ax.legend(loc="lower right")
+    if phone:
+        for_phone(fig, 3.6)
     return figure_to_svg(fig)
 
 
@@ -102,6 +107,8 @@ def neuron_grads() -> str:
 
 FIGURES = {
     "ch05-neuron-model.svg": neuron_model,
+    "ch05-neuron-model-phone.svg": functools.partial(neuron_model, phone=True),
     "ch05-tanh.svg": tanh_plot,
+    "ch05-tanh-phone.svg": functools.partial(tanh_plot, phone=True),
     "ch05-neuron-grads.svg": neuron_grads,
 }

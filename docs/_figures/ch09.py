@@ -1,9 +1,12 @@
 """Figure of chapter 9: the backward graph PyTorch records for the neuron, drawn from grad_fn.
 
-Needs PyTorch at build time (it is in the project's test and dev extras).
+Needs PyTorch at build time (it is in the project's test and dev extras). Drawn twice: for
+the page's column and, with the nodes closer together, for a phone's (``*-phone.svg``).
 """
 
 from __future__ import annotations
+
+import functools
 
 
 def torch_neuron():
@@ -19,7 +22,7 @@ def torch_neuron():
     return o, names
 
 
-def torch_graph() -> str:
+def torch_graph(phone: bool = False) -> str:
     """Walk o.grad_fn and its next_functions; draw each backward step once, in the book's style."""
     from graphviz import Digraph
 
@@ -28,7 +31,8 @@ def torch_graph() -> str:
 
     style = draw_dot(Value(0.0))  # the book's graph style: colours, fonts, spacing
     o, names = torch_neuron()
-    dot = Digraph(format="svg", graph_attr={**style.graph_attr, "rankdir": "TB"},
+    spacing = {"nodesep": "0.08"} if phone else {}
+    dot = Digraph(format="svg", graph_attr={**style.graph_attr, "rankdir": "TB", **spacing},
                   node_attr=style.node_attr, edge_attr=style.edge_attr)
     dot.node("out", "o.grad = 1", shape="plaintext", style="", fontcolor=style.graph_attr.get(
         "fontcolor", "#8c8c8c"))
@@ -52,4 +56,7 @@ def torch_graph() -> str:
     return dot.pipe(format="svg").decode()
 
 
-FIGURES = {"ch09-torch-graph.svg": torch_graph}
+FIGURES = {
+    "ch09-torch-graph.svg": torch_graph,
+    "ch09-torch-graph-phone.svg": functools.partial(torch_graph, phone=True),
+}

@@ -1,17 +1,32 @@
-"""Figures of chapter 10: the lecture's MLP, and the expression graph of a small one."""
+"""Figures of chapter 10: the lecture's MLP, and the expression graph of a small one.
+
+Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
+"""
 
 from __future__ import annotations
 
+import functools
 
-def mlp() -> str:
-    """The layers and connections of MLP(3, [4, 4, 1])."""
+from scalargrad import build_topo
+
+# Phone: pairs (above, below) of the small graph's leaves. Graphviz puts a leaf one rank
+# above the operation that uses it, so most leaves met in one row, seven records wide; an
+# invisible edge from each upper to its lower leaf spreads them over three rows.
+STAGGER = (("x1", "x2"), ("h1.w1", "h1.w2"), ("h2.w1", "h2.w2"), ("x2", "h2.b"))
+
+
+def mlp(phone: bool = False) -> str:
+    """The layers and connections of MLP(3, [4, 4, 1]), left to right."""
     from scalargrad.nn import MLP
     from scalargrad.viz import draw_mlp
 
-    return draw_mlp(MLP(3, [4, 4, 1], seed=0)).pipe(format="svg").decode()
+    dot = draw_mlp(MLP(3, [4, 4, 1], seed=0))
+    if phone:
+        dot.graph_attr.update(ranksep="0.45")
+    return dot.pipe(format="svg").decode()
 
 
-def small_graph() -> str:
+def small_graph(phone: bool = False) -> str:
     """One forward and backward pass of MLP(2, [2, 1], seed=0) on (1, -2), labelled, top to bottom.
 
     The same network, input and gradients as the chapter's examples; only the labels are added.
@@ -31,10 +46,19 @@ def small_graph() -> str:
     out = model(x)
     out.label = "out"
     out.backward()
-    return draw_dot(out, rankdir="TB").pipe(format="svg").decode()
+    dot = draw_dot(out, rankdir="TB")
+    if phone:
+        # draw_dot names the nodes n0, n1, ... in the order of build_topo
+        names = {node.label: f"n{i}" for i, node in enumerate(build_topo(out)) if node.label}
+        for upper, lower in STAGGER:
+            dot.edge(names[upper], names[lower], style="invis")
+        dot.graph_attr.update(nodesep="0.12")
+    return dot.pipe(format="svg").decode()
 
 
 FIGURES = {
     "ch10-mlp.svg": mlp,
+    "ch10-mlp-phone.svg": functools.partial(mlp, phone=True),
     "ch10-small-graph.svg": small_graph,
+    "ch10-small-graph-phone.svg": functools.partial(small_graph, phone=True),
 }

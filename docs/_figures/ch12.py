@@ -1,6 +1,12 @@
-"""Figures of chapter 12: the loop with zero_grad against the loop without it, three times."""
+"""Figures of chapter 12: the loop with zero_grad against the loop without it, three times.
+
+Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``),
+whose title takes two lines.
+"""
 
 from __future__ import annotations
+
+import functools
 
 FIXED = "with zero_grad (train)"
 BUGGY = "without zero_grad (the bug)"
@@ -20,45 +26,60 @@ def _both(seed: int, steps: int, lr: float, scale: float = 1.0) -> dict[str, lis
     return {FIXED: fixed.losses, BUGGY: buggy.losses}
 
 
-def lecture() -> str:
+def _drawn(fig, phone: bool) -> str:
+    """The figure's SVG; for a phone, narrower and taller, its legend under the plot."""
+    from scalargrad.viz import figure_to_svg, for_phone
+
+    return figure_to_svg(for_phone(fig, 4.4, legend_columns=1) if phone else fig)
+
+
+def _title(first: str, second: str, phone: bool) -> str:
+    """A title on one line, or on two for a phone."""
+    return first + ("\n" if phone else " ") + second
+
+
+def lecture(phone: bool = False) -> str:
     """The lecture's setting: seed 0, 20 steps at 0.05; the bug looks faster."""
-    from scalargrad.viz import figure_to_svg, plot_loss
+    from scalargrad.viz import plot_loss
 
-    fig = plot_loss(_both(0, 20, 0.05), log_y=True,
-                    title="Targets ±1, learning rate 0.05: the bug looks faster")
+    title = _title("Targets ±1, learning rate 0.05:", "the bug looks faster", phone)
+    fig = plot_loss(_both(0, 20, 0.05), log_y=True, title=title)
     ax = fig.axes[0]
-    ax.set_xticks(range(0, 20, 2))
+    ax.set_xticks(range(0, 20, 4 if phone else 2))
     ax.set_ylabel("loss (log scale)")
     ax.legend(loc="lower left")
-    return figure_to_svg(fig)
+    return _drawn(fig, phone)
 
 
-def half_targets() -> str:
+def half_targets(phone: bool = False) -> str:
     """Targets ±0.5: the buggy loop never settles."""
-    from scalargrad.viz import figure_to_svg, plot_loss
+    from scalargrad.viz import plot_loss
 
-    fig = plot_loss(_both(0, 100, 0.05, scale=0.5), log_y=True,
-                    title="Targets ±0.5, learning rate 0.05: the bug never settles")
+    title = _title("Targets ±0.5, learning rate 0.05:", "the bug never settles", phone)
+    fig = plot_loss(_both(0, 100, 0.05, scale=0.5), log_y=True, title=title)
     ax = fig.axes[0]
     ax.set_ylabel("loss (log scale)")
     ax.legend(loc="lower left")
-    return figure_to_svg(fig)
+    return _drawn(fig, phone)
 
 
-def dies() -> str:
+def dies(phone: bool = False) -> str:
     """Seed 9 at the lecture's 0.05: the buggy loop stalls, then coasts onto the dead plateau."""
-    from scalargrad.viz import figure_to_svg, plot_loss
+    from scalargrad.viz import plot_loss
 
-    fig = plot_loss(_both(9, 40, 0.05),
-                    title="Seed 9, targets ±1, learning rate 0.05: the bug dies")
+    title = _title("Seed 9, targets ±1, learning rate 0.05:", "the bug dies", phone)
+    fig = plot_loss(_both(9, 40, 0.05), title=title)
     ax = fig.axes[0]
     ax.set_ylim(-0.3, 11)
     ax.legend(loc="upper right")
-    return figure_to_svg(fig)
+    return _drawn(fig, phone)
 
 
 FIGURES = {
     "ch12-lecture.svg": lecture,
+    "ch12-lecture-phone.svg": functools.partial(lecture, phone=True),
     "ch12-half-targets.svg": half_targets,
+    "ch12-half-targets-phone.svg": functools.partial(half_targets, phone=True),
     "ch12-dies.svg": dies,
+    "ch12-dies-phone.svg": functools.partial(dies, phone=True),
 }

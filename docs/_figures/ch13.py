@@ -1,5 +1,6 @@
 """Figures of chapter 13: the two moons, the trained network's decision boundary, and the
-training curves of full-batch and mini-batch gradient descent.
+training curves of full-batch and mini-batch gradient descent. Each is drawn twice: for the
+page's column and, narrower and taller, for a phone's (``*-phone.svg``).
 
 Training the network takes about a second, so each run happens once per build
 (functools.cache) and the figures share it. The settings are the chapter's (:data:`N_SAMPLES`,
@@ -35,11 +36,12 @@ def _trained(batch_size: int | None) -> tuple[Any, Any]:
     return model, history
 
 
-def moons() -> str:
+def moons(phone: bool = False) -> str:
     """The fifty points, with the markers and colours of plot_decision_boundary."""
-    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, for_phone, new_figure
 
     X, y = _moons()
+    sep = "\n" if phone else " "  # a phone's title breaks where the column's runs on
     with book_style():
         fig = new_figure(6.8, 3.6)
         ax = fig.axes[0]
@@ -49,26 +51,31 @@ def moons() -> str:
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, s=30,
                        color=color, edgecolors="#1b1b1b", linewidths=0.6, label=text, zorder=3)
         ax.set(xlabel="x₀", ylabel="x₁",
-               title=f"make_moons(n_samples={N_SAMPLES}, noise=0.1, seed=0)")
+               title=f"make_moons(n_samples={N_SAMPLES},{sep}noise=0.1, seed=0)")
         ax.set_aspect("equal")
         ax.legend(loc="upper right")
+    if phone:
+        for_phone(fig, 3.6)
     return figure_to_svg(fig)
 
 
-def boundary() -> str:
+def boundary(phone: bool = False) -> str:
     """Where the trained full-batch network's score is positive or negative."""
-    from scalargrad.viz import figure_to_svg, plot_decision_boundary
+    from scalargrad.viz import figure_to_svg, for_phone, plot_decision_boundary
 
     X, y = _moons()
     model, _ = _trained(None)
-    title = f"MLP(2, [{WIDTH}, {WIDTH}, 1]) after {STEPS} steps: 100% training accuracy"
+    sep = "\n" if phone else " "
+    title = f"MLP(2, [{WIDTH}, {WIDTH}, 1]) after {STEPS} steps:{sep}100% training accuracy"
     fig = plot_decision_boundary(model, X, y, resolution=40, title=title)
+    if phone:
+        for_phone(fig, 4.4)
     return figure_to_svg(fig)
 
 
-def training() -> str:
-    """Loss (log scale) and accuracy per step, full batch against mini-batches of 20."""
-    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+def training(phone: bool = False) -> str:
+    """Loss (log scale) and accuracy per step, full batch against mini-batches of 25."""
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, for_phone, new_figure
 
     runs = {f"all {N_SAMPLES} points": _trained(None)[1],
             f"mini-batches of {BATCH}": _trained(BATCH)[1]}
@@ -83,11 +90,17 @@ def training() -> str:
         acc_ax.set(xlabel="step", ylabel="accuracy of the step's points", title="Accuracy",
                    ylim=(0.3, 1.02))
         acc_ax.legend(loc="lower right")
+    if phone:
+        acc_ax.set_ylabel("accuracy of the\nstep's points")
+        for_phone(fig, 4.0, ticks=3, legend_columns=2)
     return figure_to_svg(fig)
 
 
 FIGURES = {
     "ch13-moons.svg": moons,
+    "ch13-moons-phone.svg": functools.partial(moons, phone=True),
     "ch13-boundary.svg": boundary,
+    "ch13-boundary-phone.svg": functools.partial(boundary, phone=True),
     "ch13-training.svg": training,
+    "ch13-training-phone.svg": functools.partial(training, phone=True),
 }

@@ -1,8 +1,10 @@
 """Figure of chapter 14: how far backward() is from central differences over random
-expressions, for the real engine and for one with a wrong tanh derivative."""
+expressions, for the real engine and for one with a wrong tanh derivative. Drawn twice: for
+the page's column and, narrower and taller, for a phone's (``*-phone.svg``)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 
@@ -83,12 +85,14 @@ def disagreements(tanh) -> list[float]:
     return out
 
 
-def gradient_check_errors() -> str:
+def gradient_check_errors(phone: bool = False) -> str:
     """Histograms of the disagreement on a log axis: the real engine above, a buggy tanh below."""
-    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, for_phone, new_figure
 
     floor = 1e-17  # exact agreement (0) is drawn in the leftmost bar
     bins = [10.0 ** (k / 2) for k in range(-34, 3)]
+    # a phone's titles and axis label take two lines
+    title_sep, label_sep = ("\n", "\n") if phone else ("   ", " ")
     with book_style():
         fig = new_figure(WIDTH, 4.6)
         fig.clear()
@@ -101,17 +105,22 @@ def gradient_check_errors() -> str:
             failed = sum(e > 1e-5 for e in errors)
             ax.hist(errors, bins=bins, color=color, edgecolor="white", linewidth=0.6)
             ax.axvline(1e-5, color=COLORS[6], linestyle="--", linewidth=1.5)
-            ax.set_title(f"{title}   ({failed} of {len(errors)} inputs fail)", fontsize=12,
+            ax.set_title(f"{title}{title_sep}({failed} of {len(errors)} inputs fail)", fontsize=12,
                          loc="left")
             ax.set_ylabel("inputs")
         axes[0].annotate("rtol = 1e-5", (1e-5, 0.9), xycoords=("data", "axes fraction"),
                          xytext=(6, 0), textcoords="offset points", va="top", fontsize=11)
         axes[1].set_xscale("log")
         axes[1].set_xlim(bins[0], bins[-1])
-        axes[1].set_xlabel("|backward − central difference| / max(1, |central difference|)")
+        axes[1].set_xlabel(
+            f"|backward − central difference|{label_sep}/ max(1, |central difference|)")
+    if phone:
+        axes[1].set_xticks([1e-16, 1e-12, 1e-8, 1e-4, 1])
+        for_phone(fig, 5.6)
     return figure_to_svg(fig)
 
 
 FIGURES = {
     "ch14-gradient-check-errors.svg": gradient_check_errors,
+    "ch14-gradient-check-errors-phone.svg": functools.partial(gradient_check_errors, phone=True),
 }

@@ -1,10 +1,13 @@
 """Figures of chapter 15: what one training step builds, and what one node costs.
 
-Both are counted, not timed: the same numbers come out on every build.
+Both are counted, not timed: the same numbers come out on every build. Each is drawn twice:
+for the page's column and, narrower, for a phone's (``*-phone.svg``), whose row names take
+two lines.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 
 OPS = ("*", "+", "ReLU", "")
@@ -47,9 +50,9 @@ def _step_parts() -> list[tuple[str, dict[str, int]]]:
     return parts
 
 
-def nodes_per_step() -> str:
+def nodes_per_step(phone: bool = False) -> str:
     """Stacked horizontal bars: nodes per part of the network, split by operation."""
-    from scalargrad.viz import figure_to_svg, new_figure
+    from scalargrad.viz import figure_to_svg, for_phone, new_figure
 
     parts = _step_parts()
     total = sum(sum(c.values()) for _, c in parts)
@@ -65,9 +68,25 @@ def nodes_per_step() -> str:
         ax.text(width + 400, row, f"{width:,}", va="center", fontsize=9)
     ax.set_xlim(0, max(lefts) * 1.18)
     ax.set_xlabel("nodes")
-    ax.set_title(f"One step of micrograd's demo builds {total:,} nodes")
+    title = f"One step of micrograd's demo builds{_SEP[phone]}{total:,} nodes"
+    ax.set_title(title)
     ax.legend(loc="lower right", fontsize=9)
+    if phone:  # the title over the whole figure: over the narrow bars it ran off the edge
+        ax.set_title("")
+        fig.suptitle(title, fontsize=ax.title.get_fontsize())
+        ax.set_yticks(range(len(labels)), [_two_lines(label) for label in labels])
+        ax.set_xlim(0, max(lefts) * 1.45)
+        for_phone(fig, 4.6, ticks=3)
     return figure_to_svg(fig)
+
+
+_SEP = {False: " ", True: "\n"}  # a title on one line, or on two for a phone
+
+
+def _two_lines(label: str) -> str:
+    """``layer 1: 16 ReLU, 2 inputs`` -> ``layer 1:`` over ``16 ReLU, 2 inputs``."""
+    head, colon, tail = label.partition(": ")
+    return f"{head}:\n{tail}" if colon else label
 
 
 CATEGORIES = ("the Value", "children: _prev", "floats: data, grad", "local derivatives: _local",
@@ -101,9 +120,9 @@ def _node_parts() -> list[tuple[str, dict[str, int]]]:
     ]
 
 
-def bytes_per_node() -> str:
+def bytes_per_node(phone: bool = False) -> str:
     """Stacked horizontal bars: the bytes of one node, object by object."""
-    from scalargrad.viz import figure_to_svg, new_figure
+    from scalargrad.viz import figure_to_svg, for_phone, new_figure
 
     rows = _node_parts()[::-1]
     fig = new_figure(7.2, 3.4)
@@ -117,12 +136,18 @@ def bytes_per_node() -> str:
         ax.text(width + 8, row, f"{width} bytes", va="center", fontsize=9)
     ax.set_yticks(range(len(rows)), [name for name, _ in rows])
     ax.set_xlim(0, 760)
-    ax.set_xlabel("bytes: sys.getsizeof of each object a node owns")
+    ax.set_xlabel(f"bytes: sys.getsizeof of each object{_SEP[phone]}a node owns")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, fontsize=8)
+    if phone:
+        ax.set_yticks(range(len(rows)), [_two_lines(name) for name, _ in rows])
+        ax.set_xlim(0, 900)
+        for_phone(fig, 5.2, ticks=4, legend_columns=1)
     return figure_to_svg(fig)
 
 
 FIGURES = {
     "ch15-nodes-per-step.svg": nodes_per_step,
+    "ch15-nodes-per-step-phone.svg": functools.partial(nodes_per_step, phone=True),
     "ch15-bytes-per-node.svg": bytes_per_node,
+    "ch15-bytes-per-node-phone.svg": functools.partial(bytes_per_node, phone=True),
 }

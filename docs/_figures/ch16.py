@@ -1,10 +1,13 @@
 """Figure of chapter 16: the work of forward and reverse mode, counted with the package.
 
 The two functions are the chapter's: a neuron with n inputs and one output, and the
-powers x, x², ..., xᵐ of one input. Counted, not timed: the same on every build.
+powers x, x², ..., xᵐ of one input. Counted, not timed: the same on every build. Drawn
+twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
 """
 
 from __future__ import annotations
+
+import functools
 
 SIZES = (2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
 
@@ -44,13 +47,17 @@ def many_outputs(m: int) -> tuple[int, int]:
     return ops, ops + sum(operations(o) for o in outs)  # one pass; one backward per output
 
 
-def work() -> str:
-    """Two log-log panels: operations against n inputs, and against m outputs."""
-    from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
+def work(phone: bool = False) -> str:
+    """Two log-log panels: operations against n inputs, and against m outputs.
 
+    The chapter reads the panels left and right: a phone's keeps them side by side, with
+    the titles on two lines and fewer ticks."""
+    from scalargrad.viz import COLORS, book_style, figure_to_svg, for_phone, new_figure
+
+    sep = "\n" if phone else " "
     cases = (
-        ("n inputs, 1 output (a neuron)", "inputs n", many_inputs),
-        ("1 input, m outputs (x, x², …, xᵐ)", "outputs m", many_outputs),
+        (f"n inputs, 1 output{sep}(a neuron)", "inputs n", many_inputs),
+        (f"1 input, m outputs{sep}(x, x², …, xᵐ)", "outputs m", many_outputs),
     )
     with book_style():
         fig = new_figure(7.2, 3.8)
@@ -73,7 +80,15 @@ def work() -> str:
             ax.set_xlim(1.5, 3000)
         axes[0].set_ylabel("operations for all derivatives")
         axes[0].legend(loc="upper left", frameon=False)
+    if phone:
+        for ax in axes:
+            ax.set_xticks([10, 1000])
+            ax.set_yticks([1, 1e2, 1e4, 1e6])
+        for_phone(fig, 4.4, legend_columns=2)
     return figure_to_svg(fig)
 
 
-FIGURES = {"ch16-work.svg": work}
+FIGURES = {
+    "ch16-work.svg": work,
+    "ch16-work-phone.svg": functools.partial(work, phone=True),
+}

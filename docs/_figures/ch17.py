@@ -6,11 +6,17 @@ for byte the same). ``ch17-timings.svg`` draws ``docs/_data/ch17-timings.json``,
 made once on a machine with a GPU, which ship with the package
 (``scalargrad/data/tensor-scaling-h200.jsonl``) so that the chapter's notebook draws the
 same figure with the same function. Each figure says when and where it was measured.
+
+Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``):
+the chapter reads the panels left and right, so a phone's keep them side by side, with
+fewer ticks, the legend under them and the note on the measurement on more lines.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import textwrap
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "_data" / "ch17-timings.json"
@@ -21,7 +27,19 @@ ENGINES = (
 )
 
 
-def timings() -> str:
+def _for_phone(fig, height: float, ticks: list[int]) -> None:
+    """A phone's figure: the legend under the panels, ``ticks`` on each width axis, the
+    note on the measurement wrapped to the narrower figure."""
+    from scalargrad.viz import for_phone
+
+    for ax in fig.axes:
+        ax.set_xticks(ticks, [str(w) for w in ticks])
+    note = fig.get_suptitle()
+    fig.suptitle(textwrap.fill(note.replace("\n", " "), 44), fontsize=11, color="#555555")
+    for_phone(fig, height, legend_columns=1)
+
+
+def timings(phone: bool = False) -> str:
     """Left: milliseconds per step, log-log. Right: how many times faster than scalars."""
     from scalargrad.viz import COLORS, book_style, figure_to_svg, new_figure
 
@@ -60,15 +78,36 @@ def timings() -> str:
             f"PyTorch {v['torch']}, one thread",
             fontsize=9, color="#555555",
         )
+    if phone:  # the model named in the note: a width label under the figure met the legend
+        fig.supxlabel("")
+        for ax in (left, right):
+            ax.set_xlabel("layer width w")
+        right.set_title("times faster\nthan scalargrad", fontsize=12)
+        fig.suptitle(f"MLP(3, [w, w, 1]). {fig.get_suptitle()}")
+        _for_phone(fig, 5.8, [widths[0], widths[len(widths) // 2], widths[-1]])
     return figure_to_svg(fig)
 
 
-def gpu() -> str:
+def gpu(phone: bool = False) -> str:
     """Time per step against width on a GPU machine: batch 4 and batch 1024 side by side."""
     from scalargrad.scaling import FIGURE_SIZE, load_scaling, plot_scaling
     from scalargrad.viz import figure_to_svg, new_figure
 
-    return figure_to_svg(plot_scaling(load_scaling(), new_figure(*FIGURE_SIZE)))
+    fig = plot_scaling(load_scaling(), new_figure(*FIGURE_SIZE))
+    if phone:
+        for ax in fig.axes:  # where the GPU passes NumPy: a mark in the right half says so
+            for note in ax.texts:  # above its left, so that the words stay in the panel
+                x, _ = ax.transAxes.inverted().transform(ax.transData.transform(note.xy))
+                if x > 0.5:
+                    note.set(horizontalalignment="right", verticalalignment="bottom")
+                    note.xyann = (-10, 10)
+        _for_phone(fig, 6.4, [16, 256, 4096])
+    return figure_to_svg(fig)
 
 
-FIGURES = {"ch17-timings.svg": timings, "ch17-gpu.svg": gpu}
+FIGURES = {
+    "ch17-timings.svg": timings,
+    "ch17-timings-phone.svg": functools.partial(timings, phone=True),
+    "ch17-gpu.svg": gpu,
+    "ch17-gpu-phone.svg": functools.partial(gpu, phone=True),
+}
