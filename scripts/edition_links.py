@@ -20,7 +20,7 @@ on the whole-book page each page is a ``<section class="print-page">``.
 
 Usage: ``python scripts/edition_links.py [SITE]`` (default ``site/``) prints the links of
 each edition per kind and every link that lands elsewhere; it exits with 1 if there is one.
-``tests/test_editions.py`` runs the same checks.
+``tests/test_edition_links.py`` runs the same checks.
 """
 
 from __future__ import annotations
@@ -41,8 +41,21 @@ PRINT_PAGE = {True: "print_page/index.html", False: "print_page.html"}  # by dir
 OFFLINE_ZIP = "downloads/scalargrad-offline.zip"
 OFFLINE_FOLDER = "scalargrad-offline/"
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 NOT_TEXT = {"script", "style", "template"}
 TEXT_SHOWN = 80  # characters of an element's text that identify it
@@ -170,7 +183,6 @@ class Document:
         return self.path
 
 
-
 def content_links(region: Element) -> list[Element]:
     """The ``<a>`` elements of a page's content, from its title on, in order.
 
@@ -209,11 +221,17 @@ class Edition:
         return cls(name, files, directory_urls=directory_urls)
 
     @classmethod
-    def zipped(cls, data: Path, prefix: str = OFFLINE_FOLDER, name: str = "offline edition",
-               *, directory_urls: bool = False) -> Edition:
+    def zipped(
+        cls,
+        data: Path,
+        prefix: str = OFFLINE_FOLDER,
+        name: str = "offline edition",
+        *,
+        directory_urls: bool = False,
+    ) -> Edition:
         archive = zipfile.ZipFile(data)
         files = {
-            n[len(prefix):]: (lambda n=n: archive.read(n))
+            n[len(prefix) :]: (lambda n=n: archive.read(n))
             for n in archive.namelist()
             if n.startswith(prefix) and not n.endswith("/")
         }
@@ -233,8 +251,11 @@ class Edition:
     def pages(self) -> list[str]:
         """Every HTML page with content (an <article>), the whole-book page left out."""
         skip = PRINT_PAGE[self.directory_urls]
-        return sorted(p for p in self._files if p.endswith(".html") and p != skip
-                      and b"<article" in self.bytes(p))
+        return sorted(
+            p
+            for p in self._files
+            if p.endswith(".html") and p != skip and b"<article" in self.bytes(p)
+        )
 
     def page_of(self, path: str) -> str | None:
         """This edition's file of the site's page ``path`` (with directory URLs), if any.
@@ -270,7 +291,11 @@ class Landing:
 
     def same_place(self, other: Landing) -> bool:
         return (self.kind, self.where, self.outline, self.what) == (
-            other.kind, other.where, other.outline, other.what)
+            other.kind,
+            other.where,
+            other.outline,
+            other.what,
+        )
 
 
 def land(
@@ -282,7 +307,7 @@ def land(
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         if published is not None and href.startswith(SITE_URL):  # into the published site
-            return land(published, published.document("index.html"), href[len(SITE_URL):] or "./")
+            return land(published, published.document("index.html"), href[len(SITE_URL) :] or "./")
         return Landing("outside", href)
     path = unquote(parts.path)
     if not path:
@@ -306,8 +331,12 @@ def land(
         return Landing("nowhere", f"{target} has no id {fragment!r}")
     if is_print_section(element) or element.tag == "article":
         return Landing("page", page.title(element))
-    return Landing("element", page.title(element.region), element.outline,
-                   f"{element.tag}: {element.text()[:TEXT_SHOWN]}")
+    return Landing(
+        "element",
+        page.title(element.region),
+        element.outline,
+        f"{element.tag}: {element.text()[:TEXT_SHOWN]}",
+    )
 
 
 # --- kinds of links ------------------------------------------------------------------------
@@ -361,9 +390,15 @@ def _label(link: Element) -> str:
 
 
 def compare_links(
-    reference: Edition, ref_doc: Document, ref_region: Element,
-    edition: Edition, doc: Document, region: Element,
-    where: str, name: str, published: Edition | None = None,
+    reference: Edition,
+    ref_doc: Document,
+    ref_region: Element,
+    edition: Edition,
+    doc: Document,
+    region: Element,
+    where: str,
+    name: str,
+    published: Edition | None = None,
 ) -> Report:
     """Pair the links of one page in two editions and compare where each lands.
 
@@ -371,8 +406,9 @@ def compare_links(
     """
     report = Report()
     ours, theirs = content_links(ref_region), content_links(region)
-    matcher = SequenceMatcher(None, [_label(a) for a in ours], [_label(a) for a in theirs],
-                              autojunk=False)
+    matcher = SequenceMatcher(
+        None, [_label(a) for a in ours], [_label(a) for a in theirs], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             for a, b in zip(ours[i1:i2], theirs[j1:j2], strict=True):
@@ -434,8 +470,19 @@ def check_whole_book_page(
                 f"{where_name}: section {key!r} is titled {book.title(section)!r}, its page "
                 f"{chapter.title(region)!r}"
             )
-        report.extend(compare_links(site, chapter, region, edition, book, section,
-                                    f"{where_name}, {pages[key]}", where_name, published))
+        report.extend(
+            compare_links(
+                site,
+                chapter,
+                region,
+                edition,
+                book,
+                section,
+                f"{where_name}, {pages[key]}",
+                where_name,
+                published,
+            )
+        )
     return report
 
 
@@ -448,9 +495,19 @@ def check_pages(site: Edition, edition: Edition) -> Report:
             report.problems.append(f"the {edition.name} lacks the page {path}")
             continue
         ref_doc, doc = site.document(path), edition.document(other)
-        report.extend(compare_links(site, ref_doc, ref_doc.regions[0], edition, doc,
-                                    doc.regions[0], f"{edition.name}, {other}",
-                                    f"the {edition.name}", site))
+        report.extend(
+            compare_links(
+                site,
+                ref_doc,
+                ref_doc.regions[0],
+                edition,
+                doc,
+                doc.regions[0],
+                f"{edition.name}, {other}",
+                f"the {edition.name}",
+                site,
+            )
+        )
     return report
 
 

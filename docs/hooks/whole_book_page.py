@@ -7,14 +7,16 @@ fails if the plugin is not enabled.
 
 The page is rendered with the template context of the last page MkDocs rendered, the 404
 page, whose base URL is absolute (``/scalargrad/``): fine on the web, wrong from
-``file://``. After the build the page's base is set relative to where it stands, every
-id of a page's section gets the page's key (``page_ids``), and its links to what it does
-not contain are mended (``outside_links``). Its cross-references are resolved before
+``file://``. After the build the page's Material configuration gets a base relative to
+where it stands and no instant navigation (``page_config``), every id of a page's
+section gets the page's key (``page_ids``), and its links to what it does not contain
+are mended (``outside_links``). Its cross-references are resolved before
 (``whole_book_refs.py``).
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -25,7 +27,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 PRINT_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(print_page\.md(?P<anchor>#[^)]*)?\)")
-_CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{.*?"base": )"[^"]*"')
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 # print-site writes the sections of the nav with single quotes (<section id='section-2'>).
 _ANCHOR = re.compile(r"""\s+href=(["'])#([^"']+)\1""")
 _ID = re.compile(r"""\bid=(["'])([^"']+)\1""")
@@ -49,6 +51,35 @@ def _print_page_url(page: Page, config: MkDocsConfig) -> str:
     target = "print_page/" if config.use_directory_urls else "print_page.html"
     depth = page.url.count("/") if config.use_directory_urls else page.file.dest_uri.count("/")
     return "../" * depth + target
+
+
+def page_config(html: str, base: str, where: str) -> str:
+    r"""Material's configuration of the page: base URL ``base``, no instant navigation.
+
+    With instant navigation on, the first link a reader follows within the page makes
+    Material fetch the page again and swap its content for the fetched copy: what
+    print-site's script did on load is undone (the site's navigation comes back, the
+    table of contents goes), the text reflows around the navigation, and the reader
+    lands thousands of pixels away from the target. One page needs no instant navigation.
+
+    >>> print(page_config('<script id="__config" type="application/json">{"base": "/a/", '
+    ...                   '"features": ["navigation.instant", "navigation.instant.progress", '
+    ...                   '"toc.follow"], "x": "<&>"}</script>', "..", "page.html"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <script id="__config" type="application/json">{"base": "..", "features": ["toc.follow"],
+    "x": "\u003c\u0026\u003e"}</script>
+    """
+    match = _CONFIG.search(html)
+    if match is None:
+        raise PluginError(f"whole_book_page: no Material config script in {where}")
+    config = json.loads(match.group(2))
+    config["base"] = base
+    config["features"] = [f for f in config["features"] if not f.startswith("navigation.instant")]
+    # as Jinja's tojson writes it in Material's template
+    text = json.dumps(config, sort_keys=True)
+    for char in "<>&'":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return html[: match.start(2)] + text + html[match.end(2) :]
 
 
 def outside_links(html: str, dest: str, pages: dict[str, str]) -> str:
@@ -157,7 +188,7 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Give the whole-book page a relative base URL (see the module docstring)."""
+    """Mend the whole-book page print-site wrote (see the module docstring)."""
     if config.plugins.get("print-site") is None:
         return
     if config.use_directory_urls:
@@ -165,10 +196,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     else:
         dest, base = "print_page.html", "."
     path = Path(config.site_dir) / dest
-    html = path.read_text(encoding="utf-8")
-    fixed, count = _CONFIG_BASE.subn(lambda m: f'{m.group(1)}"{base}"', html, count=1)
-    if count != 1:
-        raise PluginError(
-            f"whole_book_page: no Material config script with a base URL in {dest}"
-        )
-    path.write_text(outside_links(page_ids(fixed), dest, _pages), encoding="utf-8")
+    html = page_config(path.read_text(encoding="utf-8"), base, dest)
+    path.write_text(outside_links(page_ids(html), dest, _pages), encoding="utf-8")

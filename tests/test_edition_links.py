@@ -129,22 +129,34 @@ def test_the_checker_passes_a_right_whole_book_page_and_counts_every_kind(tmp_pa
     ("wrong", "message"),
     [
         # the bug: a class link that lands on one of its methods
-        (('href="#api-pkg.Value"', 'href="#api-pkg.Value.__add__"'),
-         "link 'Value': on chapters/one/index.html it lands on API › pkg › Value (h3: Value) "
-         "(../../api/#pkg.Value); on the whole-book page on API › pkg › Value › __add__ "
-         "(h4: __add__) (#api-pkg.Value.__add__)"),
-        (('href="#chapters-two-later"', 'href="#chapters-two"'),
-         "link 'later part': on chapters/one/index.html it lands on Two › Later (h2: Later)"),
-        (('href="#chapters-one-fig"', 'href="#fig"'),
-         "on the whole-book page on nowhere print_page/index.html has no id 'fig'"),
-        (('class="footnote-ref" href="#chapters-one-fn:1"', 'class="footnote-ref"'),
-         "link '1': on chapters/one/index.html it lands on One (li: The note.) (#fn:1); on the "
-         "whole-book page on nowhere the link has no href"),
-        (('<a href="../figures/f.svg">full size</a>', "full size"),
-         "link 'full size' (../../figures/f.svg) of chapters/one/index.html is missing from the "
-         "whole-book page"),
-        (('href="https://example.org/"', 'href="https://example.org/other"'),
-         "on the whole-book page on outside https://example.org/other"),
+        (
+            ('href="#api-pkg.Value"', 'href="#api-pkg.Value.__add__"'),
+            "link 'Value': on chapters/one/index.html it lands on API › pkg › Value (h3: Value) "
+            "(../../api/#pkg.Value); on the whole-book page on API › pkg › Value › __add__ "
+            "(h4: __add__) (#api-pkg.Value.__add__)",
+        ),
+        (
+            ('href="#chapters-two-later"', 'href="#chapters-two"'),
+            "link 'later part': on chapters/one/index.html it lands on Two › Later (h2: Later)",
+        ),
+        (
+            ('href="#chapters-one-fig"', 'href="#fig"'),
+            "on the whole-book page on nowhere print_page/index.html has no id 'fig'",
+        ),
+        (
+            ('class="footnote-ref" href="#chapters-one-fn:1"', 'class="footnote-ref"'),
+            "link '1': on chapters/one/index.html it lands on One (li: The note.) (#fn:1); on the "
+            "whole-book page on nowhere the link has no href",
+        ),
+        (
+            ('<a href="../figures/f.svg">full size</a>', "full size"),
+            "link 'full size' (../../figures/f.svg) of chapters/one/index.html is missing from the "
+            "whole-book page",
+        ),
+        (
+            ('href="https://example.org/"', 'href="https://example.org/other"'),
+            "on the whole-book page on outside https://example.org/other",
+        ),
     ],
     ids=["api-on-a-method", "section", "anchor", "lost-href", "missing", "outside"],
 )
@@ -165,9 +177,12 @@ def test_the_checker_names_a_link_that_lands_elsewhere(
 
 def test_whole_book_ids_finds_shared_and_foreign_ids(tmp_path: Path) -> None:
     _site(tmp_path)
-    section = RIGHT.replace('id="chapters-one-fig"', 'id="fig"').replace(
-        "<ol>", '<ol id="chapters-one-made-up">'
-    ) + '<p id="chapters-one-one"></p>'
+    section = (
+        RIGHT.replace('id="chapters-one-fig"', 'id="fig"').replace(
+            "<ol>", '<ol id="chapters-one-made-up">'
+        )
+        + '<p id="chapters-one-one"></p>'
+    )
     site = _book(tmp_path, section)
     assert whole_book_ids(site) == [
         "id 'chapters-one-one' is used more than once",
