@@ -135,7 +135,7 @@ def page_ids(html: str) -> str:
     >>> page_ids('<section class="print-page" id="ch"><h2 id="ch-a">A</h2>'
     ...          '<p id="fig" class="f">x</p><a href="#ch-fig" data-id="no">f</a>'
     ...          '<code>&lt;b id="code"&gt;</code></section><p id="out">')  # doctest: +ELLIPSIS
-    '...<h2 id="ch-a">A</h2><p id="ch-fig" class="f">x</p>...<code>&lt;b id="code"&gt;</code>...'
+    '...<h2 id="ch-a">A</h2><p id="ch-fig" class="f">x</p>...</code></section><p id="out">'
     """
     out, pos = [], 0
     for start in _PAGE_SECTION.finditer(html):
