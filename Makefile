@@ -8,9 +8,6 @@ STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
-# A fixed string-hash seed, as reproducible-builds.org advises for Python: the whole-book
-# page's cross references were picked in hash order.
-export PYTHONHASHSEED := 0
 
 .PHONY: help setup system quick test lint build book bench browser-all mutate proptest clean
 .DEFAULT_GOAL := help

@@ -95,6 +95,15 @@ BUILD_JOB = "build"
 # Steps of the build job that need a network this machine does not have, or root: the
 # system packages (Graphviz) are checked instead of installed.
 SYSTEM_STEP = "apt-get install"
+# The string-hash seed of the workflow's build here. The workflow sets none, nor does
+# `make build` (site/); tests/test_workflow.py compares builds made with different seeds.
+WORKFLOW_SEED = "1"
+
+
+@pytest.fixture(scope="session")
+def workflow_seed() -> str:
+    """The PYTHONHASHSEED of ``workflow_site``, for messages."""
+    return WORKFLOW_SEED
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +116,8 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     only the package registries are reachable here and pip's own configuration finds the
     same CPU wheel; and the apt-get step is replaced by checking that `dot` is there.
     Notebooks run afresh (SCALARGRAD_NOTEBOOK_CACHE=0), so the reproducibility test can
-    compare this build with site/.
+    compare this build with site/; and PYTHONHASHSEED is ``WORKFLOW_SEED``, a seed of its
+    own, so that the comparison shows any output that follows the order of string hashes.
     """
     import shutil
     import subprocess
@@ -131,6 +141,7 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env.pop("PIP_EXTRA_INDEX_URL", None)
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
     env["SCALARGRAD_NOTEBOOK_CACHE"] = "0"
+    env["PYTHONHASHSEED"] = WORKFLOW_SEED
     for run in runs:
         if SYSTEM_STEP in run:
             continue

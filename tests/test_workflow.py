@@ -3,17 +3,23 @@
 The structural checks read the YAML. The fresh-environment check is the
 ``workflow_site`` fixture (tests/conftest.py): a copy of this working tree and a new
 virtual environment, where the build job's own ``run:`` steps are executed as they are
-written; ``test_two_builds_are_byte_identical`` (below) then compares what they built
-with site/, byte for byte. Both tests stay in this file, so that under pytest-xdist
-(``--dist loadfile``) one worker builds the fresh environment, once.
+written; ``test_builds_with_different_hash_seeds_are_byte_identical`` (below) then
+compares what they built, and a third build, with site/, byte for byte. The tests that
+use these builds stay in this file, so that under pytest-xdist (``--dist loadfile``) one
+worker builds each of them, once.
 """
 
 from __future__ import annotations
 
 import filecmp
+import os
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,17 +102,106 @@ def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
     return out
 
 
-def test_two_builds_are_byte_identical(site: Path, workflow_site: Path) -> None:
-    """Compare every byte of site/ (what `make test` just built) with a second build.
+# The seed of the third build; the workflow's has its own (tests/conftest.py), and site/
+# none: `make build` leaves PYTHONHASHSEED unset, so every process draws one at random.
+OTHER_SEED = "2"
 
-    The second build is the Pages workflow's, from its own steps in a fresh environment
-    and a copy of the tree (tests/conftest.py, ``workflow_site``). It executes every
-    notebook afresh (no cache), while site/ may have taken executed notebooks from the
-    cache, so notebook outputs are compared across separate runs either way. Both builds
-    take SOURCE_DATE_EPOCH from the last commit. One extra build keeps `make test` short.
+
+@pytest.fixture(scope="module")
+def other_seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book built again from this tree, as `make build` does, with ``OTHER_SEED``.
+
+    It runs in the test environment and takes the notebooks from the cache site/ filled
+    (so it also shows that a build from the cache gives the same bytes); the offline
+    edition it builds inside inherits the seed.
     """
-    differences = _differences(filecmp.dircmp(site, workflow_site, ignore=[]))
-    assert not differences, (
-        "site/ and a second build differ (if you edited files since `make build`, rebuild):\n"
-        + "\n".join(differences)
+    out = tmp_path_factory.mktemp("other-seed") / "site"
+    env = {**os.environ, "PYTHONHASHSEED": OTHER_SEED, "NO_MKDOCS_2_WARNING": "1"}
+    if "SOURCE_DATE_EPOCH" not in env:  # as the Makefile sets it
+        last_commit = ["git", "log", "-1", "--format=%ct"]
+        env["SOURCE_DATE_EPOCH"] = subprocess.run(
+            last_commit, cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)]
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800
     )
+    if result.returncode != 0:
+        pytest.fail(
+            f"the build with PYTHONHASHSEED={OTHER_SEED} failed:\n{result.stderr[-3000:]}",
+            pytrace=False,
+        )
+    return out
+
+
+def _zip_differences(left: Path, right: Path) -> list[str]:
+    """The entries that differ between two zips (a reproducible zip differs by them)."""
+    with zipfile.ZipFile(left) as a, zipfile.ZipFile(right) as b:
+        left, right = set(a.namelist()), set(b.namelist())
+        return [
+            n
+            for n in sorted(left | right)
+            if n not in left or n not in right or a.read(n) != b.read(n)
+        ]
+
+
+def _differences(cmp: filecmp.dircmp, prefix: str = "") -> list[str]:
+    out = [f"only in one build: {prefix}{n}" for n in cmp.left_only + cmp.right_only]
+    out += [f"{prefix}{n}" for n in cmp.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+    for name in mismatch + errors:
+        out.append(f"differs: {prefix}{name}")
+        if name.endswith(".zip") and name in mismatch:
+            entries = _zip_differences(Path(cmp.left) / name, Path(cmp.right) / name)
+            out += [f"    differs in the zip: {e}" for e in entries[:20]]
+    for name, sub in sorted(cmp.subdirs.items()):
+        out += _differences(sub, f"{prefix}{name}/")
+    return out
+
+
+def _builds(workflow_site: Path, workflow_seed: str, other_seed_site: Path) -> dict[str, Path]:
+    workflow = f"the workflow's build in a fresh environment (PYTHONHASHSEED={workflow_seed})"
+    return {
+        workflow: workflow_site,
+        f"a build of this tree (PYTHONHASHSEED={OTHER_SEED})": other_seed_site,
+    }
+
+
+def test_builds_with_different_hash_seeds_are_byte_identical(
+    site: Path, workflow_site: Path, workflow_seed: str, other_seed_site: Path
+) -> None:
+    """Compare every byte of site/ (what `make test` just built) with two more builds.
+
+    site/ is built by `make build`, with no PYTHONHASHSEED; the two others set two
+    different seeds. The workflow's build executes every notebook afresh (no cache),
+    while site/ may have taken executed notebooks from the cache, so notebook outputs
+    are compared across separate runs either way. All take SOURCE_DATE_EPOCH from the
+    last commit.
+    """
+    problems = []
+    for name, other in _builds(workflow_site, workflow_seed, other_seed_site).items():
+        differences = _differences(filecmp.dircmp(site, other, ignore=[]))
+        if differences:
+            problems += [f"site/ and {name}:", *(f"  {d}" for d in differences)]
+    assert not problems, (
+        "builds differ (if you edited files since `make build`, rebuild):\n"
+        + "\n".join(problems)
+    )
+
+
+_ID = re.compile(r"""\bid=(["'])([^"']+)\1""")
+
+
+def test_whole_book_page_ids_do_not_change_between_builds(
+    site: Path, workflow_site: Path, workflow_seed: str, other_seed_site: Path
+) -> None:
+    page = Path("print_page") / "index.html"
+    ids = [m.group(2) for m in _ID.finditer((site / page).read_text(encoding="utf-8"))]
+    assert len(ids) > 100, "the whole-book page has almost no ids: is it the book?"
+    for name, other in _builds(workflow_site, workflow_seed, other_seed_site).items():
+        theirs = [m.group(2) for m in _ID.finditer((other / page).read_text(encoding="utf-8"))]
+        changed = [(a, b) for a, b in zip(ids, theirs, strict=False) if a != b]
+        assert len(ids) == len(theirs) and not changed, (
+            f"the whole-book page's ids differ between site/ and {name}: "
+            f"{len(ids)} and {len(theirs)} ids; first changes: {changed[:10]}"
+        )

@@ -100,6 +100,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 _IMG = re.compile(r'<img\b[^>]*\bsrc="(?P<src>(?:\.\./)*figures/[^"]+\.svg)"[^>]*>')
 
 
+# Before mkdocs-print-site-plugin (priority 0) keeps each page's HTML: the whole-book page's
+# figures open full size too.
+@event_priority(50)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Wrap every figure image in a link that opens the SVG full size."""
 

@@ -89,6 +89,49 @@ def test_whole_book_page_renders_math_and_figures(base_url: str, page) -> None:
     assert not problems, "\n".join(problems)
 
 
+def _top(page, anchor: str) -> int | None:
+    """Where the element with id ``anchor`` is, in pixels from the top of the window."""
+    return page.evaluate(
+        """id => { const e = document.getElementById(id);
+                   return e && Math.round(e.getBoundingClientRect().top); }""",
+        anchor,
+    )
+
+
+def test_whole_book_page_links_take_the_reader_to_their_target(base_url: str, page) -> None:
+    """Follow links of the whole-book page as a reader: each target comes to the top.
+
+    The first one especially: with Material's instant navigation, the first link followed
+    made it fetch the page again and swap it in, so the site's navigation came back, the
+    text reflowed, and the reader landed thousands of pixels away (whole_book_page.py).
+    """
+    page.goto(base_url + "print_page/", wait_until="load")
+    page.wait_for_selector(".arithmatex .katex")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
+    # Links are found by the end of their href: with instant navigation, Material makes
+    # every href absolute.
+    targets = [
+        (section, page.locator(f"section#{section} {selector}").first.get_attribute("href"))
+        for section, selector in (
+            ("chapters-05-neuron", "a.autorefs"),  # an API reference, far down the page
+            ("chapters-16-forward-mode", "a[href$='#chapters-17-tensors']"),  # a chapter
+            ("chapters-10-mlp", "h2 a.headerlink"),  # a permalink, back up
+        )
+    ]
+    followed = []
+    for section, href in targets:
+        anchor = href.partition("#")[2]
+        link = page.locator(f"section#{section} a[href$='#{anchor}']").first
+        link.click()
+        page.wait_for_timeout(500)
+        followed.append((link.inner_text(), anchor, _top(page, anchor)))
+    landed_elsewhere = [f for f in followed if f[2] is None or not 0 <= f[2] < 150]
+    assert not landed_elsewhere, f"(text, target, pixels from the top): {landed_elsewhere}"
+    sidebar = page.eval_on_selector(".md-sidebar--primary", "e => getComputedStyle(e).display")
+    assert sidebar == "none", "the site's navigation came back on the whole-book page"
+    assert page.locator("#print-page-toc a").count() > 20, "the table of contents is gone"
+
+
 @pytest.fixture(scope="module")
 def offline(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("offline")
