@@ -102,7 +102,8 @@ class MLP(Module):
                  output_activation: str | None = None) -> None:
         _check_mlp_args(nin, nouts, activation, output_activation)  # guard
         sizes = [nin, *nouts]
-        acts = [activation] * (len(nouts) - 1) + [output_activation or activation]
+        last = output_activation or activation
+        acts = [activation] * (len(nouts) - 1) + [last]
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i])
                        for i in range(len(nouts))]
 

@@ -127,15 +127,13 @@ def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
     """The fraction of samples whose score has the sign of their label."""
     _check_pairs(scores, labels, "scores and labels")  # guard
     pairs = zip(scores, labels, strict=True)
-    hits = sum((s.data > 0) == (y > 0) for s, y in pairs)
-    return hits / len(labels)
+    return sum((s.data > 0) == (y > 0) for s, y in pairs) / len(labels)
 # --8<-- [end:hinge-loss]
 
 
 # --8<-- [start:linear-decay]
-def linear_decay(
-    start: float, end: float, steps: int
-) -> Callable[[int], float]:
+def linear_decay(start: float, end: float,
+                 steps: int) -> Callable[[int], float]:
     """A learning rate falling in a straight line from start to end."""
     _check_decay_args(start, end, steps)  # guard
 
@@ -150,11 +148,10 @@ def linear_decay(
 
 # --8<-- [start:train-classifier]
 @_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
-def train_classifier(model: Module, X: Sequence[Sequence[float]],
-                     y: Sequence[float], *, steps: int,
-                     lr: Callable[[int], float],
+def train_classifier(model: Module, X: list[list[float]], y: list[float], *,
+                     steps: int, lr: Callable[[int], float],
                      alpha: float = 1e-4) -> tuple[list[float], list[float]]:
-    """train() with the hinge loss, a schedule, and the accuracy of each step."""
+    """train() with the hinge loss, a schedule and each step's accuracy."""
     _check_classifier_args(model, X, y, steps, lr, alpha)  # guard
     losses, accuracies = [], []
     for k in range(steps):
@@ -174,9 +171,8 @@ def train_classifier(model: Module, X: Sequence[Sequence[float]],
 
 # --8<-- [start:train-minibatches]
 @_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
-def train_minibatches(model: Module, X: Sequence[Sequence[float]],
-                      y: Sequence[float], *, batches: Sequence[Sequence[int]],
-                      lr: Callable[[int], float],
+def train_minibatches(model: Module, X: list[list[float]], y: list[float], *,
+                      batches: list[list[int]], lr: Callable[[int], float],
                       alpha: float = 1e-4) -> tuple[list[float], list[float]]:
     """train_classifier(), each step on the samples that one batch picks."""
     _check_batches(batches, len(X))  # guard
