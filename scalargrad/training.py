@@ -211,9 +211,9 @@ def _check_pairs(
 
 
 def _check_scalars(ypred: Sequence[object], names: str) -> None:
-    """Raise unless every prediction is one Value or number."""
+    """Raise unless every prediction is one Value (any class with ``data``) or number."""
     for i, y in enumerate(ypred):
-        if not isinstance(y, (Value, int, float)):
+        if not (isinstance(y, (int, float)) or hasattr(y, "data")):
             raise TypeError(
                 f"{names}[{i}] must be a single Value (a model with one "
                 f"output), got {type(y).__name__}"

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from scalargrad.check import chapters
-from scalargrad.check.folder import as_csv, check_folder, table
+from scalargrad.check.examples import run_examples
+from scalargrad.check.folder import BOOK_LAYOUT, as_csv, check_folder, table
 from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
 
 DESCRIPTION = """\
@@ -45,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
                    choices=range(chapters.FIRST, chapters.LAST + 1),
                    help="check what the book has built by the end of chapter N (3-13); "
                         "default: everything the file defines")
+    p.add_argument("--examples", action="store_true",
+                   help="run chapter N's examples on your files instead (PATH: your "
+                        "folder), and show where the output differs from the book's")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("--csv", action="store_true",
                    help="for a folder: print the table as CSV, for a gradebook")
@@ -88,6 +92,10 @@ def run(args: argparse.Namespace, out: list[str]) -> int:
                       f"{args.time_limit:g}) and --memory at least 64 (MB, got {args.memory})",
                       args.json, out)
     limits = {"time_limit": args.time_limit, "memory_mb": args.memory, "graded": args.graded}
+    if args.examples:
+        return _examples(args, path, out)
+    if path.is_dir() and not path.is_symlink() and (path / BOOK_LAYOUT).is_file():
+        path = path / BOOK_LAYOUT  # your folder, in the book's layout: one report
     if path.is_dir() and not path.is_symlink():
         results = check_folder(path, args.chapter, **limits)
         if not results:
@@ -105,6 +113,20 @@ def run(args: argparse.Namespace, out: list[str]) -> int:
     report = run_file(path, [args.chapter], speed=not args.json, **limits)[0]
     out.append(json.dumps(report.to_dict()) if args.json else report.text())
     return report.exit_status
+
+
+def _examples(args: argparse.Namespace, path: Path, out: list[str]) -> int:
+    """``--examples``: chapter N's examples on the files of the folder ``path``."""
+    if args.chapter is None:
+        return _error("--examples needs --chapter N: the chapter whose examples to run",
+                      args.json, out)
+    if not path.is_dir():
+        return _error(f"--examples takes your folder (the one with engine.py), not {path}",
+                      args.json, out)
+    walk = run_examples(path, args.chapter, time_limit=args.time_limit,
+                        memory_mb=args.memory)
+    out.append(json.dumps(walk.to_dict()) if args.json else walk.text())
+    return walk.exit_status
 
 
 if __name__ == "__main__":
