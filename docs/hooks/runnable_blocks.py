@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
 import pycon_blocks
+import walk  # imports this module too: each uses the other's names at run time
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from package_wheel import project, root_of
-from walk import page_labels
 
 # What a block may import in the page: the package and the standard library.
 UNAVAILABLE = {
@@ -141,7 +141,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             entries = block_needs(markdown)
         except ValueError as exc:  # an unclosed fence
             raise PluginError(f"runnable_blocks: {page.file.src_uri}: {exc}") from None
-        labels = page_labels(page) or [None] * len(entries)
+        labels = walk.page_labels(page) or [None] * len(entries)
         for entry, found in zip(entries, labels, strict=True):
             if found is not None:
                 entry["label"] = found

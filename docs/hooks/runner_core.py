@@ -110,7 +110,7 @@ def use_my_files(folder: str, files: dict[str, str]) -> dict[str, Any]:
 
 
 def check_my_files(folder: str, files: dict[str, str], chapter: int) -> str:
-    """The report of ``python -m scalargrad.check engine.py --chapter N`` on the files.
+    """The report of ``python -m scalargrad.check my-scalargrad --chapter N`` on the files.
 
     The checker's own steps for one file (:mod:`scalargrad.check.child`), in this
     process: load ``engine.py`` (which runs it), find ``Value``, take ``nn.py`` beside

@@ -39,6 +39,7 @@ from pathlib import Path
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
 import listings
 import pycon_blocks
+import runnable_blocks  # imports this module too: each uses the other's names at run time
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -149,8 +150,6 @@ def chapter_blocks(chapter: int, markdown: str | None = None) -> list[dict]:
     ``needs`` and ``setup`` are runnable_blocks.py's: what the block needs that the
     page cannot load, and its examples that can run anyway.
     """
-    import runnable_blocks  # a sibling hook; it imports this module too
-
     md = _chapter_file(chapter)
     text = md.read_text(encoding="utf-8") if markdown is None else markdown
     where = f"{md.parent.name}/{md.name}"

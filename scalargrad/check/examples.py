@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,22 +131,24 @@ class Walk:
 
     def text(self) -> str:
         """The report: a line per block that is not simply as in the book, then totals."""
-        head = f"{self.folder}: chapter {self.chapter}'s examples"
         if self.error:
-            return f"{head} could not be run: {self.error}"
+            return _wrap(f"{self.folder}, chapter {self.chapter}'s examples: could not be "
+                         f"run: {self.error}")
         book = [f for f in READER_FILES if f not in self.mine]
-        lines = [f"{head}, with your {', '.join(self.mine)} as scalargrad's modules"
-                 + (f" (the book's {', '.join(book)})" if book else "")]
+        head = (f"{self.folder}, chapter {self.chapter}'s examples on your "
+                f"{_and(self.mine)}" + (f" (and the book's {_and(book)})" if book else ""))
+        lines = [_wrap(head + ":")]
+        said = {"ok": "as in the book", "differs": "differs from the book",
+                "raised": "raised an exception"}
         for i, b in enumerate(self.blocks, 1):
-            where = f"  block {i} (line {b.line}): "
-            said = {"ok": "as in the book", "differs": "differs from the book",
-                    "raised": "raised an exception"}
+            where = f"block {i} (line {b.line}): "
             if b.status in ("not run", "error"):
-                lines.append(where + b.note)
+                lines.append(_wrap(where + b.note, "  "))
             elif b.label or b.status != "ok":
-                lines.append(where + (f"{b.label}; " if b.label else "") + said[b.status])
+                lines.append(_wrap(where + (f"{b.label}; " if b.label else "")
+                                   + said[b.status], "  "))
                 if b.note:
-                    lines.append(f"    ({b.note})")
+                    lines.append(_wrap(f"({b.note})", "    "))
                 lines += _differences(b)
         c = self.counts()
         total = c["yours"] + c["book"] + c["differ"] + c["raised"]
@@ -155,7 +158,7 @@ class Walk:
         summary += f"; {c['differ']} differ, {c['raised']} raised an exception"
         if c["not run"]:
             summary += f"; {c['not run']} block(s) not run"
-        return "\n".join([*lines, summary + "."])
+        return "\n".join([*lines, _wrap(summary + ".")])
 
     def to_dict(self) -> dict[str, Any]:
         """The walk as JSON: every block's examples with what they gave."""
@@ -167,6 +170,17 @@ class Walk:
                         "note": b.note or None, "examples": b.examples}
                        for b in self.blocks],
         }
+
+
+def _and(names: list[str]) -> str:
+    """``a, b and c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """``text`` in lines of at most 80 columns, every line indented by ``indent``."""
+    return textwrap.fill(text, 80, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def _differences(block: BlockResult) -> list[str]:
