@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import package_wheel  # these three import each other: names are used at run time
 import pycon_blocks
-import walk  # imports this module too: each uses the other's names at run time
+import walk
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from package_wheel import project, root_of
 
 # What a block may import in the page: the package and the standard library.
 UNAVAILABLE = {
@@ -164,7 +164,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     data = json.dumps(blocks, separators=(",", ":")).replace("</", "<\\/")
     # The book's version keys what the page saves for the reader (edits, their files):
     # a new edition starts from its own text, not from edits made to another one.
-    version = project(root_of(config))["version"]
+    version = package_wheel.project(package_wheel.root_of(config))["version"]
     return html + (
         f'\n<script type="application/json" id="sg-runner-blocks" data-version="{version}">'
         f"{data}</script>\n"

@@ -54,16 +54,18 @@ class NoExamples(Exception):
     """This copy of scalargrad carries no copy of the book's examples."""
 
 
-def book_examples() -> dict[str, Any]:
-    """The book's examples of chapters 3 to 13, with their labels.
+def book_examples(chapter: int) -> list[dict[str, Any]]:
+    """The book's examples of ``chapter`` (3 to 13), with their labels: one dict per block.
 
     From the wheel's ``book_examples.json``; in a clone of the book's repository, where
-    the package is installed from the source, from the chapters (docs/hooks/walk.py).
+    the package is installed from the source, from the chapter itself
+    (docs/hooks/walk.py).
     """
     here = Path(__file__).resolve().parent
     packaged = here / DATA
     if packaged.is_file():
-        return json.loads(packaged.read_text(encoding="utf-8"))
+        data = json.loads(packaged.read_text(encoding="utf-8"))
+        return data["chapters"][str(chapter)]["blocks"]
     hooks = here.parents[1] / "docs" / "hooks"
     if (hooks / "walk.py").is_file():
         if str(hooks) not in sys.path:
@@ -72,7 +74,7 @@ def book_examples() -> dict[str, Any]:
         assert spec is not None and spec.loader is not None
         walk = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(walk)
-        return walk.examples_data()
+        return walk.chapter_blocks(chapter)
     raise NoExamples(
         "this scalargrad carries no copy of the book's examples: install it from the "
         "book's site (the install line on its home page), whose wheel has them"
@@ -221,11 +223,10 @@ def run_examples(folder: str | os.PathLike[str], chapter: int, *,
     folder = Path(os.path.abspath(folder))
     walk = Walk(folder=folder.name or str(folder), chapter=chapter)
     try:
-        data = book_examples()
+        blocks = book_examples(chapter)
     except NoExamples as exc:
         walk.error = str(exc)
         return walk
-    blocks = data["chapters"][str(chapter)]["blocks"]
     if not (folder / "engine.py").is_file():
         walk.error = (f"{folder} has no engine.py: chapter 3 starts it (see its section "
                       "\"Check your engine\")")
