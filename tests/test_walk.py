@@ -268,6 +268,43 @@ def test_chapter_8_the_corner_cases_at_zero_are_the_packages_not_the_readers(
     assert out.split() == ["ZeroDivisionError"]
 
 
+def test_chapter_3_your_value_keeps_what_it_is_given(tmp_path: Path) -> None:
+    """Chapter 3: the guards are the package's; the reader's Value keeps an int, and a
+    string (exercise 3), as it is."""
+    out = run_on(3, """
+        from engine import Value
+        print(repr(Value(2).data), repr(Value("3").data), (Value(2) * 3).data)
+    """, tmp_path)
+    assert out.split() == ["2", "'3'", "6"]
+
+
+def test_chapter_6_every_operation_makes_one_local_derivative_per_child(
+    tmp_path: Path,
+) -> None:
+    """Chapter 6: every operation of the reader's file pairs its children with local
+    derivatives, so _backward's zip needs no check."""
+    out = run_on(13, """
+        from engine import Value
+        a, b = Value(2.0), Value(0.5)
+        made = [a + b, a * b, a - b, a / b, -a, a ** 3, 1 + a, 2 * a, 1 - a, 2 / a,
+                a.tanh(), a.exp(), a.log(), a.relu()]
+        print(all(len(v._prev) == len(v._local) for v in made), len(made))
+    """, tmp_path)
+    assert out.split() == ["True", "14"]
+
+
+def test_chapter_8_a_value_exponent_fails_with_pythons_own_type_error(tmp_path: Path) -> None:
+    """Chapter 8: without the guard, a Value exponent fails one step later, in Python."""
+    out = run_on(8, """
+        from engine import Value
+        try:
+            Value(2.0) ** Value(2.0)
+        except TypeError as exc:
+            print(exc)
+    """, tmp_path)
+    assert out.startswith("unsupported operand type(s) for ** or pow(): 'float' and 'Value'")
+
+
 def test_chapter_12_backward_resets_inner_nodes_and_sets_the_seed_only(
     tmp_path: Path,
 ) -> None:
