@@ -29,9 +29,16 @@ Guard lines, like rustdoc's hidden lines: a statement whose first line ends with
 ``# guard`` (argument checks, speed-only lines, corner cases) is left out of the
 listing and of the reader's files; a collapsed "Show the N guard lines the package
 adds" box under the listing shows the region as the package has it, guards
-highlighted, with one sentence on what they do. A listing inside a collapsed box
+highlighted, with one sentence on what they do. A region that is all guard (chapter
+15's ``_collector_paused``) is shown whole, its tags removed, and titled as the
+package's guard rails: no listing is empty. A listing inside a collapsed box
 (``???``: an exercise, a solution) is *optional*: it never feeds a snapshot, and its
 title says "optional: adds ... to your engine".
+
+The reading order is the typing order: :func:`files_after_each_listing` gives the
+reader's files as they stand after each main-text listing, and the build fails when,
+after a chapter, a file uses a name that no listing so far defines
+(:func:`reading_order_problems`).
 
 For the page's "Add to my engine", ``code/regions.json`` lists every reader file's
 regions in source order (name, the chapter whose main text first lists it, optional,
@@ -672,7 +679,9 @@ def expand(markdown: str, chapter: int, earlier: list[Listing],
         head = title(listing, seen)
         seen.append(listing)
         reg = listing.region
-        code = list(reg.lines if reg.all_guard else reg.reader_lines)
+        code = list(reg.reader_lines)
+        if reg.all_guard:  # nothing of it is the reader's: show it whole, tags removed
+            code = [_GUARD.sub("", line) for line in reg.lines]
         if reg.reader:
             code = sibling_imports("\n".join(code)).split("\n")
         if not any(line.strip() for line in code):
