@@ -179,7 +179,7 @@ def train_minibatches(model: Module, X: list[list[float]], y: list[float], *,
     _check_classifier_args(model, X, y, len(batches), lr, alpha)  # guard
     losses, accuracies = [], []
     for k, picks in enumerate(batches):
-        Xb, yb = [X[i] for i in picks], [y[i] for i in picks]
+        Xb, yb = [X[i] for i in picks], [y[i] for i in picks]  # the one change
         # forward pass
         scores = [model(x) for x in Xb]
         loss = hinge_loss(scores, yb, model.parameters(), alpha)
