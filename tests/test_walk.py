@@ -406,3 +406,39 @@ def test_your_files_stand_in_for_the_packages_and_the_rest_stays_the_books(
     assert nodes == 7  # and draw the reader's Values
     assert labelled == ["match", "match"]  # a labelled block runs on the book's
     assert after == ["match", "raised"] and error == "NameError"  # and then it is over
+
+
+def test_the_examples_report_names_each_block_that_is_not_as_in_the_book() -> None:
+    from scalargrad.check.examples import BlockResult, Walk
+
+    ok = {"outcome": "match", "source": "1\n", "got": "1\n", "want": "1\n"}
+    walk = Walk("my-scalargrad", 9, ["engine.py"], [
+        BlockResult(10, None, "ok", [ok]),
+        BlockResult(20, "runs on the book's scalargrad: needs x, which chapter 10 adds",
+                    "ok", [ok, ok]),
+        BlockResult(30, None, "not run", note="not run: it needs PyTorch, which is not "
+                                              "installed here"),
+        BlockResult(40, None, "differs", [ok, {"outcome": "differs", "source": "a.grad\n",
+                                               "got": "1.0\n", "want": "2.0\n"}]),
+    ], note="isolation: none available here")
+    assert walk.exit_status == 1
+    assert walk.counts() == {"yours": 2, "book": 2, "differ": 1, "raised": 0, "not run": 1}
+    assert walk.text().splitlines() == [
+        "my-scalargrad, chapter 9's examples on your engine.py (and the book's nn.py,",
+        "  training.py and datasets.py):",
+        "  block 2 (line 20): runs on the book's scalargrad: needs x, which chapter 10",
+        "    adds; as in the book",
+        "  block 3 (line 30): not run: it needs PyTorch, which is not installed here",
+        "  block 4 (line 40): differs from the book",
+        "      >>> a.grad",
+        "      yours:",
+        "        1.0",
+        "      the book's:",
+        "        2.0",
+        "4 of 5 examples as in the book (2 of them on the book's scalargrad, as",
+        "  labelled); 1 differ, 0 raised an exception; 1 block(s) not run.",
+        "note: isolation: none available here",
+    ]
+    walk.blocks[3].status = "ok"
+    walk.blocks[3].examples[1]["outcome"] = "match"
+    assert walk.exit_status == 0  # a block not run here does not fail the walk

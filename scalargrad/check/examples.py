@@ -106,6 +106,7 @@ class Walk:
     mine: list[str] = field(default_factory=list)  # the reader's files that took part
     blocks: list[BlockResult] = field(default_factory=list)
     error: str = ""  # the examples could not be run at all
+    note: str = ""  # the files ran without isolation, and why
 
     @property
     def exit_status(self) -> int:
@@ -160,13 +161,15 @@ class Walk:
         summary += f"; {c['differ']} differ, {c['raised']} raised an exception"
         if c["not run"]:
             summary += f"; {c['not run']} block(s) not run"
-        return "\n".join([*lines, _wrap(summary + ".")])
+        notes = [_wrap(f"note: {self.note}")] if self.note else []
+        return "\n".join([*lines, _wrap(summary + "."), *notes])
 
     def to_dict(self) -> dict[str, Any]:
         """The walk as JSON: every block's examples with what they gave."""
         return {
             "folder": self.folder, "chapter": self.chapter, "mine": self.mine,
             "exit_status": self.exit_status, "error": self.error or None,
+            "note": self.note or None,
             "counts": self.counts(),
             "blocks": [{"line": b.line, "label": b.label, "status": b.status,
                         "note": b.note or None, "examples": b.examples}
@@ -243,7 +246,8 @@ def _walk(work: Path, walk: Walk, blocks: list[dict[str, Any]], time_limit: floa
           memory_mb: int) -> None:
     """Start the child over the copy in ``work``, put the files in place, run the blocks."""
     with tempfile.TemporaryFile() as errors:
-        proc, _note = _spawn(work, "engine.py", memory_mb, time_limit * BLOCK_TIME, errors)
+        proc, walk.note = _spawn(work, "engine.py", memory_mb, time_limit * BLOCK_TIME,
+                                 errors)
         lines = Lines(proc.stdout.fileno())  # type: ignore[union-attr]
 
         def send(text: str) -> None:
@@ -271,7 +275,8 @@ def _walk(work: Path, walk: Walk, blocks: list[dict[str, Any]], time_limit: floa
                     if not block["setup"]:
                         walk.blocks.append(BlockResult(
                             block["line"], label, "not run",
-                            note=f"needs {', '.join(absent)}, which is not installed here"))
+                            note=f"not run: it needs {', '.join(absent)}, which is not "
+                                 "installed here"))
                         continue
                     text = block["setup"]
                 conn.starting(f"block {i} (line {block['line']})")
