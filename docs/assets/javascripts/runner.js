@@ -233,7 +233,7 @@
       this.status.setAttribute("role", "status");
       this.labelNote = null;
       if (this.label) {
-        this.labelNote = element("span", "sg-run__needs sg-run__label", `With your engine this block ${this.label}.`);
+        this.labelNote = element("span", "sg-run__label", `With your engine this block ${this.label}.`);
         this.labelNote.hidden = true;
       }
       this.bar.append(this.button, this.stop, this.reset, ...(this.labelNote ? [this.labelNote] : []),
