@@ -37,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -70,7 +71,8 @@ def _w1_setup():
     X, y = make_moons(n_samples=N_POINTS, noise=0.1, seed=SEED)
     X = [[float(v) for v in row] for row in X]
     y = [float(v) for v in y]
-    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=SEED)
+    random.seed(SEED)
+    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
     return X, y, model
 
 
@@ -316,7 +318,8 @@ def _tensor_step(engine: str, width: int):
     from scalargrad.nn import MLP
 
     xs, ys = lecture_dataset()
-    model = MLP(3, [width, width, 1], seed=0)
+    random.seed(0)
+    model = MLP(3, [width, width, 1])
     if engine == "scalargrad":
         from scalargrad.training import sum_of_squares
 

@@ -15,18 +15,18 @@ from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.engine import Value, build_topo
 from scalargrad.nn import MLP, Layer, Module, Neuron
 from scalargrad.training import (
-    History,
     accuracy,
     hinge_loss,
     linear_decay,
     sgd_step,
     sum_of_squares,
     train,
+    train_classifier,
+    train_minibatches,
 )
 
 __all__ = [
     "MLP",
-    "History",
     "Layer",
     "Module",
     "Neuron",
@@ -40,5 +40,7 @@ __all__ = [
     "sgd_step",
     "sum_of_squares",
     "train",
+    "train_classifier",
+    "train_minibatches",
 ]
 __version__ = "0.1.0"

@@ -96,9 +96,8 @@ def _linspace(start: float, stop: float, n: int) -> list[float]:
     return [start + i * step for i in range(n - 1)] + [stop]
 
 
-def make_moons(
-    n_samples: int = 100, noise: float = 0.1, seed: int = 0
-) -> tuple[list[list[float]], list[int]]:
+def make_moons(n_samples: int = 100, noise: float = 0.1,
+               seed: int = 0) -> tuple[list[list[float]], list[int]]:
     """Two interleaving half circles, labelled -1 (outer) and +1 (inner)."""
     _check_moons_args(n_samples, noise, seed)  # guard
     n_out, n_in = n_samples // 2, n_samples - n_samples // 2

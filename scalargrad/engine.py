@@ -204,20 +204,17 @@ def _pow_local(x: float, n: float) -> float:
 def build_topo(root: Value) -> list[Value]:
     """Every node that ``root`` depends on, each after all of its children."""
     topo: list[Value] = []
-    visited: set[Value] = set()  # nodes whose children have been pushed
-    placed: set[Value] = set()  # nodes already in topo
-    stack = [root]
-    while stack:  # depth first, without recursion: a million deep works
-        node = stack.pop()
-        if node not in visited:
-            visited.add(node)
-            stack.append(node)  # come back to it once its children are placed
-            for child in node._prev:
-                if child not in visited:
-                    stack.append(child)
-        elif node not in placed:
-            placed.add(node)
+    visited: set[Value] = set()
+    stack = [(root, False)]  # (node, its children are placed): no recursion
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:  # second time: every child is placed, so place it
             topo.append(node)
+        elif node not in visited:  # first time: come back after the children
+            visited.add(node)
+            stack.append((node, True))
+            for child in node._prev:
+                stack.append((child, False))
     return topo
 # --8<-- [end:topo]
 

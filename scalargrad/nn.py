@@ -6,17 +6,17 @@ activation, written with :class:`~scalargrad.engine.Value` operations, so
 in chapter 10 ("Neurons, layers and an MLP").
 
 A :class:`Neuron` computes ``activation(w · x + b)`` with ``nin`` weights and a
-bias, all drawn uniform in [-1, 1] from ``rng`` (a ``random.Random``) or else
-from the global ``random`` module, as in the lecture. A :class:`Layer` returns
-a list of ``nout`` Values, or a single Value when ``nout == 1``. An :class:`MLP`
-uses ``activation`` in its hidden layers and ``output_activation`` (by default
-the same) in the last; its parameters come from ``rng``, else from
-``random.Random(seed)``, else from the global ``random`` module.
+bias, all drawn uniform in [-1, 1] from Python's ``random`` module, as in the
+lecture: call ``random.seed(n)`` first and the network is the same every time.
+The activation is ``"tanh"`` (the lecture's), ``"relu"`` or ``"linear"`` (none).
+A :class:`Layer` returns a list of ``nout`` Values, or a single Value when
+``nout == 1``. An :class:`MLP` uses ``activation`` in its hidden layers and
+``output_activation`` (by default the same) in the last.
 
+>>> import random
 >>> from scalargrad.nn import MLP
->>> model = MLP(3, [4, 4, 1], seed=0)
->>> model
-MLP(3, [4, 4, 1], activation='tanh')
+>>> random.seed(0)
+>>> model = MLP(3, [4, 4, 1])
 >>> len(model.parameters())
 41
 >>> model([2.0, 3.0, -1.0])
@@ -54,28 +54,23 @@ class Module:
 class Neuron(Module):
     """One neuron: ``activation(w · x + b)``, ``nin`` weights and a bias."""
 
-    def __init__(self, nin: int, activation: str = "tanh", *,
-                 rng: random.Random | None = None) -> None:
-        _check_neuron_args(nin, activation, rng)  # guard
-        uniform = random.uniform if rng is None else rng.uniform
-        self.w = [Value(uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(uniform(-1, 1))
+    def __init__(self, nin: int, activation: str = "tanh") -> None:
+        _check_neuron_args(nin, activation)  # guard
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(random.uniform(-1, 1))
         self.activation = activation
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The forward pass: ``w · x + b``, then the activation."""
-        _check_inputs(x, len(self.w), self)  # guard
+        _check_inputs(x, len(self.w), "Neuron")  # guard
         act = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         if self.activation == "linear":
             return act
-        return getattr(act, self.activation)()  # act.tanh() or act.relu()
+        return getattr(act, self.activation)()  # "tanh": act.tanh()
 
     def parameters(self) -> list[Value]:
         """The weights, then the bias."""
         return [*self.w, self.b]
-
-    def __repr__(self) -> str:
-        return f"Neuron({len(self.w)}, activation={self.activation!r})"
 # --8<-- [end:neuron]
 
 
@@ -83,26 +78,19 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons, each looking at the same ``nin`` inputs."""
 
-    def __init__(self, nin: int, nout: int, activation: str = "tanh", *,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, nin: int, nout: int, activation: str = "tanh") -> None:
         _check_count(nout, "nout")  # guard
-        _check_neuron_args(nin, activation, rng)  # guard
-        self.neurons = [Neuron(nin, activation, rng=rng) for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Every neuron on the same input; one Value if there is one neuron."""
-        _check_inputs(x, len(self.neurons[0].w), self)  # guard
+        _check_inputs(x, len(self.neurons[0].w), "Layer")  # guard
         outs = [n(x) for n in self.neurons]
         return outs[0] if len(outs) == 1 else outs
 
     def parameters(self) -> list[Value]:
         """Each neuron's parameters, neuron by neuron."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
-
-    def __repr__(self) -> str:
-        n = self.neurons[0]
-        return (f"Layer({len(n.w)}, {len(self.neurons)}, "
-                f"activation={n.activation!r})")
 # --8<-- [end:layer]
 
 
@@ -111,23 +99,17 @@ class MLP(Module):
     """A multi-layer perceptron: layers of sizes ``nouts`` in a row."""
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "tanh",
-                 output_activation: str | None = None, *,
-                 seed: int | None = None, rng: random.Random | None = None):
+                 output_activation: str | None = None) -> None:
         _check_mlp_args(nin, nouts, activation, output_activation)  # guard
-        _check_seed(seed, rng)  # guard
-        if seed is not None:
-            rng = random.Random(seed)
+        sizes = [nin, *nouts]
         last = output_activation or activation
-        self.nin, self.nouts = nin, list(nouts)
-        self.activation, self.output_activation = activation, last
-        sz = [nin, *nouts]
         acts = [activation] * (len(nouts) - 1) + [last]
-        self.layers = [Layer(sz[i], sz[i + 1], acts[i], rng=rng)
+        self.layers = [Layer(sizes[i], sizes[i + 1], acts[i])
                        for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """The forward pass: each layer's output is the next layer's input."""
-        _check_inputs(x, self.nin, self)  # guard
+        _check_inputs(x, len(self.layers[0].neurons[0].w), "MLP")  # guard
         for layer in self.layers:
             if isinstance(x, Value):  # guard: corner: a one-neuron middle layer
                 x = [x]
@@ -137,12 +119,6 @@ class MLP(Module):
     def parameters(self) -> list[Value]:
         """Each layer's parameters, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
-
-    def __repr__(self) -> str:
-        text = f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}"
-        if self.output_activation != self.activation:
-            text += f", output_activation={self.output_activation!r}"
-        return text + ")"
 # --8<-- [end:mlp]
 
 
@@ -169,33 +145,23 @@ def _check_activation(activation: object, name: str = "activation") -> None:
         raise ValueError(f"unknown {name} {activation!r}; allowed: {allowed}")
 
 
-def _check_rng(rng: object) -> None:
-    """Raise unless ``rng`` is None or a ``random.Random``."""
-    if rng is not None and not isinstance(rng, random.Random):
-        raise TypeError(
-            "rng must be a random.Random or None, "
-            f"got {type(rng).__name__}"
-        )
-
-
-def _check_neuron_args(nin: object, activation: object, rng: object) -> None:
+def _check_neuron_args(nin: object, activation: object) -> None:
     """Raise unless the arguments of a Neuron are valid."""
     _check_count(nin, "nin")
     _check_activation(activation)
-    _check_rng(rng)
 
 
-def _check_inputs(x: object, nin: int, model: object) -> None:
-    """Raise unless ``x`` holds exactly ``nin`` inputs (zip drops extras)."""
+def _check_inputs(x: object, nin: int, what: str) -> None:
+    """Raise unless ``x`` holds exactly ``nin`` inputs (``what`` takes them)."""
     try:
         n = len(x)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(
-            f"{model!r} takes a list of {nin} numbers or Values, "
+            f"this {what} takes a list of {nin} numbers or Values, "
             f"got {type(x).__name__}: {x!r}"
         ) from None
     if n != nin:
-        raise ValueError(f"{model!r} takes {nin} inputs, got {n}")
+        raise ValueError(f"this {what} takes {nin} inputs, got {n}")
 
 
 def _check_sizes(nouts: object) -> None:
@@ -222,15 +188,3 @@ def _check_mlp_args(
     _check_activation(activation)
     if output_activation is not None:
         _check_activation(output_activation, "output_activation")
-
-
-def _check_seed(seed: object, rng: object) -> None:
-    """Raise unless ``seed`` is an int or None, ``rng`` valid, and not both."""
-    _check_rng(rng)
-    if seed is not None and rng is not None:
-        raise ValueError("pass seed or rng, not both")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(
-            "seed must be an int or None, "
-            f"got {type(seed).__name__}: {seed!r}"
-        )

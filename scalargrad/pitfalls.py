@@ -12,19 +12,23 @@ Each ``backward()`` of :func:`train_without_zero_grad` adds this step's
 gradient on top of all the previous ones, so the update uses the *sum* of
 every gradient so far. With the lecture's learning rate, seed 9 trains fine with ``zero_grad()``:
 
+>>> import random
 >>> from scalargrad.datasets import lecture_dataset
 >>> from scalargrad.nn import MLP
 >>> from scalargrad.training import train
 >>> xs, ys = lecture_dataset()
->>> train(MLP(3, [4, 4, 1], seed=9), xs, ys, steps=50, lr=0.05)
-History(steps=50, first_loss=10.596817366071441, last_loss=0.012265420973488603)
+>>> random.seed(9)
+>>> losses = train(MLP(3, [4, 4, 1]), xs, ys, steps=50, lr=0.05)
+>>> losses[0], losses[-1]
+(10.596817366071441, 0.012265420973488603)
 
 Without it, the loss stalls at 4, touches 0, then jumps to 8 and stays there:
 the piled-up gradient keeps pushing long after it should have stopped.
 
->>> model = MLP(3, [4, 4, 1], seed=9)
->>> history = train_without_zero_grad(model, xs, ys, steps=50, lr=0.05)
->>> [round(loss, 2) for loss in history.losses[::5]]
+>>> random.seed(9)
+>>> model = MLP(3, [4, 4, 1])
+>>> losses = train_without_zero_grad(model, xs, ys, steps=50, lr=0.05)
+>>> [round(loss, 2) for loss in losses[::5]]
 [10.6, 4.05, 4.0, 4.0, 0.0, 0.0, 0.0, 8.0, 8.0, 8.0]
 >>> [model(x).data for x in xs]  # all +1: two of the four are wrong
 [1.0, 1.0, 1.0, 1.0]
@@ -45,7 +49,7 @@ from collections.abc import Callable, Sequence
 from scalargrad import training  # guard
 from scalargrad.engine import build_topo
 from scalargrad.nn import Module
-from scalargrad.training import History, sgd_step, sum_of_squares
+from scalargrad.training import sgd_step, sum_of_squares
 
 __all__ = ["OverwritingValue", "train_without_zero_grad"]
 
@@ -161,11 +165,10 @@ def train_without_zero_grad(
     *,
     steps: int,
     lr: float,
-) -> History:
+) -> list[float]:
     """The lecture's first loop, with its bug: no ``zero_grad()`` call."""
-    training._check_loop_args(model, xs, ys, steps)  # guard
-    training._check_positive(lr, "lr")  # guard
-    history = History()
+    training._check_train_args(model, xs, ys, steps, lr)  # guard
+    losses = []
     for _ in range(steps):
         # forward pass
         ypred = [model(x) for x in xs]
@@ -174,6 +177,6 @@ def train_without_zero_grad(
         loss.backward()
         # update
         sgd_step(model.parameters(), lr)
-        history.losses.append(loss.data)
-    return history
+        losses.append(loss.data)
+    return losses
 # --8<-- [end:train-without-zero-grad]

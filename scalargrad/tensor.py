@@ -10,10 +10,12 @@ of a sum. The book builds this file in chapter 17 ("From scalars to tensors").
 This module needs NumPy (``pip install "scalargrad[tensor]"``); ``import
 scalargrad`` does not import it.
 
+>>> import random
 >>> import numpy as np
 >>> from scalargrad.nn import MLP
 >>> from scalargrad.tensor import ArrayMLP
->>> net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1], seed=0))
+>>> random.seed(0)
+>>> net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1]))
 >>> net
 ArrayMLP(3, [4, 4, 1], activation='tanh')
 >>> net(np.array([[2.0, 3.0, -1.0]]))
@@ -185,7 +187,7 @@ class ArrayMLP:
 
         Column ``j`` of a layer's ``W`` holds the weights of that layer's neuron ``j``.
 
-        >>> small = MLP(2, [3, 1], seed=0)
+        >>> small = MLP(2, [3, 1])
         >>> net = ArrayMLP.from_mlp(small)
         >>> [W.shape for W in net.W], [b.shape for b in net.b]
         ([(2, 3), (3, 1)], [(3,), (1,)])
@@ -199,12 +201,13 @@ class ArrayMLP:
             weights.append([[n.w[i].data for n in layer.neurons]
                             for i in range(len(layer.neurons[0].w))])
             biases.append([n.b.data for n in layer.neurons])
-        return cls(weights, biases, model.activation, model.output_activation)
+        first, last = model.layers[0].neurons[0], model.layers[-1].neurons[0]
+        return cls(weights, biases, first.activation, last.activation)
 
     def parameters(self) -> list[Array]:
         """Every weight and bias, in scalargrad's order: neuron by neuron, weights then bias.
 
-        >>> net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1], seed=0))
+        >>> net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1]))
         >>> len(net.parameters())
         41
         """
@@ -213,7 +216,7 @@ class ArrayMLP:
     def gradients(self) -> list[float]:
         """Every gradient after :meth:`backward`, in the order of :meth:`parameters`.
 
-        >>> net = ArrayMLP.from_mlp(MLP(1, [1], activation="linear", seed=0))
+        >>> net = ArrayMLP.from_mlp(MLP(1, [1], activation="linear"))
         >>> net([[3.0]]).shape
         (1, 1)
         >>> net.backward([[1.0]])

@@ -1,25 +1,28 @@
 """Training: a loss that says how wrong the model is, and gradient descent to make it less wrong.
 
 The book builds this file in chapter 11 ("Loss and gradient descent") and
-chapter 13 ("A real classifier"); chapter 12 compares its loop with the buggy
-one.
+chapter 13 ("A real classifier"); chapter 12 compares :func:`train` with the
+buggy loop.
 
-:func:`gradient_descent` is the lecture's loop as it stands: forward pass, loss,
-``zero_grad``, backward pass, update. :func:`train` is the same loop packaged:
-``lr`` is a number or a schedule ``k -> lr``; ``loss`` is ``"sum_of_squares"``
-(the lecture's) or ``"hinge"`` (micrograd's demo, with L2 weight ``alpha``;
-labels must be -1 or +1; accuracy is recorded too); ``batch_size=None`` uses
-every sample at every step, otherwise each step uses ``batch_size`` samples
-drawn by ``random.Random(seed)``. While it runs, Python's cyclic garbage
-collector is paused: a scalargrad graph holds no reference cycles, so
-reference counting alone frees each step's graph (chapter 15 measures it).
+:func:`train` is the lecture's loop: forward pass, sum-of-squares loss,
+``zero_grad``, backward pass, update, ``steps`` times, at a fixed learning rate;
+it returns the loss of every step. :func:`train_classifier` is the same loop for
+chapter 13's classifier: the max-margin :func:`hinge_loss` with L2 weight
+``alpha``, a learning rate that is a schedule ``k -> lr`` (such as
+:func:`linear_decay`), and the :func:`accuracy` of every step (labels are -1 or
++1). :func:`train_minibatches` (optional in the book) takes each step on the
+samples of one batch. While they run, Python's cyclic garbage collector is
+paused: a scalargrad graph holds no reference cycles, so reference counting
+alone frees each step's graph (chapter 15 measures it).
 
+>>> import random
 >>> from scalargrad.datasets import lecture_dataset
 >>> from scalargrad.nn import MLP
 >>> from scalargrad.training import train
 >>> xs, ys = lecture_dataset()
->>> history = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=20, lr=0.05)
->>> history.losses[0] > history.losses[-1]
+>>> random.seed(0)
+>>> losses = train(MLP(3, [4, 4, 1]), xs, ys, steps=20, lr=0.05)
+>>> losses[0] > losses[-1]
 True
 """
 
@@ -29,7 +32,6 @@ from __future__ import annotations
 import functools  # guard: speed
 import gc  # guard: speed
 import math  # guard
-import random
 from collections.abc import Callable, Iterable, Sequence
 
 from scalargrad.engine import Value
@@ -38,15 +40,14 @@ from scalargrad.nn import Module
 # --8<-- [end:imports]
 
 __all__ = [
-    "LOSSES",
-    "History",
     "accuracy",
-    "gradient_descent",
     "hinge_loss",
     "linear_decay",
     "sgd_step",
     "sum_of_squares",
     "train",
+    "train_classifier",
+    "train_minibatches",
 ]
 
 
@@ -57,6 +58,56 @@ def sum_of_squares(ypred: Sequence[Value], ys: Sequence[float]) -> Value:
     _check_scalars(ypred, "ypred")  # guard
     return sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred, strict=True))
 # --8<-- [end:sum-of-squares]
+
+
+# --8<-- [start:sgd-step]
+def sgd_step(parameters: Iterable[Value], lr: float) -> None:
+    """Move every parameter a little against its gradient."""
+    _check_positive(lr, "lr")  # guard
+    for p in parameters:
+        p.data -= lr * p.grad
+# --8<-- [end:sgd-step]
+
+
+# --8<-- [start:collector-paused]
+def _collector_paused(  # guard: speed
+    loop: Callable[..., object],
+) -> Callable[..., object]:
+    """``loop`` with Python's cyclic garbage collector paused while it runs."""
+
+    @functools.wraps(loop)
+    def paused(*args: object, **kwargs: object) -> object:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return loop(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+# --8<-- [end:collector-paused]
+
+
+# --8<-- [start:train]
+@_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
+def train(model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float],
+          *, steps: int, lr: float) -> list[float]:
+    """The lecture's loop, ``steps`` times; returns the loss of every step."""
+    _check_train_args(model, xs, ys, steps, lr)  # guard
+    losses = []
+    for _ in range(steps):
+        # forward pass
+        ypred = [model(x) for x in xs]
+        loss = sum_of_squares(ypred, ys)
+        # backward pass
+        model.zero_grad()
+        loss.backward()
+        # update
+        sgd_step(model.parameters(), lr)
+        losses.append(loss.data)
+    return losses
+# --8<-- [end:train]
 
 
 # --8<-- [start:hinge-loss]
@@ -72,48 +123,17 @@ def hinge_loss(scores: Sequence[Value], labels: Sequence[float],
     return loss + alpha * sum(p * p for p in parameters)
 
 
-def accuracy(scores: Sequence[Value | float], labels: Sequence[float]) -> float:
+def accuracy(scores: Sequence[Value], labels: Sequence[float]) -> float:
     """The fraction of samples whose score has the sign of their label."""
     _check_pairs(scores, labels, "scores and labels")  # guard
     pairs = zip(scores, labels, strict=True)
-    hits = sum((getattr(s, "data", s) > 0) == (y > 0) for s, y in pairs)
-    return hits / len(labels)
+    return sum((s.data > 0) == (y > 0) for s, y in pairs) / len(labels)
 # --8<-- [end:hinge-loss]
 
 
-# --8<-- [start:sgd-step]
-def sgd_step(parameters: Iterable[Value], lr: float) -> None:
-    """Move every parameter a little against its gradient."""
-    _check_positive(lr, "lr")  # guard
-    for p in parameters:
-        p.data -= lr * p.grad
-# --8<-- [end:sgd-step]
-
-
-# --8<-- [start:gradient-descent]
-def gradient_descent(model: Module, xs: list[list[float]], ys: list[float],
-                     *, steps: int, lr: float) -> list[float]:
-    """The lecture's loop, ``steps`` times; returns the loss of every step."""
-    _check_loop_args(model, xs, ys, steps)  # guard
-    losses = []
-    for _ in range(steps):
-        # forward pass
-        ypred = [model(x) for x in xs]
-        loss = sum_of_squares(ypred, ys)
-        # backward pass
-        model.zero_grad()
-        loss.backward()
-        # update
-        sgd_step(model.parameters(), lr)
-        losses.append(loss.data)
-    return losses
-# --8<-- [end:gradient-descent]
-
-
 # --8<-- [start:linear-decay]
-def linear_decay(
-    start: float, end: float, steps: int
-) -> Callable[[int], float]:
+def linear_decay(start: float, end: float,
+                 steps: int) -> Callable[[int], float]:
     """A learning rate falling in a straight line from start to end."""
     _check_decay_args(start, end, steps)  # guard
 
@@ -123,84 +143,55 @@ def linear_decay(
         return end if k >= steps else start - (start - end) * k / steps
 
     return schedule
-
-
 # --8<-- [end:linear-decay]
 
 
-# --8<-- [start:collector-paused]
-def _collector_paused(  # guard: speed
-    train: Callable[..., History],
-) -> Callable[..., History]:
-    """``train`` with Python's cyclic garbage collector paused while it runs."""
-
-    @functools.wraps(train)
-    def paused(*args: object, **kwargs: object) -> History:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return train(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-# --8<-- [end:collector-paused]
-
-
-# --8<-- [start:train]
+# --8<-- [start:train-classifier]
 @_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
-def train(model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float],
-          *, steps: int, lr: float | Callable[[int], float] = 0.05,
-          loss: str = "sum_of_squares", alpha: float = 1e-4,
-          batch_size: int | None = None, seed: int = 0) -> History:
-    """Gradient descent: forward, loss, zero_grad, backward, update."""
-    _check_train_args(model, xs, ys, steps, lr, loss, alpha,  # guard
-                      batch_size)
-    schedule = lr if callable(lr) else lambda k: lr
-    rng = random.Random(seed)
-    params = model.parameters()
-    history = History()
+def train_classifier(model: Module, X: list[list[float]], y: list[float], *,
+                     steps: int, lr: Callable[[int], float],
+                     alpha: float = 1e-4) -> tuple[list[float], list[float]]:
+    """train() with the hinge loss, a schedule and each step's accuracy."""
+    _check_classifier_args(model, X, y, steps, lr, alpha)  # guard
+    losses, accuracies = [], []
     for k in range(steps):
-        xb, yb = xs, ys
-        if batch_size is not None:  # a random part of the data
-            picks = rng.sample(range(len(xs)), batch_size)
-            xb, yb = [xs[i] for i in picks], [ys[i] for i in picks]
         # forward pass
-        ypred = [model(x) for x in xb]
-        if loss == "hinge":
-            total = hinge_loss(ypred, yb, params, alpha)
-            history.accuracies.append(accuracy(ypred, yb))
-        else:
-            total = sum_of_squares(ypred, yb)
+        scores = [model(x) for x in X]
+        loss = hinge_loss(scores, y, model.parameters(), alpha)
+        accuracies.append(accuracy(scores, y))
         # backward pass
         model.zero_grad()
-        total.backward()
+        loss.backward()
         # update
-        sgd_step(params, schedule(k))
-        history.losses.append(total.data)
-    return history
-# --8<-- [end:train]
+        sgd_step(model.parameters(), lr(k))
+        losses.append(loss.data)
+    return losses, accuracies
+# --8<-- [end:train-classifier]
 
 
-# --8<-- [start:history]
-class History:
-    """What :func:`train` measured at each step: losses and accuracies."""
-
-    def __init__(self, losses: list[float] | None = None,
-                 accuracies: list[float] | None = None) -> None:
-        self.losses = [] if losses is None else losses
-        self.accuracies = [] if accuracies is None else accuracies
-
-    def __repr__(self) -> str:
-        if not self.losses:
-            return "History(steps=0)"
-        text = f"History(steps={len(self.losses)}, "
-        text += f"first_loss={self.losses[0]!r}, last_loss={self.losses[-1]!r}"
-        if self.accuracies:
-            text += f", last_accuracy={self.accuracies[-1]!r}"
-        return text + ")"
-# --8<-- [end:history]
+# --8<-- [start:train-minibatches]
+@_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
+def train_minibatches(model: Module, X: list[list[float]], y: list[float], *,
+                      batches: list[list[int]], lr: Callable[[int], float],
+                      alpha: float = 1e-4) -> tuple[list[float], list[float]]:
+    """train_classifier(), each step on the samples that one batch picks."""
+    _check_batches(batches, len(X))  # guard
+    _check_classifier_args(model, X, y, len(batches), lr, alpha)  # guard
+    losses, accuracies = [], []
+    for k, picks in enumerate(batches):
+        Xb, yb = [X[i] for i in picks], [y[i] for i in picks]  # the one change
+        # forward pass
+        scores = [model(x) for x in Xb]
+        loss = hinge_loss(scores, yb, model.parameters(), alpha)
+        accuracies.append(accuracy(scores, yb))
+        # backward pass
+        model.zero_grad()
+        loss.backward()
+        # update
+        sgd_step(model.parameters(), lr(k))
+        losses.append(loss.data)
+    return losses, accuracies
+# --8<-- [end:train-minibatches]
 
 
 # The guard rails: the checks that the lines tagged "# guard" call. The book's
@@ -220,9 +211,9 @@ def _check_pairs(
 
 
 def _check_scalars(ypred: Sequence[object], names: str) -> None:
-    """Raise unless every prediction is one Value or number."""
+    """Raise unless every prediction is one Value (any class with ``data``) or number."""
     for i, y in enumerate(ypred):
-        if not isinstance(y, (Value, int, float)):
+        if not (isinstance(y, (int, float)) or hasattr(y, "data")):
             raise TypeError(
                 f"{names}[{i}] must be a single Value (a model with one "
                 f"output), got {type(y).__name__}"
@@ -290,56 +281,45 @@ def _check_step_number(k: object) -> None:
         raise ValueError(f"the step k must be an int >= 0, got {k!r}")
 
 
-#: The losses :func:`train` knows by name.
-LOSSES = ("sum_of_squares", "hinge")
-
-
 def _check_train_args(
-    model: object,
-    xs: Sequence[object],
-    ys: Sequence[object],
-    steps: object,
-    lr: object,
-    loss: object,
-    alpha: object,
-    batch_size: object,
+    model: object, xs: Sequence[object], ys: Sequence[object], steps: object, lr: object
 ) -> None:
     """Raise unless train's arguments are valid."""
     _check_loop_args(model, xs, ys, steps)
+    _check_positive(lr, "lr")
+
+
+def _check_classifier_args(
+    model: object, X: Sequence[object], y: Sequence[object], steps: object,
+    lr: object, alpha: object,
+) -> None:
+    """Raise unless train_classifier's arguments are valid."""
+    _check_loop_args(model, X, y, steps)
     if not callable(lr):
-        _check_positive(lr, "lr (a number or a schedule k -> lr)")
-    _check_loss(loss, ys, alpha)
-    _check_batch_size(batch_size, len(xs))
-
-
-def _check_loss(loss: object, ys: Sequence[object], alpha: object) -> None:
-    """Raise unless ``loss`` names a loss in LOSSES that fits ys and alpha."""
-    if loss not in LOSSES:
-        allowed = ", ".join(repr(name) for name in LOSSES)
-        raise ValueError(f"unknown loss {loss!r}; allowed: {allowed}")
-    if loss == "hinge":
-        _check_labels(ys)
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
-            raise TypeError(
-                f"alpha must be a number, got {type(alpha).__name__}: {alpha!r}"
-            )
-        if not 0 <= alpha < math.inf:
-            raise ValueError(
-                f"alpha must be a finite number >= 0, got {alpha!r}"
-            )
-
-
-def _check_batch_size(batch_size: object, n: int) -> None:
-    """Raise unless ``batch_size`` is None or an int from 1 to ``n``."""
-    if batch_size is None:
-        return
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
         raise TypeError(
-            "batch_size must be None or an int, "
-            f"got {type(batch_size).__name__}: {batch_size!r}"
+            "lr must be a schedule, a function from the step number to the learning "
+            f"rate, such as linear_decay(1.0, 0.1, steps); got {type(lr).__name__}: "
+            f"{lr!r} (for a fixed rate r: lambda k: r)"
         )
-    if not 1 <= batch_size <= n:
-        raise ValueError(
-            f"batch_size must be None or between 1 and {n} (len(xs)), "
-            f"got {batch_size}"
+    _check_labels(y)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}: {alpha!r}")
+    if not 0 <= alpha < math.inf:
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+
+
+def _check_batches(batches: object, n: int) -> None:
+    """Raise unless ``batches`` is a non-empty list of non-empty lists of sample indices."""
+    if not isinstance(batches, Sequence) or isinstance(batches, str) or not batches:
+        raise TypeError(
+            "batches must be a non-empty list of batches, each a list of sample "
+            f"indices such as [3, 0, 7]; got {batches!r}"
         )
+    for k, picks in enumerate(batches):
+        if not isinstance(picks, Sequence) or not picks or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in picks
+        ):
+            raise ValueError(
+                f"batches[{k}] must be a non-empty list of sample indices from 0 to "
+                f"{n - 1} (len(X) is {n}); got {picks!r}"
+            )

@@ -87,11 +87,11 @@ MUTANTS: list[Mutant] = [
            "for node in reversed(topo):", "for node in topo:",
            "backward visits children before parents"),
     Mutant("topo-duplicates", "engine", E,
-           "elif node not in placed:", "else:",
+           "elif node not in visited:", "else:",
            "build_topo places a shared node once per parent"),
     Mutant("topo-preorder", "engine", E,
            """            visited.add(node)
-            stack.append(node)  # come back to it once its children are placed""",
+            stack.append((node, True))""",
            """            visited.add(node)
             topo.append(node)""",
            "build_topo places a node before its children"),
@@ -106,7 +106,7 @@ MUTANTS: list[Mutant] = [
            "zip(self.w, x, strict=True)), self.b)", "zip(self.w, x, strict=True)), 0.0)",
            "the neuron forgets its bias in the forward pass"),
     Mutant("neuron-relu-tanh", "nn", N,
-           "return getattr(act, self.activation)()  # act.tanh() or act.relu()",
+           "return getattr(act, self.activation)()  # \"tanh\": act.tanh()",
            "return act.tanh()",
            "a ReLU neuron applies tanh"),
     Mutant("mlp-output-activation", "nn", N,

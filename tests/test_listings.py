@@ -2,9 +2,9 @@
 
 Titles are derived from the source; a missing region fails; listed regions show the
 idea (one-line docstrings, no doctests, at most 80 columns); and every published
-snapshot ``code/NN/*.py`` imports on its own, runs its chapter's examples, and (after
-chapter 13) trains the moons classifier, in a subprocess where ``scalargrad`` cannot
-be imported.
+snapshot ``code/NN/*.py`` imports on its own and (after chapter 13) trains the moons
+classifier, in a subprocess where ``scalargrad`` cannot be imported. That every
+chapter's examples run on its snapshot is the reader's walk, tests/test_walk.py.
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ import re
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
-
-import scalargrad
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / "docs" / "hooks"
@@ -38,13 +35,9 @@ def _load(name: str):
 
 
 listings = _load("listings")
-pycon_blocks = _load("pycon_blocks")
 
 BOOK = listings.book_listings()
 SNAPSHOTS = listings.snapshots(BOOK)
-PACKAGE_MODULES = sorted(
-    p.name for p in (ROOT / "scalargrad").glob("*.py") if p.name != "__init__.py"
-)
 
 # Run in the subprocess first: `import scalargrad` (or any scalargrad.X) must fail there.
 BLOCKER = """
@@ -77,7 +70,16 @@ def test_titles_say_where_each_listing_goes() -> None:
     assert titles[(5, "tanh")] == "engine.py — in class Value, after __mul__"
     assert titles[(6, "topo")] == "engine.py — after class Value"
     assert titles[(7, "backward-step")] == "engine.py — as shown in chapter 6"
-    assert titles[(10, "module")] == "nn.py — after the imports, before class Neuron"
+    assert titles[(10, "module")] == "nn.py — after the imports"
+    assert titles[(10, "neuron")] == "nn.py — after class Module"
+    assert titles[(13, "train-classifier")] == "training.py — after linear_decay"
+    assert titles[(13, "train-minibatches")] == (
+        "training.py — optional: adds train_minibatches to your training, "
+        "after train_classifier"
+    )
+    assert titles[(15, "collector-paused")] == (
+        "scalargrad/training.py — the package's guard rails (not in your files)"
+    )
     assert titles[(6, "backward-step")] == (
         "engine.py — in class Value, after __repr__, before __add__"
     )
@@ -276,22 +278,6 @@ def test_snapshots_hold_only_listed_lines_and_no_package_imports() -> None:
         assert all(len(line) <= 80 for line in text.splitlines()), name
 
 
-def _write_snapshot(chapter: int, where: Path) -> None:
-    """Snapshot ``chapter`` plus the book's other modules, all with sibling imports."""
-    mine = {n[3:] for n in SNAPSHOTS if int(n[:2]) == chapter}
-    for module in PACKAGE_MODULES:
-        if module in mine:
-            text = SNAPSHOTS[f"{chapter:02d}/{module}"]
-        else:  # the book's module, or a reader's file the chapters have not begun yet:
-            # its guard lines need the package's checks, which the reader's files lack
-            path = f"scalargrad/{module}"
-            guard = listings.guard_lines(path)
-            lines = (ROOT / path).read_text().splitlines()
-            text = "\n".join(x for i, x in enumerate(lines, 1) if i not in guard) + "\n"
-            text = listings.sibling_imports(text)
-        (where / module).write_text(text, encoding="utf-8")
-
-
 def _run(
     code: str, cwd: Path, timeout: int = 300, preload: str = ""
 ) -> subprocess.CompletedProcess[str]:
@@ -318,153 +304,42 @@ def test_snapshot_imports_on_its_own(chapter: int, tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
 
-def _module_of(name: str) -> str:
-    return getattr(scalargrad, name).__module__.rpartition(".")[2]
-
-
-CHECKER_IMPORT = ">>> from scalargrad.check import"
-_FROM_ROOT = re.compile(r"^(?P<prompt>\s*>>> )from scalargrad import (?P<names>.+)$", re.M)
-
-
-#: The title a pycon block carries when it needs what the reader's files leave out:
-#: a guard's message ("package only: ...") or an exercise's optional code
-#: ("optional: needs ..."). Its examples are counted, not run against the snapshot.
-NOT_IN_YOUR_FILES = ("package only", "optional:")
-
-
-def chapter_doctest(chapter: int) -> tuple[str, int, int]:
-    """The chapter's examples as one doctest text, imports pointed at the reader's files;
-    with the number of examples in it and the number left out (NOT_IN_YOUR_FILES)."""
-    [md] = [p for n, p in listings.chapter_files() if n == chapter]
-    text = md.read_text(encoding="utf-8")
-    parts, count, left_out = [], 0, 0
-    for block in pycon_blocks.pycon_blocks(text):
-        if (block.title or "").startswith(NOT_IN_YOUR_FILES):
-            left_out += len(block.examples)
-            continue
-        for example in block.examples:
-            lines = [">>> " + example.source[0]]
-            lines += ["... " + line for line in example.source[1:]]
-            if example.directives:
-                lines[0] += "  " + example.directives
-            parts.append("\n".join(lines + example.want) + "\n")
-            count += 1
-
-    def from_root(m: re.Match[str]) -> str:
-        by_module: dict[str, list[str]] = {}
-        for name in (n.strip() for n in m.group("names").split(",")):
-            by_module.setdefault(_module_of(name), []).append(name)
-        return "\n".join(
-            f"{m.group('prompt')}from {mod} import {', '.join(names)}"
-            for mod, names in by_module.items()
-        )
-
-    doc = _FROM_ROOT.sub(from_root, "\n".join(parts))
-    return re.sub(r">>> from scalargrad\.(?!check )(\w+) import", r">>> from \1 import",
-                  doc), count, left_out
-
-
-RUN_DOCTEST = """
-import doctest, json
-text = open("chapter.txt", encoding="utf-8").read()
-test = doctest.DocTestParser().get_doctest(text, {}, "chapter", "chapter.txt", 0)
-runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-out = []
-runner.run(test, out=out.append)
-print(json.dumps({"attempted": runner.tries, "failed": runner.failures, "report": "".join(out)}))
-"""
-
-
-def _examples_against_snapshot(chapter: int, where: Path) -> dict:
-    _write_snapshot(chapter, where)
-    doc, count, left_out = chapter_doctest(chapter)
-    # The one package import left is the checker, a tool the reader runs from the
-    # installed package (`python -m scalargrad.check`); it is loaded before the
-    # blocker, and the examples hand it the reader's classes.
-    assert "from scalargrad" not in doc.replace(CHECKER_IMPORT, "")
-    preload = "import scalargrad.check\n" if CHECKER_IMPORT in doc else ""
-    (where / "chapter.txt").write_text(doc, encoding="utf-8")
-    result = _run(RUN_DOCTEST, where, timeout=600, preload=preload)
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    summary["count"] = count
-    summary["left_out"] = left_out
-    return summary
-
-
-# Examples that use code a LATER chapter lists, so the reader's files cannot run them
-# yet. Exact counts: fixing a gap, or adding one, makes the test fail until this is
-# brought up to date. Chapter 3: trace() calls build_topo (listed in chapter 6), so
-# the six examples that call trace fail. Chapter 4: two examples preview backward()
-# (listed in chapter 6).
-KNOWN_GAPS = {3: 6, 4: 2}
-# Examples that need what the reader's files leave out, in blocks titled so (exact
-# counts): chapter 3's exercise 3 and chapter 8's `a ** Value(2.0)` show a guard's
-# message; chapter 8's exercise 1 uses the optional sigmoid.
-LEFT_OUT = {3: 1, 8: 9}
-
-
-@pytest.mark.replay
-def test_every_chapter_runs_its_examples_against_its_snapshot(tmp_path: Path) -> None:
-    """Chapters 3-13, two at a time (the machine has two cores)."""
-    pytest.importorskip("torch")  # chapter 9 compares with PyTorch
-    dirs = {n: tmp_path / f"ch{n:02d}" for n in listings.SNAPSHOT_CHAPTERS}
-    # parse each module here, once: CPython 3.11's ast.parse is not safe in two threads
-    # at once ("AST constructor recursion depth mismatch")
-    for module in PACKAGE_MODULES:
-        listings.guard_lines(f"scalargrad/{module}")
-    for d in dirs.values():
-        d.mkdir()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        found = pool.map(lambda n: _examples_against_snapshot(n, dirs[n]), dirs)
-        results = dict(zip(dirs, found, strict=True))
-    failures = {
-        n: r["report"][-2500:]
-        for n, r in results.items()
-        if r["failed"] != KNOWN_GAPS.get(n, 0)
-    }
-    assert not failures, "\n\n".join(f"chapter {n}:\n{r}" for n, r in failures.items())
-    total = sum(r["attempted"] for r in results.values())
-    for n, r in results.items():
-        assert r["attempted"] == r["count"] > 0, n
-    assert {n: r["left_out"] for n, r in results.items() if r["left_out"]} == LEFT_OUT
-    print(f"{total} examples of chapters 3-13 ran against their snapshots")
-    assert total > 300
-
-
 @pytest.mark.replay
 def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
     for name, text in SNAPSHOTS.items():
         if name.startswith("13/"):
             (tmp_path / name[3:]).write_text(text, encoding="utf-8")
     code = textwrap.dedent("""
-        import json
+        import json, random
         from datasets import make_moons
         from nn import MLP
-        from training import accuracy, linear_decay, train
+        from training import accuracy, linear_decay, train_classifier
         X, y = make_moons(n_samples=50, noise=0.1, seed=0)
-        model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear",
-                    seed=0)
-        history = train(model, X, y, steps=50, lr=linear_decay(1.0, 0.1, 50),
-                        loss="hinge", alpha=1e-4, seed=0)
-        print(json.dumps({"losses": history.losses,
+        random.seed(0)
+        model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear")
+        losses, accs = train_classifier(model, X, y, steps=50,
+                                        lr=linear_decay(1.0, 0.1, 50), alpha=1e-4)
+        print(json.dumps({"losses": losses,
                           "accuracy": accuracy([model(x) for x in X], y)}))
     """)
     result = _run(code, tmp_path)
     assert result.returncode == 0, result.stderr
     got = json.loads(result.stdout)
     assert got["accuracy"] == 1.0
+    import random
+
     from scalargrad.datasets import make_moons
     from scalargrad.nn import MLP
-    from scalargrad.training import linear_decay, train
+    from scalargrad.training import linear_decay, train_classifier
 
     # the book's full-batch training of chapter 13, with its numbers
     X, y = make_moons(n_samples=50, noise=0.1, seed=0)
-    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=0)
-    history = train(model, X, y, steps=50, lr=linear_decay(1.0, 0.1, 50), loss="hinge",
-                    alpha=1e-4, seed=0)
-    assert (round(history.losses[0], 3), round(history.losses[-1], 3)) == (1.659, 0.023)
-    assert got["losses"] == history.losses  # the reader's files and the package agree exactly
+    random.seed(0)
+    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear")
+    losses, _ = train_classifier(model, X, y, steps=50, lr=linear_decay(1.0, 0.1, 50),
+                                 alpha=1e-4)
+    assert (round(losses[0], 3), round(losses[-1], 3)) == (1.659, 0.023)
+    assert got["losses"] == losses  # the reader's files and the package agree exactly
 
 
 def test_lecture_interface_in_the_reader_files(tmp_path: Path) -> None:
@@ -531,16 +406,6 @@ def test_lines_of_code_counts_only_code() -> None:
     text = ('"""Doc."""\n\n# a comment\nx = 1  # counted\n\n\n'
             'def f(a,\n      b):\n    """One."""\n    return a\n')
     assert lines_of_code(text) == 4  # x = 1, the two lines of def, return
-
-
-#: The most lines of code the reader's four files may hold after chapter 13.
-READER_LOC_LIMIT = 250
-
-
-def test_the_reader_files_after_chapter_13_hold_at_most_250_lines_of_code() -> None:
-    counts = {f: lines_of_code(SNAPSHOTS[f"13/{f}"]) for f in listings.READER_FILES}
-    print("lines of code of code/13/:", counts, "total", sum(counts.values()))
-    assert sum(counts.values()) <= READER_LOC_LIMIT, counts
 
 
 def test_the_main_text_listings_alone_build_every_snapshot() -> None:

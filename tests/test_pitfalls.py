@@ -9,9 +9,9 @@ import pytest
 
 from scalargrad import Value, build_topo
 from scalargrad.datasets import lecture_dataset
-from scalargrad.nn import MLP
 from scalargrad.pitfalls import OverwritingValue, train_without_zero_grad
 from scalargrad.training import train
+from tests.test_nn import seeded
 
 # ---------------------------------------------------------------------------
 # OverwritingValue: the += bug
@@ -155,27 +155,26 @@ def lecture_buggy_loop(model, xs, ys, steps, lr):
 
 def test_train_without_zero_grad_is_the_lectures_buggy_loop_bit_for_bit():
     xs, ys = lecture_dataset()
-    ours = train_without_zero_grad(MLP(3, [4, 4, 1], seed=2), xs, ys, steps=15, lr=0.05)
-    lecture = lecture_buggy_loop(MLP(3, [4, 4, 1], seed=2), xs, ys, steps=15, lr=0.05)
-    assert ours.losses == lecture
-    assert ours.accuracies == []
+    ours = train_without_zero_grad(seeded(2, 3, [4, 4, 1]), xs, ys, steps=15, lr=0.05)
+    lecture = lecture_buggy_loop(seeded(2, 3, [4, 4, 1]), xs, ys, steps=15, lr=0.05)
+    assert ours == lecture
 
 
 def test_first_step_is_the_same_as_train():
     # grads start at zero, so the first update cannot tell the difference; the second can
     xs, ys = lecture_dataset()
-    buggy = train_without_zero_grad(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=3, lr=0.05)
-    fixed = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=3, lr=0.05)
-    assert buggy.losses[:2] == fixed.losses[:2]
-    assert buggy.losses[2] != fixed.losses[2]
+    buggy = train_without_zero_grad(seeded(0, 3, [4, 4, 1]), xs, ys, steps=3, lr=0.05)
+    fixed = train(seeded(0, 3, [4, 4, 1]), xs, ys, steps=3, lr=0.05)
+    assert buggy[:2] == fixed[:2]
+    assert buggy[2] != fixed[2]
 
 
 def test_grads_pile_up_across_steps():
     xs, ys = lecture_dataset()
-    buggy_model = MLP(3, [4, 4, 1], seed=0)
+    buggy_model = seeded(0, 3, [4, 4, 1])
     train_without_zero_grad(buggy_model, xs, ys, steps=2, lr=0.05)
     # replay the same two steps by hand, keeping each step's own gradient
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     summed = [0.0] * len(model.parameters())
     for _ in range(2):
         model.zero_grad()
@@ -190,14 +189,14 @@ def test_grads_pile_up_across_steps():
 def test_the_bug_hurts_seed_9_at_the_lectures_learning_rate():
     # the case chapter 12 shows: the fixed loop trains, the buggy one ends stuck at 8
     xs, ys = lecture_dataset()
-    fixed_model = MLP(3, [4, 4, 1], seed=9)
+    fixed_model = seeded(9, 3, [4, 4, 1])
     fixed = train(fixed_model, xs, ys, steps=50, lr=0.05)
-    buggy_model = MLP(3, [4, 4, 1], seed=9)
+    buggy_model = seeded(9, 3, [4, 4, 1])
     buggy = train_without_zero_grad(buggy_model, xs, ys, steps=50, lr=0.05)
-    assert fixed.losses[0] == buggy.losses[0] == pytest.approx(10.5968, abs=1e-4)
-    assert fixed.losses[-1] < 0.013
-    assert all(loss == pytest.approx(8.0, abs=1e-4) for loss in buggy.losses[-15:])
-    assert buggy.losses[-10:] == [8.0] * 10
+    assert fixed[0] == buggy[0] == pytest.approx(10.5968, abs=1e-4)
+    assert fixed[-1] < 0.013
+    assert all(loss == pytest.approx(8.0, abs=1e-4) for loss in buggy[-15:])
+    assert buggy[-10:] == [8.0] * 10
     assert [fixed_model(x).data > 0 for x in xs] == [True, False, False, True]
     assert [buggy_model(x).data for x in xs] == [1.0, 1.0, 1.0, 1.0]
 
@@ -205,16 +204,16 @@ def test_the_bug_hurts_seed_9_at_the_lectures_learning_rate():
 def test_the_bug_hurts_seed_3_with_a_larger_learning_rate():
     # another case: the buggy loop reaches a loss of 0, then overshoots and sticks at 8
     xs, ys = lecture_dataset()
-    fixed = train(MLP(3, [4, 4, 1], seed=3), xs, ys, steps=50, lr=0.1)
-    buggy = train_without_zero_grad(MLP(3, [4, 4, 1], seed=3), xs, ys, steps=50, lr=0.1)
-    assert fixed.losses[-1] < 0.006
-    assert min(buggy.losses) < 1e-6
-    assert buggy.losses[-1] == pytest.approx(8.0)
+    fixed = train(seeded(3, 3, [4, 4, 1]), xs, ys, steps=50, lr=0.1)
+    buggy = train_without_zero_grad(seeded(3, 3, [4, 4, 1]), xs, ys, steps=50, lr=0.1)
+    assert fixed[-1] < 0.006
+    assert min(buggy) < 1e-6
+    assert buggy[-1] == pytest.approx(8.0)
 
 
 def test_train_without_zero_grad_rejects_bad_input():
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     with pytest.raises(ValueError, match="steps must be at least 1, got 0"):
         train_without_zero_grad(model, xs, ys, steps=0, lr=0.05)
     with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got -0\.05"):

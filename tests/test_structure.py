@@ -16,9 +16,9 @@ from contextlib import contextmanager
 
 from scalargrad import Value
 from scalargrad.datasets import make_moons
-from scalargrad.nn import MLP
 from scalargrad.ops import NUMBER, OPS, Op
-from scalargrad.training import train
+from scalargrad.training import train_classifier
+from tests.test_nn import seeded
 
 # The benchmark's memory target (benchmarks/run.py, W3); micrograd needs about 690.
 BYTES_PER_NODE = 190
@@ -127,9 +127,9 @@ def test_two_collector_tracked_objects_per_node():
 
 def test_a_training_step_leaves_no_cyclic_garbage():
     X, y = make_moons(n_samples=20, noise=0.1, seed=0)
-    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=0)
+    model = seeded(0, 2, [8, 8, 1], activation="relu", output_activation="linear")
     with collector_off():
-        history = train(model, X, y, steps=3, lr=0.1, loss="hinge")
+        history = train_classifier(model, X, y, steps=3, lr=lambda k: 0.1)
         del history
         leftover = gc.collect()
     assert leftover == 0, f"{leftover} objects were only reachable through cycles"

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from scalargrad.datasets import lecture_dataset, make_moons
-from scalargrad.nn import MLP
 from scalargrad.tensor import (
     ArrayMLP,
     linear,
@@ -22,6 +21,7 @@ from scalargrad.tensor import (
     to_torch,
 )
 from scalargrad.training import sum_of_squares as scalar_sum_of_squares
+from tests.test_nn import seeded
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "docs" / "_data" / "ch17-timings.json"
@@ -46,7 +46,7 @@ def data_for(nin: int, nout: int):
 @pytest.mark.parametrize(("nin", "nouts", "activation", "output_activation"), CASES)
 def test_gradients_equal_scalargrads_on_the_same_weights(nin, nouts, activation,
                                                          output_activation):
-    model = MLP(nin, nouts, activation, output_activation, seed=7)
+    model = seeded(7, nin, nouts, activation, output_activation)
     xs, ys = data_for(nin, nouts[-1])
     # scalargrad: one expression for the whole batch, one backward
     outs = [model(x) for x in xs]
@@ -68,7 +68,7 @@ def test_gradients_equal_scalargrads_on_the_same_weights(nin, nouts, activation,
 
 
 def test_gradients_equal_pytorchs(torch):
-    model = MLP(3, [8, 8, 1], seed=2)
+    model = seeded(2, 3, [8, 8, 1])
     net = ArrayMLP.from_mlp(model)
     xs, ys = lecture_dataset()
     X, Y = np.array(xs), np.array(ys).reshape(-1, 1)
@@ -113,7 +113,7 @@ def test_the_backward_rules_against_central_differences():
 
 
 def test_shape_mismatches_name_both_shapes():
-    net = ArrayMLP.from_mlp(MLP(3, [4, 4, 1], seed=0))
+    net = ArrayMLP.from_mlp(seeded(0, 3, [4, 4, 1]))
     X = np.ones((4, 3))
     with pytest.raises(ValueError, match=r"x of shape \(4, 3\) @ W of shape \(4, 4\): "
                                          r"3 columns but 4 rows"):
@@ -205,7 +205,7 @@ def test_the_timings_support_what_the_chapter_says():
 
 
 def test_to_torch_keeps_weights_and_activations(torch):
-    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=3)
+    model = seeded(3, 2, [8, 8, 1], activation="relu", output_activation="linear")
     net = ArrayMLP.from_mlp(model)
     X = np.array(make_moons(10, noise=0.1, seed=0)[0])
     tmodel = to_torch(net)

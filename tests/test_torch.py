@@ -13,6 +13,7 @@ from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.nn import MLP
 from scalargrad.ops import OPS, samples
 from scalargrad.training import hinge_loss, sgd_step, sum_of_squares
+from tests.test_nn import seeded
 
 TOL = {"rel": 1e-12, "abs": 1e-12}
 
@@ -133,7 +134,7 @@ def torch_grads_in_parameter_order(layers) -> list[float]:
 
 def test_mlp_with_sum_of_squares_loss(torch):
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     loss = sum_of_squares([model(x) for x in xs], ys)
     loss.backward()
 
@@ -150,7 +151,7 @@ def test_mlp_with_sum_of_squares_loss(torch):
 
 def test_relu_mlp_with_hinge_loss_and_l2(torch):
     X, y = make_moons(20, noise=0.1, seed=0)
-    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=1)
+    model = seeded(1, 2, [8, 8, 1], activation="relu", output_activation="linear")
     alpha = 1e-4
     loss = hinge_loss([model(x) for x in X], y, model.parameters(), alpha=alpha)
     loss.backward()
@@ -169,7 +170,7 @@ def test_relu_mlp_with_hinge_loss_and_l2(torch):
 
 def test_five_steps_of_gradient_descent_agree(torch):
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     layers = torch_layers(torch, model)
     target = torch.tensor(ys, dtype=torch.float64)
     lr = 0.05

@@ -1,8 +1,9 @@
 """Unit tests of scalargrad.training: the losses, accuracy, the update, the schedule,
-History, and the training loop (against the lecture's loop written out by hand)."""
+and the training loops (against the lecture's and micrograd's loops written out by hand)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -11,15 +12,16 @@ from scalargrad import Value
 from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.nn import MLP
 from scalargrad.training import (
-    LOSSES,
-    History,
     accuracy,
     hinge_loss,
     linear_decay,
     sgd_step,
     sum_of_squares,
     train,
+    train_classifier,
+    train_minibatches,
 )
+from tests.test_nn import seeded
 
 # ---------------------------------------------------------------------------
 # sum_of_squares
@@ -32,7 +34,7 @@ def test_sum_of_squares_value():
 
 
 def test_sum_of_squares_is_the_lectures_expression():
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     xs, ys = lecture_dataset()
     ypred = [model(x) for x in xs]
     lecture = sum([(yout - ygt) ** 2 for ygt, yout in zip(ys, ypred, strict=True)])
@@ -91,7 +93,7 @@ def test_hinge_loss_gradient_on_scores():
 
 def test_hinge_loss_matches_micrograd_demo_formula():
     X, y = make_moons(20, seed=2)
-    model = MLP(2, [4, 1], activation="relu", output_activation="linear", seed=3)
+    model = seeded(3, 2, [4, 1], activation="relu", output_activation="linear")
     scores = [model(x) for x in X]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores, strict=True)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -115,13 +117,12 @@ def test_hinge_loss_rejects_mismatched_or_empty_input():
 
 def test_accuracy_counts_matching_signs():
     assert accuracy([Value(0.3), Value(-2.0), Value(1.0), Value(-0.1)], [1, 1, -1, -1]) == 0.5
-    assert accuracy([0.3, -2.0], [1.0, -1.0]) == 1.0
     assert accuracy([Value(0.0)], [1]) == 0.0  # a score of 0 counts as negative, as in micrograd
 
 
 def test_accuracy_rejects_mismatched_or_empty_input():
     with pytest.raises(ValueError, match="scores and labels must have the same length, got 3 and"):
-        accuracy([1.0, 2.0, 3.0], [1])
+        accuracy([Value(1.0), Value(2.0), Value(3.0)], [1])
     with pytest.raises(ValueError, match="scores and labels must not be empty"):
         accuracy([], [])
 
@@ -198,26 +199,6 @@ def test_linear_decay_step_must_be_a_non_negative_int(bad):
 
 
 # ---------------------------------------------------------------------------
-# History
-# ---------------------------------------------------------------------------
-
-
-def test_history_starts_empty_and_its_lists_are_not_shared():
-    a, b = History(), History()
-    a.losses.append(1.0)
-    assert b.losses == []
-    assert b.accuracies == []
-    assert repr(b) == "History(steps=0)"
-
-
-def test_history_repr_shows_first_and_last():
-    assert repr(History([3.0, 2.0, 1.0])) == "History(steps=3, first_loss=3.0, last_loss=1.0)"
-    assert repr(History([3.0, 1.0], [0.5, 0.75])) == (
-        "History(steps=2, first_loss=3.0, last_loss=1.0, last_accuracy=0.75)"
-    )
-
-
-# ---------------------------------------------------------------------------
 # train
 # ---------------------------------------------------------------------------
 
@@ -239,70 +220,80 @@ def lecture_loop(model, xs, ys, steps, lr):
 
 def test_train_is_the_lectures_loop_bit_for_bit():
     xs, ys = lecture_dataset()
-    ours = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=20, lr=0.05)
-    lecture = lecture_loop(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=20, lr=0.05)
-    assert ours.losses == lecture
-    assert ours.accuracies == []
+    ours = train(seeded(0, 3, [4, 4, 1]), xs, ys, steps=20, lr=0.05)
+    lecture = lecture_loop(seeded(0, 3, [4, 4, 1]), xs, ys, steps=20, lr=0.05)
+    assert ours == lecture
 
 
 def test_train_reduces_the_loss_on_the_lecture_dataset():
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=0)
-    history = train(model, xs, ys, steps=50, lr=0.1)
-    assert len(history.losses) == 50
-    assert history.losses[0] == pytest.approx(7.7298, abs=1e-4)
-    assert history.losses[-1] < 0.01
-    assert all(b < a for a, b in zip(history.losses, history.losses[1:], strict=False))
+    model = seeded(0, 3, [4, 4, 1])
+    losses = train(model, xs, ys, steps=50, lr=0.1)
+    assert len(losses) == 50
+    assert losses[0] == pytest.approx(7.7298, abs=1e-4)
+    assert losses[-1] < 0.01
+    assert all(b < a for a, b in itertools.pairwise(losses))
     assert [math.copysign(1.0, model(x).data) for x in xs] == ys
 
 
 def test_train_records_the_loss_before_each_update():
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=1)
+    model = seeded(1, 3, [4, 4, 1])
     first = sum_of_squares([model(x) for x in xs], ys).data
-    history = train(model, xs, ys, steps=1)
-    assert history.losses == [first]
+    assert train(model, xs, ys, steps=1, lr=0.05) == [first]
     assert sum_of_squares([model(x) for x in xs], ys).data < first
 
 
 def test_train_with_the_global_random_module_like_the_lecture():
-    import random
+    xs, ys = lecture_dataset()
+    a = train(seeded(1, 3, [4, 4, 1]), xs, ys, steps=5, lr=0.05)
+    b = train(seeded(1, 3, [4, 4, 1]), xs, ys, steps=5, lr=0.05)
+    assert a == b
+
+
+def test_train_pauses_the_garbage_collector_and_restores_it():
+    import gc
 
     xs, ys = lecture_dataset()
-    random.seed(1)
-    a = train(MLP(3, [4, 4, 1]), xs, ys, steps=5)
-    random.seed(1)
-    b = train(MLP(3, [4, 4, 1]), xs, ys, steps=5)
-    assert a.losses == b.losses
-
-
-def test_train_calls_the_schedule_with_each_step():
     seen = []
 
-    def schedule(k):
-        seen.append(k)
-        return 0.05
+    class Watching:
+        def __init__(self):
+            self.model = seeded(0, 3, [2, 1])
 
-    xs, ys = lecture_dataset()
-    train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=6, lr=schedule)
-    assert seen == [0, 1, 2, 3, 4, 5]
+        def __call__(self, x):
+            seen.append(gc.isenabled())
+            return self.model(x)
+
+        def parameters(self):
+            return self.model.parameters()
+
+        def zero_grad(self):
+            self.model.zero_grad()
+
+    assert gc.isenabled()
+    train(Watching(), xs, ys, steps=1, lr=0.05)
+    assert seen == [False] * 4
+    assert gc.isenabled()
 
 
-def test_train_with_a_constant_schedule_equals_a_constant_lr():
-    xs, ys = lecture_dataset()
-    a = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=5, lr=0.05)
-    b = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=5, lr=lambda k: 0.05)
-    assert a.losses == b.losses
+# ---------------------------------------------------------------------------
+# train_classifier and train_minibatches
+# ---------------------------------------------------------------------------
 
 
-def test_train_hinge_records_accuracy_and_learns_the_moons():
+def relu_net(seed, *sizes):
+    return seeded(seed, 2, list(sizes), activation="relu", output_activation="linear")
+
+
+def test_train_classifier_records_accuracy_and_learns_the_moons():
     X, y = make_moons(30, noise=0.1, seed=0)
-    model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=1)
-    history = train(model, X, y, steps=30, lr=linear_decay(1.0, 0.1, 30), loss="hinge")
-    assert len(history.losses) == len(history.accuracies) == 30
-    assert history.losses[-1] < history.losses[0] / 2
-    assert history.accuracies[-1] >= 0.85
-    assert history.accuracies[-1] > history.accuracies[0]
+    model = relu_net(1, 8, 8, 1)
+    losses, accs = train_classifier(model, X, y, steps=30, lr=linear_decay(1.0, 0.1, 30))
+    assert len(losses) == len(accs) == 30
+    assert losses[-1] < losses[0] / 2
+    assert accs[-1] >= 0.85
+    assert accs[-1] > accs[0]
 
 
 def micrograd_demo_loop(model, X, y, steps, alpha):
@@ -323,161 +314,146 @@ def micrograd_demo_loop(model, X, y, steps, alpha):
     return losses, accs
 
 
-def test_train_hinge_is_micrograds_demo_loop_bit_for_bit():
+def test_train_classifier_is_micrograds_demo_loop_bit_for_bit():
     X, y = make_moons(16, seed=4)
-
-    def model():
-        return MLP(2, [4, 4, 1], activation="relu", output_activation="linear", seed=5)
-
-    ours = train(model(), X, y, steps=4, lr=linear_decay(1.0, 0.1, 100), loss="hinge")
-    losses, accs = micrograd_demo_loop(model(), X, y, steps=4, alpha=1e-4)
-    assert ours.losses == losses
-    assert ours.accuracies == accs
+    ours = train_classifier(relu_net(5, 4, 4, 1), X, y, steps=4, lr=linear_decay(1.0, 0.1, 100))
+    theirs = micrograd_demo_loop(relu_net(5, 4, 4, 1), X, y, steps=4, alpha=1e-4)
+    assert ours == theirs
 
 
-def test_train_alpha_weights_the_regularization():
+def test_train_classifier_calls_the_schedule_with_each_step():
+    seen = []
+
+    def schedule(k):
+        seen.append(k)
+        return 0.05
+
+    X, y = make_moons(6, seed=0)
+    train_classifier(relu_net(0, 3, 1), X, y, steps=6, lr=schedule)
+    assert seen == [0, 1, 2, 3, 4, 5]
+
+
+def test_train_classifier_alpha_weights_the_regularization():
     X, y = make_moons(10, seed=0)
 
-    def run(alpha):
-        model = MLP(2, [3, 1], activation="relu", output_activation="linear", seed=0)
-        return train(model, X, y, steps=1, loss="hinge", alpha=alpha).losses[0]
+    def first_loss(alpha):
+        model = relu_net(0, 3, 1)
+        return train_classifier(model, X, y, steps=1, lr=lambda k: 0.1, alpha=alpha)[0][0]
 
-    params = MLP(2, [3, 1], activation="relu", output_activation="linear", seed=0).parameters()
-    squares = sum(p.data**2 for p in params)
-    assert run(0.5) - run(0.0) == pytest.approx(0.5 * squares)
+    squares = sum(p.data**2 for p in relu_net(0, 3, 1).parameters())
+    assert first_loss(0.5) - first_loss(0.0) == pytest.approx(0.5 * squares)
 
 
-def test_train_minibatches_are_seeded():
+def test_train_minibatches_uses_the_samples_each_batch_picks():
     X, y = make_moons(20, seed=0)
-
-    def run(seed):
-        model = MLP(2, [4, 1], activation="relu", output_activation="linear", seed=0)
-        return train(model, X, y, steps=5, loss="hinge", batch_size=5, seed=seed).losses
-
-    assert run(0) == run(0)
-    assert run(0) != run(1)
-
-
-def test_train_minibatch_of_every_sample_equals_full_batch_loss():
-    xs, ys = lecture_dataset()
-    full = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=3)
-    batched = train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=3, batch_size=4)
-    # the same four samples, in another order: the same sum up to rounding
-    assert batched.losses == pytest.approx(full.losses, rel=1e-12)
+    batches = [[0, 3, 5], [19, 2, 2], [7]]
+    losses, accs = train_minibatches(relu_net(0, 4, 1), X, y, batches=batches,
+                                     lr=lambda k: 0.5)
+    model = relu_net(0, 4, 1)
+    expected = []
+    for picks in batches:
+        expected += train_classifier(model, [X[i] for i in picks], [y[i] for i in picks],
+                                     steps=1, lr=lambda k: 0.5)[0]
+    assert losses == expected and len(accs) == 3
 
 
-def test_train_minibatch_uses_batch_size_samples():
-    xs, ys = lecture_dataset()
-    calls = []
-    model = MLP(3, [2, 1], seed=0)
-
-    class Counting:
-        def __call__(self, x):
-            calls.append(x)
-            return model(x)
-
-        def parameters(self):
-            return model.parameters()
-
-        def zero_grad(self):
-            model.zero_grad()
-
-    train(Counting(), xs, ys, steps=3, batch_size=2)
-    assert len(calls) == 6
-    assert all(x in xs for x in calls)
+def test_train_minibatches_of_every_sample_equal_train_classifier():
+    X, y = make_moons(12, seed=1)
+    schedule = linear_decay(1.0, 0.1, 3)
+    whole = [list(range(12))] * 3
+    assert train_minibatches(relu_net(2, 4, 1), X, y, batches=whole, lr=schedule) == (
+        train_classifier(relu_net(2, 4, 1), X, y, steps=3, lr=schedule))
 
 
 # ---------------------------------------------------------------------------
-# train: rejected input
+# the loops: rejected input
 # ---------------------------------------------------------------------------
 
 
 @pytest.fixture
 def data():
     xs, ys = lecture_dataset()
-    return MLP(3, [4, 4, 1], seed=0), xs, ys
+    return seeded(0, 3, [4, 4, 1]), xs, ys
 
 
 @pytest.mark.parametrize("bad", [0, -1])
 def test_train_steps_must_be_at_least_one(data, bad):
     with pytest.raises(ValueError, match=rf"steps must be at least 1, got {bad}"):
-        train(*data, steps=bad)
+        train(*data, steps=bad, lr=0.05)
 
 
 @pytest.mark.parametrize("bad", [1.5, "10", None])
 def test_train_steps_must_be_an_int(data, bad):
     with pytest.raises(TypeError, match="steps must be an int, got"):
-        train(*data, steps=bad)
+        train(*data, steps=bad, lr=0.05)
 
 
-def test_train_steps_is_required(data):
+def test_train_steps_and_lr_are_required(data):
     with pytest.raises(TypeError, match="steps"):
-        train(*data)
+        train(*data, lr=0.05)
+    with pytest.raises(TypeError, match="lr"):
+        train(*data, steps=1)
 
 
 @pytest.mark.parametrize("bad", [0.0, -0.05, math.nan, math.inf])
 def test_train_lr_must_be_positive(data, bad):
-    with pytest.raises(ValueError, match=r"lr \(a number or a schedule k -> lr\) must be a finite"):
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0"):
         train(*data, steps=1, lr=bad)
 
 
-def test_train_lr_must_be_a_number_or_a_schedule(data):
-    with pytest.raises(TypeError, match=r"lr \(a number or a schedule k -> lr\) must be a number"):
+def test_train_lr_must_be_a_number(data):
+    with pytest.raises(TypeError, match=r"lr must be a number, got str"):
         train(*data, steps=1, lr="0.05")
 
 
-def test_train_schedule_values_are_checked_too(data):
-    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got 0\.0"):
-        train(*data, steps=3, lr=linear_decay(0.1, 0.0, 1))
-
-
-def test_train_unknown_loss_lists_the_allowed_ones(data):
-    with pytest.raises(ValueError, match="unknown loss 'mse'; allowed: 'sum_of_squares', 'hinge'"):
-        train(*data, steps=1, loss="mse")
-    assert LOSSES == ("sum_of_squares", "hinge")
-
-
-def test_train_hinge_needs_plus_minus_one_labels():
-    X, _ = make_moons(4, seed=0)
-    model = MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match=r"labels must be -1 or \+1, got labels\[0\] = 0"):
-        train(model, X, [0, 1, 1, 0], steps=1, loss="hinge")
-
-
-def test_train_hinge_alpha_must_be_a_non_negative_number():
+def test_train_classifier_lr_must_be_a_schedule():
     X, y = make_moons(4, seed=0)
-    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match=r"lr must be a schedule.*lambda k: r"):
+        train_classifier(relu_net(0, 1), X, y, steps=1, lr=0.05)
+
+
+def test_train_classifier_schedule_values_are_checked():
+    X, y = make_moons(4, seed=0)
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got 0\.0"):
+        train_classifier(relu_net(0, 1), X, y, steps=3, lr=linear_decay(0.1, 0.0, 1))
+
+
+def test_train_classifier_needs_plus_minus_one_labels():
+    X, _ = make_moons(4, seed=0)
+    with pytest.raises(ValueError, match=r"labels must be -1 or \+1, got labels\[0\] = 0"):
+        train_classifier(relu_net(0, 1), X, [0, 1, 1, 0], steps=1, lr=lambda k: 0.1)
+
+
+def test_train_classifier_alpha_must_be_a_non_negative_number():
+    X, y = make_moons(4, seed=0)
+    model = relu_net(0, 1)
     with pytest.raises(ValueError, match="alpha must be a finite number >= 0, got -1"):
-        train(model, X, y, steps=1, loss="hinge", alpha=-1)
+        train_classifier(model, X, y, steps=1, lr=lambda k: 0.1, alpha=-1)
     with pytest.raises(TypeError, match="alpha must be a number, got str"):
-        train(model, X, y, steps=1, loss="hinge", alpha="0")
+        train_classifier(model, X, y, steps=1, lr=lambda k: 0.1, alpha="0")
 
 
-@pytest.mark.parametrize("bad", [0, 5, -1])
-def test_train_batch_size_must_be_in_range(data, bad):
-    with pytest.raises(ValueError, match=rf"batch_size must be None or between 1 and 4 .* {bad}"):
-        train(*data, steps=1, batch_size=bad)
-
-
-def test_train_batch_size_must_be_an_int(data):
-    with pytest.raises(TypeError, match="batch_size must be None or an int, got float"):
-        train(*data, steps=1, batch_size=2.0)
+@pytest.mark.parametrize("bad", [[], [[]], [[0, 4]], [[1.0]], [[True]], "0", 3])
+def test_train_minibatches_batches_must_be_lists_of_indices(bad):
+    X, y = make_moons(4, seed=0)
+    with pytest.raises((TypeError, ValueError), match=r"batches"):
+        train_minibatches(relu_net(0, 1), X, y, batches=bad, lr=lambda k: 0.1)
 
 
 def test_train_xs_and_ys_must_pair_up():
     xs, ys = lecture_dataset()
-    model = MLP(3, [4, 4, 1], seed=0)
+    model = seeded(0, 3, [4, 4, 1])
     with pytest.raises(ValueError, match="xs and ys must have the same length, got 4 and 3"):
-        train(model, xs, ys[:3], steps=1)
+        train(model, xs, ys[:3], steps=1, lr=0.05)
     with pytest.raises(ValueError, match="xs and ys must not be empty"):
-        train(model, [], [], steps=1)
+        train(model, [], [], steps=1, lr=0.05)
 
 
 @pytest.mark.parametrize("bad", [None, "model", lambda x: x])
 def test_train_model_must_be_a_model(bad):
     xs, ys = lecture_dataset()
     with pytest.raises(TypeError, match=r"model must be callable and have parameters\(\)"):
-        train(bad, xs, ys, steps=1)
+        train(bad, xs, ys, steps=1, lr=0.05)
 
 
 def test_losses_need_one_value_per_sample():
@@ -490,10 +466,10 @@ def test_losses_need_one_value_per_sample():
 def test_train_rejects_a_model_with_several_outputs():
     xs, ys = lecture_dataset()
     with pytest.raises(TypeError, match=r"ypred\[0\] must be a single Value \(a model with one"):
-        train(MLP(3, [4, 2], seed=0), xs, ys, steps=1)
+        train(MLP(3, [4, 2]), xs, ys, steps=1, lr=0.05)
 
 
 def test_train_rejects_inputs_of_the_wrong_size():
     xs, ys = lecture_dataset()
     with pytest.raises(ValueError, match="takes 2 inputs, got 3"):
-        train(MLP(2, [1], seed=0), xs, ys, steps=1)
+        train(MLP(2, [1]), xs, ys, steps=1, lr=0.05)

@@ -24,6 +24,7 @@ from scalargrad.viz import (
     plot_loss,
     trace,
 )
+from tests.test_nn import seeded
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -194,16 +195,15 @@ def test_draw_dot_draws_the_overwriting_value_of_the_pitfalls_chapter():
 
 
 def test_draw_mlp_of_the_lecture_network():
-    from scalargrad.nn import MLP
 
-    dot = draw_mlp(MLP(3, [4, 4, 1], seed=0))
+    dot = draw_mlp(seeded(0, 3, [4, 4, 1]))
     assert len(visible_edges(dot)) == 3 * 4 + 4 * 4 + 4 * 1
     texts = svg_texts(dot.pipe(format="svg"))
     for title in ("inputs (3)", "layer 1 (4)", "layer 2 (4)", "output (1)"):
         assert title in texts
     assert {"x0", "x1", "x2"} <= set(texts)
     assert texts.count("tanh") == 9
-    assert dot.source == draw_mlp(MLP(3, [4, 4, 1], seed=1)).source  # structure only
+    assert dot.source == draw_mlp(seeded(1, 3, [4, 4, 1])).source  # structure only
 
 
 class Net:

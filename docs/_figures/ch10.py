@@ -20,22 +20,25 @@ def mlp(phone: bool = False) -> str:
     from scalargrad.nn import MLP
     from scalargrad.viz import draw_mlp
 
-    dot = draw_mlp(MLP(3, [4, 4, 1], seed=0))
+    dot = draw_mlp(MLP(3, [4, 4, 1]))
     if phone:
         dot.graph_attr.update(ranksep="0.45")
     return dot.pipe(format="svg").decode()
 
 
 def small_graph(phone: bool = False) -> str:
-    """One forward and backward pass of MLP(2, [2, 1], seed=0) on (1, -2), labelled, top to bottom.
+    """One forward and backward pass of MLP(2, [2, 1]) on (1, -2), labelled, top to bottom.
 
     The same network, input and gradients as the chapter's examples; only the labels are added.
     """
+    import random
+
     from scalargrad import Value
     from scalargrad.nn import MLP
     from scalargrad.viz import draw_dot
 
-    model = MLP(2, [2, 1], seed=0)
+    random.seed(0)  # the chapter's network
+    model = MLP(2, [2, 1])
     names = ["h1", "h2"], ["out"]
     for layer, layer_names in zip(model.layers, names, strict=True):
         for neuron, name in zip(layer.neurons, layer_names, strict=True):

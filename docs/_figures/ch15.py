@@ -8,6 +8,7 @@ two lines.
 from __future__ import annotations
 
 import functools
+import random
 import sys
 
 OPS = ("*", "+", "ReLU", "")
@@ -22,7 +23,8 @@ def _step_parts() -> list[tuple[str, dict[str, int]]]:
     from scalargrad.training import hinge_loss
 
     X, y = make_moons(n_samples=100, noise=0.1, seed=1337)
-    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1337)
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
     params = model.parameters()
     outputs: list[list] = [[], [], []]
     scores = []

@@ -29,9 +29,16 @@ Guard lines, like rustdoc's hidden lines: a statement whose first line ends with
 ``# guard`` (argument checks, speed-only lines, corner cases) is left out of the
 listing and of the reader's files; a collapsed "Show the N guard lines the package
 adds" box under the listing shows the region as the package has it, guards
-highlighted, with one sentence on what they do. A listing inside a collapsed box
+highlighted, with one sentence on what they do. A region that is all guard (chapter
+15's ``_collector_paused``) is shown whole, its tags removed, and titled as the
+package's guard rails: no listing is empty. A listing inside a collapsed box
 (``???``: an exercise, a solution) is *optional*: it never feeds a snapshot, and its
 title says "optional: adds ... to your engine".
+
+The reading order is the typing order: :func:`files_after_each_listing` gives the
+reader's files as they stand after each main-text listing, and the build fails when,
+after a chapter, a file uses a name that no listing so far defines
+(:func:`reading_order_problems`).
 
 For the page's "Add to my engine", ``code/regions.json`` lists every reader file's
 regions in source order (name, the chapter whose main text first lists it, optional,
@@ -45,8 +52,10 @@ chapter N.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
+import symtable
 import textwrap
 from dataclasses import dataclass
 from functools import cache
@@ -525,6 +534,72 @@ def snapshots(listings: list[Listing] | None = None) -> dict[str, str]:
     return out
 
 
+def files_after_each_listing(
+    listings: list[Listing] | None = None,
+) -> list[tuple[Listing, dict[str, str]]]:
+    """The reader's files as they stand after each main-text listing, in reading order.
+
+    A reader who types the listings one by one has, after listing ``k``, the regions
+    of the first ``k`` main-text listings, each in its place (source order): the same
+    join rule as :func:`snapshot`, cut at that listing instead of at a chapter's end.
+    """
+    listings = book_listings() if listings is None else listings
+    main = [e for e in listings if e.region.reader and not e.optional]
+    out = []
+    for k, listing in enumerate(main):
+        typed = main[: k + 1]
+        files = {f: snapshot(f, listing.chapter, typed) for f in READER_FILES}
+        out.append((listing, {f: text for f, text in files.items() if text is not None}))
+    return out
+
+
+def undefined_names(text: str, filename: str) -> list[str]:
+    """Global names that ``text`` reads, in any function or class, but never defines.
+
+    Module-level definitions, imports and builtins count as defined; where in the file
+    they stand does not (a function may use a name defined further down).
+    """
+    table = symtable.symtable(text, filename, "exec")
+    defined = {s.get_name() for s in table.get_symbols()
+               if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    defined |= set(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+    used: set[str] = set()
+
+    def visit(scope: symtable.SymbolTable) -> None:
+        for symbol in scope.get_symbols():
+            if symbol.is_referenced() and (scope is table or symbol.is_global()):
+                used.add(symbol.get_name())
+        for child in scope.get_children():
+            visit(child)
+
+    visit(table)
+    return sorted(used - defined)
+
+
+def reading_order_problems(listings: list[Listing] | None = None) -> list[str]:
+    """Where typing the main-text listings in reading order leaves a name undefined.
+
+    After the last listing of each chapter, every name a reader's file reads must be
+    defined in the files typed so far: no listing may use what a later chapter adds.
+    (Within a chapter, a method may use a function that the next listing adds.)
+    """
+    listings = book_listings() if listings is None else listings
+    states = files_after_each_listing(listings)
+    problems = []
+    for i, (listing, files) in enumerate(states):
+        last_of_chapter = i + 1 == len(states) or states[i + 1][0].chapter != listing.chapter
+        if not last_of_chapter:
+            continue
+        for file, text in files.items():
+            missing = undefined_names(text, file)
+            if missing:
+                problems.append(
+                    f"after chapter {listing.chapter}, your {file} uses "
+                    f"{', '.join(missing)}, which no listing so far defines"
+                )
+    return problems
+
+
 def changed_in(chapter: int, listings: list[Listing]) -> list[str]:
     """The reader's files that ``chapter``'s main-text listings add to, in order."""
     if chapter not in SNAPSHOT_CHAPTERS:
@@ -605,8 +680,15 @@ def expand(markdown: str, chapter: int, earlier: list[Listing],
         seen.append(listing)
         reg = listing.region
         code = list(reg.reader_lines)
+        if reg.all_guard:  # nothing of it is the reader's: show it whole, tags removed
+            code = [_GUARD.sub("", line) for line in reg.lines]
         if reg.reader:
             code = sibling_imports("\n".join(code)).split("\n")
+        if not any(line.strip() for line in code):
+            raise PluginError(
+                f"listings: chapter {chapter}: {reg.path}:{reg.name} would be an empty "
+                "listing (every line of it is hidden)"
+            )
         fenced = _fence(m.group("indent"), m.group("fence"), m.group("lang"),
                         m.group("info"), head, code, _attrs(listing, every))
         return fenced + guard_box(m.group("indent"), m.group("fence"), reg)
@@ -652,6 +734,10 @@ def _chapter_of(page: Page) -> int | None:
 @event_priority(60)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     every = book_listings()
+    problems = reading_order_problems(every)
+    if problems:
+        raise PluginError("listings: the reading order is not the typing order: "
+                          + "; ".join(problems))
     for name, text in sorted(snapshots(every).items()):
         files.append(File.generated(config, f"{CODE_DIR}/{name}", content=text.encode()))
     data = json.dumps(regions_json(every), indent=1, ensure_ascii=False) + "\n"

@@ -24,6 +24,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+# docs/hooks/walk.py: the book's examples, which the wheel carries for `--examples`.
+import walk  # imports this module (through runnable_blocks.py): its names at run time
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -86,6 +88,8 @@ def build_wheel(root: Path) -> bytes:
             src / "scalargrad",
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
+        for name, data in walk.wheel_files().items():  # the book's examples (docs/hooks/walk.py)
+            (src / name).write_bytes(data)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01: the bytes depend on the sources only
         code = (

@@ -6,6 +6,8 @@ needs that the page cannot load (PyTorch, Hypothesis, micrograd, numpy, matplotl
 derived from its imports and names and from the names it takes from such examples before
 it, and the examples of it that can run (run before a later block, so their names exist).
 docs/assets/javascripts/runner.js reads it and puts Run buttons on the other blocks.
+On the pages of chapters 3 to 13 each entry also carries the block's ``label``
+(docs/hooks/walk.py) when it needs the book's package in "my engine" mode.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import re
 from dataclasses import dataclass
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import package_wheel  # these three import each other: names are used at run time
 import pycon_blocks
+import walk
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from package_wheel import project, root_of
 
 # What a block may import in the page: the package and the standard library.
 UNAVAILABLE = {
@@ -135,9 +138,14 @@ def _runs_here(page: Page) -> bool:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if _runs_here(page):
         try:
-            _blocks[page.file.src_uri] = block_needs(markdown)
+            entries = block_needs(markdown)
         except ValueError as exc:  # an unclosed fence
             raise PluginError(f"runnable_blocks: {page.file.src_uri}: {exc}") from None
+        labels = walk.page_labels(page) or [None] * len(entries)
+        for entry, found in zip(entries, labels, strict=True):
+            if found is not None:
+                entry["label"] = found
+        _blocks[page.file.src_uri] = entries
     return markdown
 
 
@@ -156,7 +164,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     data = json.dumps(blocks, separators=(",", ":")).replace("</", "<\\/")
     # The book's version keys what the page saves for the reader (edits, their files):
     # a new edition starts from its own text, not from edits made to another one.
-    version = project(root_of(config))["version"]
+    version = package_wheel.project(package_wheel.root_of(config))["version"]
     return html + (
         f'\n<script type="application/json" id="sg-runner-blocks" data-version="{version}">'
         f"{data}</script>\n"

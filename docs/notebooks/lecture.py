@@ -34,7 +34,14 @@ from scalargrad.datasets import lecture_dataset, make_moons
 from scalargrad.nn import MLP, Layer, Neuron
 from scalargrad.numeric import forward_difference, gradient_check, partial_derivatives
 from scalargrad.pitfalls import train_without_zero_grad
-from scalargrad.training import accuracy, linear_decay, sgd_step, sum_of_squares, train
+from scalargrad.training import (
+    accuracy,
+    linear_decay,
+    sgd_step,
+    sum_of_squares,
+    train,
+    train_classifier,
+)
 from scalargrad.viz import (
     draw_dot,
     draw_mlp,
@@ -199,11 +206,12 @@ round(o2.data, 6), round(n2.grad, 6)
 # [`Layer`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.Layer) and
 # [`MLP`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.MLP)
 # build such expressions for us ([chapter 10](https://scalargrad.github.io/scalargrad/chapters/10-mlp/)).
-# `seed` makes the random weights reproducible.
+# Their weights come from Python's `random`; `random.seed(0)` first makes them the book's.
 
 # %%
 x = [2.0, 3.0, -1.0]
-model = MLP(3, [4, 4, 1], seed=0)
+random.seed(0)
+model = MLP(3, [4, 4, 1])
 model(x), len(model.parameters())
 
 # %%
@@ -213,8 +221,8 @@ draw_mlp(model)
 # A layer returns one output per neuron; a neuron returns one Value:
 
 # %%
-layer = Layer(3, 4, rng=random.Random(0))
-single = Neuron(3, rng=random.Random(0))
+layer = Layer(3, 4)
+single = Neuron(3)
 len(layer(x)), type(single(x)).__name__
 
 # %% [markdown]
@@ -254,9 +262,10 @@ print(loss.data, "->", sum_of_squares([model(x) for x in xs], ys).data)
 # [`train`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.training.train).
 
 # %%
-model = MLP(3, [4, 4, 1], seed=0)
-history = train(model, xs, ys, steps=20, lr=0.05)
-SVG(figure_to_svg(plot_loss({"learning rate 0.05": history.losses})))
+random.seed(0)
+model = MLP(3, [4, 4, 1])
+losses = train(model, xs, ys, steps=20, lr=0.05)
+SVG(figure_to_svg(plot_loss({"learning rate 0.05": losses})))
 
 # %%
 [round(model(x).data, 4) for x in xs]
@@ -269,18 +278,20 @@ SVG(figure_to_svg(plot_loss({"learning rate 0.05": history.losses})))
 # ([chapter 12](https://scalargrad.github.io/scalargrad/chapters/12-zero-grad-bug/)).
 
 # %%
+def fresh():
+    """The seed-0 network, the same every time."""
+    random.seed(0)
+    return MLP(3, [4, 4, 1])
+
+
 half = [y / 2 for y in ys]
 runs = {
-    "targets ±1, with zero_grad": train(MLP(3, [4, 4, 1], seed=0), xs, ys, steps=60, lr=0.05),
-    "targets ±1, without": train_without_zero_grad(
-        MLP(3, [4, 4, 1], seed=0), xs, ys, steps=60, lr=0.05
-    ),
-    "targets ±0.5, with zero_grad": train(MLP(3, [4, 4, 1], seed=0), xs, half, steps=60, lr=0.05),
-    "targets ±0.5, without": train_without_zero_grad(
-        MLP(3, [4, 4, 1], seed=0), xs, half, steps=60, lr=0.05
-    ),
+    "targets ±1, with zero_grad": train(fresh(), xs, ys, steps=60, lr=0.05),
+    "targets ±1, without": train_without_zero_grad(fresh(), xs, ys, steps=60, lr=0.05),
+    "targets ±0.5, with zero_grad": train(fresh(), xs, half, steps=60, lr=0.05),
+    "targets ±0.5, without": train_without_zero_grad(fresh(), xs, half, steps=60, lr=0.05),
 }
-SVG(figure_to_svg(plot_loss({k: [v + 1e-12 for v in h.losses] for k, h in runs.items()},
+SVG(figure_to_svg(plot_loss({k: [v + 1e-12 for v in losses] for k, losses in runs.items()},
                             log_y=True)))
 
 # %% [markdown]
@@ -291,14 +302,14 @@ SVG(figure_to_svg(plot_loss({k: [v + 1e-12 for v in h.losses] for k, h in runs.i
 # micrograd's demo: two moons, ReLU hidden layers, a linear output score, the hinge
 # loss with L2 regularization and a decaying learning rate
 # ([chapter 13](https://scalargrad.github.io/scalargrad/chapters/13-classifier/)).
-# Chapter 13 trains on all 100 points at every step; to keep this notebook quick we
-# use mini-batches of 20.
+# As in chapter 13: 50 points, all of them at every step, for 50 steps (micrograd's
+# demo takes 100 points and 100 steps).
 
 # %%
-X, y = make_moons(n_samples=100, noise=0.1, seed=0)
-clf = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=0)
-history = train(clf, X, y, steps=100, lr=linear_decay(1.0, 0.1, 100), loss="hinge",
-                alpha=1e-4, batch_size=20, seed=0)
+X, y = make_moons(n_samples=50, noise=0.1, seed=0)
+random.seed(0)
+clf = MLP(2, [8, 8, 1], activation="relu", output_activation="linear")
+losses, accuracies = train_classifier(clf, X, y, steps=50, lr=linear_decay(1.0, 0.1, 50))
 accuracy([clf(p) for p in X], y)
 
 # %%

@@ -10,41 +10,56 @@ import sys
 from pathlib import Path
 
 from scalargrad.check import chapters
-from scalargrad.check.folder import as_csv, check_folder, table
+from scalargrad.check.examples import run_examples
+from scalargrad.check.folder import BOOK_LAYOUT, as_csv, check_folder, table
 from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
 
 DESCRIPTION = """\
 Check your own autograd engine against scalargrad's, and say what is wrong in
-the book's words, with the chapter that explains it.
+the book's words, with the chapter that explains it. Keep your files in one
+folder, as the book does from chapter 3 on, and from the folder that holds it:
 
-WARNING: checking a file EXECUTES it, as `python FILE` would. It runs in a child
-process that only answers the checker's questions, on a temporary copy of the
-submission, with a scrubbed environment and limits on time, memory and processes.
-On Linux with bubblewrap (bwrap) it also sees no other files, has no network and
-cannot signal other processes; elsewhere the report says it was not isolated,
-and untrusted files belong in a container.
+  python -m scalargrad.check my-scalargrad --chapter N
 
-PATH is a .py file that defines class Value (and, from chapter 10, Neuron, Layer
-and MLP), or a folder: a class of submissions (a subfolder or a .py file per
-learner; a folder with engine.py is one submission in the book's layout), each
-checked at every chapter, one row each, then a table of submissions and chapters.
+my-scalargrad holds engine.py (class Value) and, from chapter 10 on, nn.py
+(Neuron, Layer, MLP), training.py and datasets.py. Add --examples to run chapter
+N's examples on your files instead, and see where the output differs from the
+book's.
 
-exit status: 0 every check passed, 1 a check failed, 2 a file could not be
+WARNING: checking your files EXECUTES them, as `python engine.py` would. They run
+in a child process that only answers the checker's questions, on a temporary copy,
+with a scrubbed environment and limits on time, memory and processes. On Linux
+with bubblewrap (bwrap) it also sees no other files, has no network and cannot
+signal other processes; elsewhere the report says it was not isolated, and
+untrusted files belong in a container.
+
+PATH may also be a single .py file that defines class Value (a lecture-style
+engine in one file), or, for teachers, a folder of submissions (a subfolder or a
+.py file per learner; a subfolder with engine.py is one learner's files in the
+book's layout): each is checked at every chapter, one row each, then a table of
+submissions and chapters.
+
+exit status: 0 every check passed (with --examples: every example gave the
+book's output), 1 a check failed (an example did not), 2 the files could not be
 checked (not Python, a syntax error, no Value class, an error or a hang while
 loading, a check that ran too long, too much output) or the command was wrong
-(a bad option, a folder with no submissions); for a folder, the worst of its
-submissions."""
+(a bad option, a folder with no submissions); for a folder of submissions, the
+worst of them."""
 
 
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="python -m scalargrad.check", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("path", metavar="PATH", help="a .py file, or a folder of .py files")
+    p.add_argument("path", metavar="PATH",
+                   help="your folder (my-scalargrad), a .py file, or a folder of submissions")
     p.add_argument("--chapter", type=int, metavar="N",
                    choices=range(chapters.FIRST, chapters.LAST + 1),
                    help="check what the book has built by the end of chapter N (3-13); "
                         "default: everything the file defines")
+    p.add_argument("--examples", action="store_true",
+                   help="run chapter N's examples on your files instead (PATH: your "
+                        "folder), and show where the output differs from the book's")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("--csv", action="store_true",
                    help="for a folder: print the table as CSV, for a gradebook")
@@ -88,6 +103,10 @@ def run(args: argparse.Namespace, out: list[str]) -> int:
                       f"{args.time_limit:g}) and --memory at least 64 (MB, got {args.memory})",
                       args.json, out)
     limits = {"time_limit": args.time_limit, "memory_mb": args.memory, "graded": args.graded}
+    if args.examples:
+        return _examples(args, path, out)
+    if path.is_dir() and not path.is_symlink() and (path / BOOK_LAYOUT).is_file():
+        path = path / BOOK_LAYOUT  # your folder, in the book's layout: one report
     if path.is_dir() and not path.is_symlink():
         results = check_folder(path, args.chapter, **limits)
         if not results:
@@ -105,6 +124,20 @@ def run(args: argparse.Namespace, out: list[str]) -> int:
     report = run_file(path, [args.chapter], speed=not args.json, **limits)[0]
     out.append(json.dumps(report.to_dict()) if args.json else report.text())
     return report.exit_status
+
+
+def _examples(args: argparse.Namespace, path: Path, out: list[str]) -> int:
+    """``--examples``: chapter N's examples on the files of the folder ``path``."""
+    if args.chapter is None:
+        return _error("--examples needs --chapter N: the chapter whose examples to run",
+                      args.json, out)
+    if not path.is_dir():
+        return _error(f"--examples takes your folder (the one with engine.py), not {path}",
+                      args.json, out)
+    walk = run_examples(path, args.chapter, time_limit=args.time_limit,
+                        memory_mb=args.memory)
+    out.append(json.dumps(walk.to_dict()) if args.json else walk.text())
+    return walk.exit_status
 
 
 if __name__ == "__main__":

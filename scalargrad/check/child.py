@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scalargrad.check import examples
 from scalargrad.check.learner import (
     NN_NAMES,
     LoadError,
@@ -164,6 +165,12 @@ def main(config_json: str) -> None:
                 value = None
             elif op == "load":
                 value = load(config["path"], config["name"])
+            elif op == "examples_use_files":  # --examples (scalargrad.check.examples)
+                value = examples.child_use_files(config["path"])
+            elif op == "examples_missing":
+                value = examples.child_missing(server.decode(raw[0]))
+            elif op == "examples_run":
+                value = examples.child_run(*[server.decode(a) for a in raw])
             else:
                 value = server.answer(op, [server.decode(a) for a in raw])
             reply = [number, "ok", server.encode(value)]

@@ -402,8 +402,12 @@ def check_used_twice(ctx: Context) -> Result:
     if not all(right_alone(ctx, n) for n in ("mul", "add") if n in ctx.ops):
         return skipped("not run: `a * b` or `a + b` alone gets a wrong "
                        "gradient (see local derivatives below).")
-    where = ("the _backward of `{}`" if callable(getattr(ctx.Value(1.0), "_backward", None))
-             else "the backward pass, for `{}`,")
+    if has(ctx.Value, "_backward"):  # the book's design: one _backward for every operation
+        where = "Value._backward (`child.grad += local * self.grad`)"
+    elif callable(getattr(ctx.Value(1.0), "_backward", None)):  # the lecture's closures
+        where = "the _backward of `{}`"
+    else:
+        where = "the backward pass, for `{}`,"
     for expr, xs in TWICE + ([] if accumulates(ctx) else _shared_cases(ctx)):
         _, got = grads_with(ctx.Value, expr, xs)
         _, want = grads_with(Reference, expr, xs)

@@ -13,6 +13,7 @@ from scalargrad.check.context import Context, close
 from scalargrad.check.engine_checks import failed, passed
 from scalargrad.check.remote import is_class, type_name
 from scalargrad.check.report import Result
+from scalargrad.nn import MLP as ReferenceMLP  # bound now: the page may swap scalargrad.nn
 
 __all__ = ["check_classes", "check_parameters", "check_shape", "check_training",
            "check_zero_grad"]
@@ -67,13 +68,14 @@ def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
     """How the checker's loop resets gradients: the MLP's zero_grad() from chapter 12 on.
 
     Before chapter 12 (and for an MLP without it) the checker sets every parameter's
-    grad to 0 itself, as the book's loop does before it has zero_grad().
+    grad to 0 itself: zero_grad() gets its own check at chapter 12, with the bug it
+    prevents.
     """
     if ctx.wants(chapters.ZERO_GRAD) and callable(getattr(model, "zero_grad", None)):
         return model.zero_grad
 
     def by_hand() -> None:
-        """The lecture's loop before zero_grad(): every parameter's grad set to 0."""
+        """Every parameter's grad set to 0 by the checker's own loop."""
         for p in model.parameters():
             p.grad = 0.0
 
@@ -121,9 +123,7 @@ def check_parameters(ctx: Context) -> Result:
 
 def reference_twin(params: list[Any]) -> Any:
     """scalargrad's MLP(3, [4, 4, 1]) with the learner's weights copied into it, in order."""
-    from scalargrad.nn import MLP
-
-    twin = MLP(NIN, list(NOUTS))
+    twin = ReferenceMLP(NIN, list(NOUTS))
     for mine, theirs in zip(twin.parameters(), params, strict=True):
         mine.data = float(theirs.data)
     return twin

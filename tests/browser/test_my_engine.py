@@ -1,17 +1,20 @@
-"""My engine, in the page (issue 20, point 3), in headless Chromium.
+"""My engine, in the page, in headless Chromium: the reader's walk (issue 24).
 
-A reader presses "Add to my engine" under every main-text listing of chapters 3 to 13:
-the files the page keeps are then byte for byte the build's ``code/13/``. Run with "my
-engine", chapter 13's examples give the book's outputs. "Check my engine" prints the
-terminal checker's report (its checks and verdicts; the notes on depth and speed are
-measured where the code runs, so they may differ). "Download my files" gives a zip that
-``python -m scalargrad.check`` accepts and a plain ``python`` imports; "Load my files"
-takes it back after Start over. Needs the built site and Chromium; one browser context,
-as a reader's one browser, for the whole module.
+A reader goes through chapters 3 to 13 in one browser: on each page they press "Add to
+my engine" under every main-text listing (their files are then byte for byte the
+build's ``code/NN/``), choose "Run with: my engine" and run every block of the chapter.
+No example raises an exception the book does not show, and every one gives the book's
+output (a float's last digit aside, which the browser's maths library may round
+otherwise). A block the build labels (docs/hooks/walk.py) says so in its bar before it
+runs, and afterwards that it ran on the book's scalargrad. "Check my engine" prints
+the terminal checker's report; "Download my files" gives a zip that the one check
+command accepts; "Load my files" takes it back after Start over. Needs the built site
+and Chromium; one browser context, as a reader's one browser, for the whole module.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -35,6 +38,11 @@ pytestmark = pytest.mark.browser
 CHAPTERS = sorted(p.stem for p in (ROOT / "docs/chapters").glob("[0-9][0-9]-*.md"))
 READER = [c for c in CHAPTERS if 3 <= int(c[:2]) <= 13]
 FILES = "() => Object.fromEntries(Object.entries(window.sgMyFiles.files()))"
+LABELS = """() => [...document.querySelectorAll('.md-content div.language-pycon')].map(
+    block => block.nextElementSibling?.querySelector('.sg-run__label'))
+    .map(note => note ? {shown: !note.hidden, text: note.textContent} : null)"""
+STATUS = """() => [...document.querySelectorAll('.md-content div.language-pycon')].map(
+    block => block.nextElementSibling?.querySelector('.sg-run__status')?.textContent ?? '')"""
 
 
 @pytest.fixture(scope="module")
@@ -58,56 +66,75 @@ def _add_everything(page) -> int:
     return buttons.count()
 
 
-def test_add_on_every_listing_gives_code_13(reader, base_url: str, site: Path) -> None:
+def _labels(chapter: str) -> list[dict | None]:
+    data = json.loads((ROOT / "site" / "code" / "examples.json").read_text(encoding="utf-8"))
+    return [b["label"] for b in data["chapters"][str(int(chapter[:2]))]["blocks"]]
+
+
+def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: Path) -> None:
     page = _watched(reader)
-    added = 0
+    problems, exceptions, labelled, added = [], 0, {}, 0
     for chapter in READER:
         open_page(page, f"{base_url}chapters/{chapter}/")
         added += _add_everything(page)
-    files = page.evaluate(FILES)
-    expected = {p.name: p.read_text(encoding="utf-8") for p in (site / "code/13").glob("*.py")}
-    assert sorted(files) == sorted(expected)
-    for name, text in expected.items():
-        assert files[name] == text, f"{name} differs from code/13/{name}"
-    # exercise and solution listings have no Add button (they are optional)
-    optional = page.locator("[data-optional='true'] + .sg-add").count()
-    assert optional == 0
-    print(f"\npressed Add {added} times in chapters 3-13: the files are code/13/")
-    assert not page.watch.problems, "\n".join(page.watch.problems)
-
-
-def test_chapter_13_runs_with_my_engine(reader, base_url: str) -> None:
-    page = _watched(reader)
-    chapter = "13-classifier"
-    open_page(page, f"{base_url}chapters/{chapter}/")
-    page.get_by_role("radio", name="my engine").check()
-    blocks, runnable = chapter_blocks(chapter)
-    click_run(page, runnable[-1])
-    wait_done(page)
-    assert "running with your engine.py, nn.py, training.py, datasets.py" in (
-        page.locator(".sg-bench__state").inner_text()
-    )
-    # the examples really used the reader's modules
-    results = page_results(page)
-    problems = []
-    for i in runnable:
-        shown = results[i]
-        assert shown is not None, f"block {i + 1} did not run"
-        examples = [e for e in blocks[i].examples if not e.skip]
-        ran = [e for e in shown["examples"] if e["outcome"] != "skipped"]
-        for example, got in zip(examples, ran, strict=True):
-            if got["outcome"] == "rounding":
+        number = int(chapter[:2])
+        # the files are code/NN/; their first line names the last chapter that added
+        # to them (chapters 4 and 9 add nothing)
+        files = {n: text.split("\n", 1)[1] for n, text in page.evaluate(FILES).items()}
+        expected = {p.name: p.read_text(encoding="utf-8").split("\n", 1)[1]
+                    for p in (site / f"code/{number:02d}").glob("*.py")}
+        assert files == expected, f"{chapter}: the files are not code/{number:02d}/"
+        if chapter == READER[0]:
+            page.get_by_role("radio", name="my engine").check()
+        assert page.get_by_role("radio", name="my engine").is_checked()
+        labels = _labels(chapter)
+        blocks, runnable = chapter_blocks(chapter)
+        # before anything runs, each labelled block says that it runs on the book's
+        shown = page.evaluate(LABELS)
+        for i, label in enumerate(labels):
+            if label is None:
+                assert shown[i] is None, f"{chapter} block {i + 1}: a label the build did not give"
                 continue
-            if got["outcome"] != "match" or not _want_matches(example, got["got"]):
-                problems.append(f"line {example.lineno}: {example.code!r}: {got['got']!r}")
-    assert not problems, "\n".join(problems)
-    _edit_probe = ">>> import scalargrad, sys\n>>> scalargrad.Value.__module__\n'engine'\n"
+            assert shown[i] and shown[i]["shown"] and label["text"] in shown[i]["text"], (
+                chapter, i, shown[i])
+            labelled[number] = labelled.get(number, 0) + 1
+        click_run(page, runnable[-1])
+        wait_done(page)
+        assert "running with your engine.py" in page.locator(".sg-bench__state").inner_text()
+        results, status = page_results(page), page.evaluate(STATUS)
+        for i in runnable:
+            where = f"{chapter}, block {i + 1} (line {blocks[i].lineno})"
+            if results[i] is None:
+                problems.append(f"{where}: did not run")
+                continue
+            examples = [e for e in blocks[i].examples if not e.skip]
+            ran = [e for e in results[i]["examples"] if e["outcome"] != "skipped"]
+            exceptions += sum(e["outcome"] == "raised" for e in ran)
+            for example, got in zip(examples, ran, strict=True):
+                if got["outcome"] == "rounding":
+                    continue
+                if got["outcome"] != "match" or not _want_matches(example, got["got"]):
+                    problems.append(f"{where}: {example.code!r} gave {got['got'][-300:]!r}")
+            if labels[i] is not None and (
+                    "Ran on the book's scalargrad, not on your files" not in status[i]):
+                problems.append(f"{where}: labelled, but its bar says {status[i]!r}")
+    assert exceptions == 0 and not problems, "\n".join(problems)
+    print(f"\nmy engine in the page, chapters 3-13: pressed Add {added} times; 0 "
+          f"exceptions; labelled blocks per chapter: {labelled}")
+    # the examples really used the reader's modules
+    probe = ">>> import scalargrad\n>>> scalargrad.Value.__module__\n'engine'\n"
     code = page.locator("div.language-pycon").nth(runnable[-1]).locator("pre > code")
     code.evaluate("(c, t) => { c.textContent = t; c.dispatchEvent(new Event('input')); }",
-                  _edit_probe)
+                  probe)
     click_run(page, runnable[-1])
     wait_done(page)
     assert page_results(page)[runnable[-1]]["outcome"] == "match"
+    page.locator("div.language-pycon").nth(runnable[-1]).locator(  # in a closed solution
+        "xpath=following-sibling::div[contains(@class,'sg-run')][1]"
+        "//button[contains(@class,'sg-run__reset')]").evaluate("b => b.click()")
+    assert page.evaluate("() => window.sgRunner.blocks.every(b => !b.edited)")
+    # exercise and solution listings have no Add button (they are optional)
+    assert page.locator("[data-optional='true'] + .sg-add").count() == 0
     page.get_by_role("radio", name="the book's scalargrad").check()
     assert not page.watch.problems, "\n".join(page.watch.problems)
 
@@ -134,17 +161,23 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
         "r => !r.textContent.startsWith('Checking') && !r.textContent.startsWith('Starting')",
         arg=report.element_handle(), timeout=120_000,
     )
-    terminal = subprocess.run(
-        [sys.executable, "-m", "scalargrad.check", str(site / "code/13/engine.py"),
-         "--chapter", "13"], capture_output=True, text=True, check=True,
+    mine = tmp_path / "terminal" / "my-scalargrad"
+    mine.mkdir(parents=True)
+    for f in (site / "code/13").glob("*.py"):
+        (mine / f.name).write_bytes(f.read_bytes())
+    terminal = subprocess.run(  # the one check command, on the same files
+        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", "13"],
+        cwd=mine.parent, capture_output=True, text=True, check=True,
     ).stdout
     assert _without_notes(report.text_content()) == _without_notes(terminal)
     assert report.text_content().startswith("engine.py (chapter 13): all ")
-    # Download: a zip the terminal checker and a plain python accept
+    # Download: a zip the one check command and a plain python accept; the page says it
     with page.expect_download() as info:
         page.get_by_role("button", name="Download my files").click()
     archive = tmp_path / info.value.suggested_filename
     info.value.save_as(archive)
+    said = page.locator(".sg-bench__state").inner_text()
+    assert "python -m scalargrad.check my-scalargrad --chapter 13" in said, said
     with zipfile.ZipFile(archive) as z:
         assert z.testzip() is None
         z.extractall(tmp_path)
@@ -154,14 +187,14 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
             site / "code/13" / name
         ).read_text(encoding="utf-8")
     checked = subprocess.run(
-        [sys.executable, "-m", "scalargrad.check", str(folder / "engine.py"), "--chapter", "13"],
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", "13"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     plain = subprocess.run(
         [sys.executable, "-c",
          "from training import train; from datasets import make_moons; from nn import MLP; "
-         "print(MLP(2, [4, 1]))"],
+         "print(len(MLP(2, [4, 1]).parameters()))"],
         cwd=folder, capture_output=True, text=True, check=False,
     )
     assert plain.returncode == 0, plain.stderr

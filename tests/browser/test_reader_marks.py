@@ -50,7 +50,7 @@ def test_a_raising_block_is_marked_and_copies_only_its_code(page) -> None:
     label = block.locator(".sg-raises")
     assert label.is_visible() and label.inner_text().strip() == "raises TypeError"
     assert "Traceback (most recent call last):" in block.locator("code").inner_text()
-    assert _copy(page, block).strip() == "a ** Value(2.0)"
+    assert _copy(page, block).strip() == "Value(2.0) ** Value(2.0)"
 
 
 def test_a_closing_ellipsis_line_shows_and_copies_as_an_empty_line(page) -> None:

@@ -3,7 +3,8 @@
 // runner.js starts it on the first Run. Everything loads from the site's own runtime/
 // folder (docs/hooks/page_runtime.py copies it there): nothing leaves the site's origin.
 //
-// Messages in:  {id, type: "run", key, blocks: [{index, name, text}], files?}
+// Messages in:  {id, type: "run", key, blocks: [{index, name, text, book}], files?}
+//               book: run this block on the book's scalargrad (a labelled block, my engine)
 //               files: the reader's files ("Run with my engine"), used from the first
 //               run of this worker on (runner.js restarts the worker when they change)
 //               {id, type: "check", files, chapter}            "Check my engine"
@@ -88,7 +89,7 @@ async function run({ id, key, blocks, files }) {
   for (const block of blocks) {
     postMessage({ id, type: "started", index: block.index });
     const started = performance.now();
-    const result = JSON.parse(core.run_block_json(key, block.text, block.name));
+    const result = JSON.parse(core.run_block_json(key, block.text, block.name, Boolean(block.book)));
     postMessage({ id, type: "result", index: block.index, result, ms: performance.now() - started });
   }
   postMessage({ id, type: "done" });

@@ -13,6 +13,9 @@
 // reader's edits; from chapter 3 on it also holds the reader's own files (my-files.js):
 // "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
 // "Load my files", and "Add to my engine" goes under each listing of a reader's file.
+// In "my engine" mode a block the build labels (docs/hooks/walk.py: it needs what the
+// reader's files do not have yet) says so in its bar before it runs, and runs on the
+// book's scalargrad (scalargrad.check.doctests.on_the_book), saying so after.
 // Set up in Material's document$, so instant navigation works. A classic
 // script, not a module: browsers refuse module scripts on pages opened from disk
 // (file://), and there the buttons must still say what to do.
@@ -200,6 +203,7 @@
       this.container = container;
       this.needs = info.needs || null;
       this.setup = info.setup || null; // the examples of a block that needs more which can run
+      this.label = info.label ? info.label.text : null; // in "my engine" mode: runs on the book's
       this.code = container.querySelector("pre > code");
       this.original = this.code.innerHTML;
       this.bookText = codeText(this.code);
@@ -227,7 +231,13 @@
       this.choice.hidden = true;
       this.status = element("span", "sg-run__status");
       this.status.setAttribute("role", "status");
-      this.bar.append(this.button, this.stop, this.reset, this.status, this.choice);
+      this.labelNote = null;
+      if (this.label) {
+        this.labelNote = element("span", "sg-run__label", `With your engine this block ${this.label}.`);
+        this.labelNote.hidden = true;
+      }
+      this.bar.append(this.button, this.stop, this.reset, ...(this.labelNote ? [this.labelNote] : []),
+        this.status, this.choice);
       this.tag = element("div", "sg-edited-tag", "Your edit, not the book's code");
       this.tag.hidden = true;
       container.before(this.tag);
@@ -299,8 +309,17 @@
       this.choice.querySelector("button").focus();
     }
 
-    show(result, ms, primary, again) {
-      const { outcome, text } = summary(result, ms);
+    // In "my engine" mode a labelled block says, before it runs, that it runs on the book's.
+    showLabel(mine) {
+      if (this.labelNote) this.labelNote.hidden = !mine;
+    }
+
+    show(result, ms, primary, again, book) {
+      const summed = summary(result, ms);
+      const outcome = summed.outcome;
+      const why = this.label?.replace(/^runs on the book's scalargrad: /, "");
+      const text = book ? `Ran on the book's scalargrad, not on your files (${why}). ${summed.text}`
+        : summed.text;
       this.bar.dataset.ms = String(Math.round(ms)); // for make bench's slowest blocks
       const before = this.needs
         ? "Ran the examples of this block that the page can run, before the block you ran."
@@ -477,6 +496,7 @@
       this.input.addEventListener("change", () => this.load());
       this.addButtons();
       this.refresh();
+      for (const block of page.blocks) block.showLabel(this.mine);
     }
 
     get mine() {
@@ -485,6 +505,7 @@
 
     choose(value) {
       storage.set("run-with", value === "mine" ? "mine" : null);
+      for (const block of this.page.blocks) block.showLabel(value === "mine");
       if (value === "mine" && !Object.keys(myFiles.files()).length) {
         this.bench.say("You have no files yet: press \"Add to my engine\" under a listing, or load your files. Until then the examples fail to import.");
       } else {
@@ -560,8 +581,9 @@
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      this.bench.say("Downloaded my-scalargrad.zip. In its folder: python -m scalargrad.check " +
-        `engine.py --chapter ${this.chapter}, or python -c "from engine import Value".`);
+      this.bench.say("Downloaded my-scalargrad.zip. Unzip it, and beside the folder " +
+        `my-scalargrad: python -m scalargrad.check my-scalargrad --chapter ${this.chapter}` +
+        " (add --examples to run this chapter's examples on your files).");
     }
 
     async load() {
@@ -695,6 +717,7 @@
 
     send(target, todo, again, skipped) {
       if (!todo.every((b) => b.container.isConnected)) return Promise.resolve(); // page left
+      const mine = Boolean(this.bench?.mine); // "Run with: my engine"
       return new Promise((resolve) => {
         const id = session.next++;
         const byIndex = new Map(todo.map((b) => [b.index, b]));
@@ -748,7 +771,8 @@
             executing = null;
             const block = byIndex.get(message.index);
             this.ran().add(message.index);
-            block.show(message.result, message.ms, block === target, again);
+            block.show(message.result, message.ms, block === target, again,
+              Boolean(mine && block.label));
             if (block === target && skipped.length) {
               target.out.prepend(element("p", "sg-out__again",
                 `Block${skipped.length > 1 ? "s" : ""} ${skipped.map((i) => i + 1).join(", ")} ` +
@@ -780,7 +804,10 @@
           id,
           type: "run",
           key: this.key,
-          blocks: todo.map((b) => ({ index: b.index, name: `block ${b.index + 1}`, text: b.text })),
+          // in "my engine" mode a labelled block runs on the book's scalargrad
+          blocks: todo.map((b) => ({
+            index: b.index, name: `block ${b.index + 1}`, text: b.text, book: Boolean(mine && b.label),
+          })),
         };
         if (this.bench?.mine) {
           message.files = myFiles.files();
