@@ -56,8 +56,8 @@ test: lint build ## every check: lint, strict build, pytest, mutation subset
 book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-clean: ## remove built output and test caches
-	rm -rf site .pytest_cache .hypothesis
+clean: ## remove built output, the build cache (.build-cache) and test caches
+	rm -rf site .build-cache .pytest_cache .hypothesis
 
 bench: build ## benchmarks against micrograd and PyTorch, and the page's runner in Chromium
 	$(BIN)/python benchmarks/run.py

@@ -12,6 +12,11 @@ URL of the download, which ``docs/overrides/main.html`` shows as a button. The b
 fails if ``docs/notebooks/index.md`` does not link every notebook page and download.
 A notebook page's table of contents is pointed at its headings' real ids, and the
 loaders mkdocs-jupyter adds (MathJax, Mermaid from a CDN) are removed.
+
+mkdocs-jupyter's own cache of the pages' HTML is kept in the build cache
+(docs/hooks/build_cache.py): it keys an entry by the executed notebook and its options,
+and the folder it is given is named by the tools' digest (nbconvert, Pygments,
+mkdocs-jupyter and the rest), so a page is converted again when either changes.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import build_cache
 import notebook_assets
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -52,6 +58,26 @@ class _Build:
 
 # Replaced by on_files at the start of every build (each rebuild of `mkdocs serve` too).
 _build = _Build()
+
+
+PAGES_CACHE = "notebook-pages"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Give mkdocs-jupyter's cache a folder in the build cache, named by the tools.
+
+    The site's address is in the name too: ``make book`` serves the book under another
+    one, which the notebooks' first cell names, and each would otherwise evict the
+    other's pages (mkdocs-jupyter drops the entries a build did not use).
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None:
+        return config
+    root = Path(config.config_file_path).resolve().parent
+    name = build_cache.digest(build_cache.environment(), config.site_url or "")[:32]
+    plugin.config["cache"] = build_cache.enabled()
+    plugin.config["cache_dir"] = str(root / build_cache.FOLDER / PAGES_CACHE / name)
+    return config
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which claims the notebook pages
