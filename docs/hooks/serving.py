@@ -63,6 +63,8 @@ IDLE = "make book: the served book is up to date"
 # The steps that make the whole-book page (print_page/), in order: run on request.
 WHOLE_BOOK = ("print-site", "docs/hooks/whole_book_page.py")
 WHOLE_BOOK_PAGE = "print_page/"
+# The plugins that act on on_env, which a one-page rebuild knows what to do with.
+ON_ENV = {"autorefs", "mkdocstrings", "docs/hooks/serving.py"}
 
 log = logging.getLogger("mkdocs.hooks.serving")
 
@@ -287,6 +289,10 @@ def _anchors(page) -> tuple:
 def _rebuild(last: _Build, uris: list[str]) -> bool:
     """Run MkDocs' page steps on ``uris`` again, then the steps that list every page."""
     config, files, nav = last.config, last.files, last.nav
+    others = {n for n, p in config.plugins.items() if hasattr(p, "on_env")} - ON_ENV
+    if others:
+        log.info(f"make book: a full build, since {', '.join(sorted(others))} acts on on_env")
+        return False
     texts = {}
     for uri in uris:
         texts[uri] = (Path(config.docs_dir) / uri).read_text(encoding="utf-8")
@@ -302,7 +308,10 @@ def _rebuild(last: _Build, uris: list[str]) -> bool:
             log.info(f"make book: a full build, since {page.file.src_uri} changed its "
                      "title or headings")
             return False
-    config.plugins.on_env(last.env, config=config, files=files)
+    # Cross-references: autorefs resolves them in on_env, for every page with content (the
+    # others are resolved already). mkdocstrings' part of on_env writes files that only
+    # pages with API docs need, and those pages always get a full build.
+    config.plugins["autorefs"].on_env(last.env, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     search = config.plugins.get("material/search") or config.plugins.get("search")
     for page in pages:
