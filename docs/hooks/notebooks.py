@@ -165,8 +165,19 @@ def _is_notebook_page(page: Page) -> bool:
     return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb")
 
 
+# mkdocs-jupyter's template always emits a MathJax loader (with no MathJax URL: an empty
+# <script src="">) and a Mermaid loader that imports Mermaid from a CDN when a notebook
+# has a diagram. The book typesets math with KaTeX and loads nothing from outside: both go.
+_JUPYTER_LOADERS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r'|<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{'
+    r'\s*const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>',
+    re.S,
+)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Point the notebook page's table of contents at the headings' real ids.
+    """Point the notebook page's table of contents at the headings' real ids; lighten it.
 
     mkdocs-jupyter slugs the TOC with Python-Markdown but nbconvert gives the headings
     their own ids; they differ for a heading with code in it, which breaks its TOC link.
@@ -188,22 +199,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         )
     for item, heading_id in zip(items, ids, strict=True):
         item.id = heading_id
-    return html
-
-
-# mkdocs-jupyter's template always emits a MathJax loader (with no MathJax URL: an empty
-# <script src="">) and a Mermaid loader that imports Mermaid from a CDN when a notebook
-# has a diagram. The book typesets math with KaTeX and loads nothing from outside: both go.
-_JUPYTER_LOADERS = re.compile(
-    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-    r'|<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{'
-    r'\s*const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>',
-    re.S,
-)
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if _is_notebook_page(page):
-        output = _JUPYTER_LOADERS.sub("", output)
-        return notebook_assets.externalize(output, page.file.dest_uri, Path(config.site_dir))
-    return output
+    # Before the search plugin parses the page (in on_page_context): without its 580 KB of
+    # inline styles and base64 images, a notebook page parses in a tenth of the time.
+    html = _JUPYTER_LOADERS.sub("", html)
+    return notebook_assets.externalize(html, page.file.dest_uri, Path(config.site_dir))
