@@ -21,9 +21,10 @@ of ``mkdocs.commands.build``; MkDocs 1.x is frozen at 1.6.1).
 
 **What a writer does not look at is made when asked for.** The whole-book page (made
 by the print-site plugin, then finished by docs/hooks/whole_book_page.py) costs more
-than the rest of a one-page rebuild, and nobody reads it while writing: under ``make
-book`` those two steps run when the page is requested, on the book as it is then, never
-on a save. The offline edition is built on request too (docs/hooks/offline_edition.py).
+than the rest of a one-page rebuild, and nobody reads it while writing: after a
+one-page rebuild those two steps run when the page is requested, on the book as it is
+then (a full build makes it as ``mkdocs build`` does). The offline edition is built on
+request, never on a save (docs/hooks/offline_edition.py).
 
 **What is not cached is made behind the served pages.** After the first build (which
 makes everything before serving), a figure or notebook that is not in the build cache is
@@ -60,7 +61,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler
 
 IDLE = "make book: the served book is up to date"
-# The steps that make the whole-book page (print_page/), in order: run on request.
+# The steps that make the whole-book page (print_page/), in order: after a one-page
+# rebuild, run when the page is asked for.
 WHOLE_BOOK = ("print-site", "docs/hooks/whole_book_page.py")
 WHOLE_BOOK_PAGE = "print_page/"
 # The plugins that act on on_env, which a one-page rebuild knows what to do with.
@@ -82,6 +84,7 @@ class _Build:
     env: object = None  # the theme's Jinja environment
     texts: dict[str, str] = field(default_factory=dict)  # page source -> its text then
     complete: bool = False  # set when the build went through to the end
+    whole_book_behind: bool = False  # pages were rebuilt since the whole-book page was made
 
 
 _serving = False
@@ -114,15 +117,6 @@ def inputs(root: Path) -> dict[str, str] | None:
 
 def _whole_book_steps(config: MkDocsConfig) -> list:
     return [config.plugins[name].on_post_build for name in WHOLE_BOOK if name in config.plugins]
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Under ``make book``, take the whole-book page's steps out of every build."""
-    if _serving:
-        steps = _whole_book_steps(config)
-        events = config.plugins.events["post_build"]
-        events[:] = [step for step in events if step not in steps]
-    return config
 
 
 def _forget_package() -> None:
@@ -162,7 +156,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    """From now on: one-page rebuilds, and what is not cached made behind the pages."""
+    """From now on: one-page rebuilds, the whole-book page made again when asked for,
+    and what is not cached made behind the pages."""
     root = Path(config.config_file_path).resolve().parent
     ready = root / build_cache.FOLDER / build_cache.READY
     ready.mkdir(parents=True, exist_ok=True)
@@ -182,11 +177,12 @@ def on_serve(server, config: MkDocsConfig, builder):
         path = environ.get("PATH_INFO", "")
         if path in (mount + WHOLE_BOOK_PAGE, mount + WHOLE_BOOK_PAGE + "index.html"):
             with _lock:
-                if _last is not None and _last.complete:
+                if _last is not None and _last.complete and _last.whole_book_behind:
                     start = time.monotonic()
                     for step in _whole_book_steps(_last.config):
                         step(config=_last.config)
-                    log.info(f"make book: made the whole-book page, asked for "
+                    _last.whole_book_behind = False
+                    log.info(f"make book: made the whole-book page again, asked for "
                              f"({time.monotonic() - start:.1f} s)")
         return app(environ, start_response)
 
@@ -325,7 +321,12 @@ def _rebuild(last: _Build, uris: list[str]) -> bool:
         added = entries[len(kept):]
         entries[:] = kept[:at] + added + kept[at:]  # where a full build puts them
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-    config.plugins.on_post_build(config=config)  # the search index, among others
+    # The search index, among others; the whole-book page waits until it is asked for.
+    later = _whole_book_steps(config)
+    for step in config.plugins.events["post_build"]:
+        if step not in later:
+            step(config=config)
+    last.whole_book_behind = True
     last.texts.update(texts)
     return True
 
