@@ -66,7 +66,7 @@ bench: build ## benchmarks against micrograd and PyTorch, and the page's runner 
 	$(BIN)/python benchmarks/run.py
 
 bench-book: setup ## the writer's loop: cold and warm builds, edit-to-visible in make book
-	$(BIN)/python benchmarks/book.py --serve "$(abspath $(SERVE))"
+	$(BIN)/python benchmarks/book.py --serve "$(SERVE)"
 
 browser-all: build ## run every chapter's examples in the page (Pyodide in headless Chromium)
 	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py

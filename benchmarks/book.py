@@ -107,6 +107,8 @@ class Server:
 
     def __init__(self, command: str, repo: Path, env: dict, port: int, output: Path) -> None:
         args = [*shlex.split(command), "--dev-addr", f"127.0.0.1:{port}"]
+        if not Path(args[0]).is_absolute() and (ROOT / args[0]).exists():
+            args[0] = str(ROOT / args[0])  # the Makefile's .venv/bin/mkdocs, run from the copy
         self.base = f"http://127.0.0.1:{port}{MOUNT}"
         self.output = output
         self.process = subprocess.Popen(
