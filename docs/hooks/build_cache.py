@@ -80,6 +80,20 @@ def files_digest(root: Path, paths: Iterable[Path]) -> str:
     return digest(*parts)
 
 
+def working_tree(root: Path) -> list[Path] | None:
+    """Every file of the working tree that git tracks or would track (not ignored),
+    sorted; None outside a git checkout."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=root, capture_output=True, check=True,
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    paths = sorted(root / name for name in listed.split("\0") if name)
+    return [p for p in paths if p.is_file()]  # not a file git lists but that was deleted
+
+
 def package(root: Path) -> str:
     """The digest of every file of the package, data files included."""
     return files_digest(root, folder_files(root / PACKAGE))

@@ -66,15 +66,18 @@ PAGES_CACHE = "notebook-pages"
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Give mkdocs-jupyter's cache a folder in the build cache, named by the tools.
 
-    The site's address is in the name too: ``make book`` serves the book under another
-    one, which the notebooks' first cell names, and each would otherwise evict the
-    other's pages (mkdocs-jupyter drops the entries a build did not use).
+    The site's address and the configuration file are in the name too: ``make book``
+    serves the book under another address, which the notebooks' first cell names, and
+    the offline edition is built beside the site; each would otherwise evict the other's
+    pages (mkdocs-jupyter drops the entries a build did not use) or read an entry the
+    other is still writing.
     """
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
     root = Path(config.config_file_path).resolve().parent
-    name = build_cache.digest(build_cache.environment(), config.site_url or "")[:32]
+    name = build_cache.digest(build_cache.environment(), config.site_url or "",
+                              Path(config.config_file_path).name)[:32]
     plugin.config["cache"] = build_cache.enabled()
     plugin.config["cache_dir"] = str(root / build_cache.FOLDER / PAGES_CACHE / name)
     return config
