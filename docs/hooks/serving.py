@@ -21,10 +21,11 @@ of ``mkdocs.commands.build``; MkDocs 1.x is frozen at 1.6.1).
 
 **What a writer does not look at is made when asked for.** The whole-book page (made
 by the print-site plugin, then finished by docs/hooks/whole_book_page.py) costs more
-than the rest of a one-page rebuild, and nobody reads it while writing: after a
-one-page rebuild those two steps run when the page is requested, on the book as it is
-then (a full build makes it as ``mkdocs build`` does). The offline edition is built on
-request, never on a save (docs/hooks/offline_edition.py).
+than the rest of a one-page rebuild, and nobody reads it while writing: under ``make
+book`` those two steps leave the builds and run when the page is requested, on the book
+as it is then. The stylesheets and script print-site copies in that step, which every
+page links, are published with the other files instead. The offline edition is built
+on request too (docs/hooks/offline_edition.py).
 
 **What is not cached is made behind the served pages.** After the first build (which
 makes everything before serving), a figure or notebook that is not in the build cache is
@@ -40,8 +41,8 @@ so (:data:`IDLE`).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
-import subprocess
 import sys
 import threading
 import time
@@ -56,13 +57,13 @@ import nbformat
 import notebook_making
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import CountHandler
 
 IDLE = "make book: the served book is up to date"
-# The steps that make the whole-book page (print_page/), in order: after a one-page
-# rebuild, run when the page is asked for.
+# The steps that make the whole-book page (print_page/), in order: under make book, run
+# when the page is asked for.
 WHOLE_BOOK = ("print-site", "docs/hooks/whole_book_page.py")
 WHOLE_BOOK_PAGE = "print_page/"
 # The plugins that act on on_env, which a one-page rebuild knows what to do with.
@@ -83,8 +84,9 @@ class _Build:
     nav: Navigation | None = None
     env: object = None  # the theme's Jinja environment
     texts: dict[str, str] = field(default_factory=dict)  # page source -> its text then
-    complete: bool = False  # set when the build went through to the end
-    whole_book_behind: bool = False  # pages were rebuilt since the whole-book page was made
+    warnings: CountHandler = field(default_factory=CountHandler)
+    complete: bool = False  # set when the build went through to the end, with no warning
+    whole_book_behind: bool = True  # pages were built since the whole-book page was made
 
 
 _serving = False
@@ -100,23 +102,39 @@ def on_startup(command: str, dirty: bool) -> None:
 def inputs(root: Path) -> dict[str, str] | None:
     """Every file of the working tree (not ignored) -> its digest, and the tools' digest;
     None outside a git checkout."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=root, capture_output=True, check=True,
-        ).stdout.decode()
-    except (OSError, subprocess.CalledProcessError):
+    paths = build_cache.working_tree(root)
+    if paths is None:
         return None
     found = {"(tools)": build_cache.environment()}
-    for name in listed.split("\0"):
-        path = root / name
-        if name and path.is_file():
-            found[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in paths:
+        found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 
 
 def _whole_book_steps(config: MkDocsConfig) -> list:
     return [config.plugins[name].on_post_build for name in WHOLE_BOOK if name in config.plugins]
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Under ``make book``, the whole-book page's steps leave the builds."""
+    if _serving:
+        steps = _whole_book_steps(config)
+        events = config.plugins.events["post_build"]
+        events[:] = [step for step in events if step not in steps]
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Under ``make book``, publish the files print-site copies in its step, which every
+    page links: those of ``extra_css`` and ``extra_javascript`` found in its package."""
+    plugin = config.plugins.get("print-site")
+    if not _serving or plugin is None:
+        return files
+    folder = Path(inspect.getfile(type(plugin))).parent
+    for uri in [*config.extra_css, *(str(s) for s in config.extra_javascript)]:
+        if (folder / uri).is_file() and files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(folder / uri)))
+    return files
 
 
 def _forget_package() -> None:
@@ -135,6 +153,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         return
     root = Path(config.config_file_path).resolve().parent
     _last = _Build(root, inputs(root), _done())
+    _last.warnings.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(_last.warnings)  # strict: a warning fails it
     _forget_package()
     if build_cache.background is not None:
         build_cache.background.new_build()
@@ -156,8 +176,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    """From now on: one-page rebuilds, the whole-book page made again when asked for,
-    and what is not cached made behind the pages."""
+    """From now on: one-page rebuilds, the whole-book page made when asked for, and
+    what is not cached made behind the pages."""
     root = Path(config.config_file_path).resolve().parent
     ready = root / build_cache.FOLDER / build_cache.READY
     ready.mkdir(parents=True, exist_ok=True)
@@ -182,7 +202,7 @@ def on_serve(server, config: MkDocsConfig, builder):
                     for step in _whole_book_steps(_last.config):
                         step(config=_last.config)
                     _last.whole_book_behind = False
-                    log.info(f"make book: made the whole-book page again, asked for "
+                    log.info(f"make book: made the whole-book page, asked for "
                              f"({time.monotonic() - start:.1f} s)")
         return app(environ, start_response)
 
@@ -194,11 +214,17 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not _serving:
         return
     if _last is not None:
-        _last.complete = True
+        logging.getLogger("mkdocs").removeHandler(_last.warnings)
+        _last.complete = not _last.warnings.get_counts()
     if build_cache.background is not None:
         build_cache.background.start()  # what this build left to the background
     if not (build_cache.background and build_cache.background.pending()):
         log.info(IDLE)
+
+
+def on_build_error(error: Exception) -> None:
+    if _serving and _last is not None:
+        logging.getLogger("mkdocs").removeHandler(_last.warnings)
 
 
 # --- one-page rebuilds ----------------------------------------------------------------
@@ -321,11 +347,7 @@ def _rebuild(last: _Build, uris: list[str]) -> bool:
         added = entries[len(kept):]
         entries[:] = kept[:at] + added + kept[at:]  # where a full build puts them
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-    # The search index, among others; the whole-book page waits until it is asked for.
-    later = _whole_book_steps(config)
-    for step in config.plugins.events["post_build"]:
-        if step not in later:
-            step(config=config)
+    config.plugins.on_post_build(config=config)  # the search index, among others
     last.whole_book_behind = True
     last.texts.update(texts)
     return True
