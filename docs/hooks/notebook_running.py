@@ -128,16 +128,26 @@ async def _execute_all(items: list[Notebook], cwd: str) -> None:
     await asyncio.gather(*(_execute_one(item, cwd, sem) for item in items))
 
 
+PLACEHOLDER_NOTE = (
+    "This notebook is being run again with the changed source: `make book` runs it "
+    "behind the served pages, and this page reloads when it is ready."
+)
+
+
 def placeholder(item: Notebook) -> nbformat.NotebookNode:
-    """What a notebook page shows under ``make book`` while the notebook runs again."""
+    """What a notebook shows under ``make book`` while it runs again: a note, marked
+    ``is_placeholder`` (docs/hooks/notebooks.py renders its page without nbconvert)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        f"# {item.title}\n\n"
-        "This notebook is being run again with the changed source: `make book` runs it "
-        "behind the served pages, and this page reloads when it is ready."
+        f"# {item.title}\n\n{PLACEHOLDER_NOTE}"
     )])
     nb.cells[0]["id"] = "cell-000"
     nb.metadata["kernelspec"] = item.nb.metadata.get("kernelspec", {})
+    nb.metadata["scalargrad"] = {"placeholder": True}
     return nb
+
+
+def is_placeholder(nb: nbformat.NotebookNode | None) -> bool:
+    return nb is not None and nb.metadata.get("scalargrad", {}).get("placeholder", False)
 
 
 def execute(items: list[Notebook], root: Path) -> None:

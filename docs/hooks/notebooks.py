@@ -21,6 +21,7 @@ mkdocs-jupyter and the rest), so a page is converted again when either changes.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import tempfile
@@ -36,8 +37,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from notebook_making import LECTURE, Notebook, collect
-from notebook_running import dumps, execute
+from notebook_running import PLACEHOLDER_NOTE, dumps, execute, is_placeholder
 
 INDEX = "notebooks/index.md"
 # Where executed notebooks are written for mkdocs-jupyter to render. The include pattern
@@ -54,6 +56,7 @@ class _Build:
     files: Files | None = None
     build_dir: str = ""  # where the notebook pages are written; removed after the build
     by_uri: dict[str, Notebook] = field(default_factory=dict)  # by chapter or page src_uri
+    placeholders: set[str] = field(default_factory=set)  # pages of notebooks still running
 
 
 # Replaced by on_files at the start of every build (each rebuild of `mkdocs serve` too).
@@ -111,10 +114,31 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(page)
         _build.by_uri[item.source_uri] = item
         _build.by_uri[item.page_uri] = item
+        if is_placeholder(item.executed):
+            _build.placeholders.add(item.page_uri)
     lecture_source = files.get_file_from_path(LECTURE)
     if lecture_source is not None:
         files.remove(lecture_source)  # published as notebooks/lecture.ipynb instead
     return files
+
+
+@event_priority(-100)  # after mkdocs-jupyter's on_pre_page, which sets the page's render
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """A notebook still running behind ``make book``'s pages shows its note, rendered
+    here: nbconvert would take a good part of a second for each one."""
+    if page.file.src_uri not in _build.placeholders:
+        return page
+    item = _build.by_uri[page.file.src_uri]
+
+    def render(self: Page, config: MkDocsConfig, files: Files) -> None:
+        heading = re.sub(r"[^a-z0-9]+", "-", item.title.lower()).strip("-")
+        note = html.escape(PLACEHOLDER_NOTE).replace("`make book`", "<code>make book</code>")
+        self.content = f'<h1 id="{heading}">{html.escape(item.title)}</h1>\n<p>{note}</p>\n'
+        self.toc = get_toc([{"level": 1, "id": heading, "name": item.title, "children": []}])
+        self.title = item.title  # as mkdocs-jupyter takes it from the notebook's heading
+
+    page.render = render.__get__(page, Page)
+    return page
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
