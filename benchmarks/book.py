@@ -156,6 +156,16 @@ def first_paragraph_line(markdown: str) -> str:
     raise SystemExit(f"{CHAPTER} has no prose paragraph")
 
 
+_BUILD_LINE = re.compile(r"Documentation built in [\d.]+ seconds|make book: rebuilt .*|"
+                         r"make book: (drawing|running) .*")
+
+
+def builds_since(server: Server, offset: int) -> str:
+    """What the server's log says it built after ``offset``: one short line."""
+    text = server.output.read_text()[offset:]
+    return "; ".join(m.group(0) for m in _BUILD_LINE.finditer(text))
+
+
 def edit_to_visible(server: Server, repo: Path, rounds: int, idle: str | None) -> dict:
     chapter = repo / CHAPTER
     engine = repo / ENGINE
@@ -163,6 +173,7 @@ def edit_to_visible(server: Server, repo: Path, rounds: int, idle: str | None) -
     out: dict[str, list] = {"paragraph": [], "listing": [], "snapshot": [], "idle": []}
     for n in range(1, rounds + 1):
         word = f"benchedit{n}paragraph"
+        offset = len(server.output.read_text())
         original = edit(chapter, line, line.rstrip("\n") + f" {word}\n")
         try:
             seconds = wait_for(server.base + CHAPTER_URL, word, None, 300)
@@ -170,11 +181,13 @@ def edit_to_visible(server: Server, repo: Path, rounds: int, idle: str | None) -
             chapter.write_text(original, encoding="utf-8")
         out["paragraph"].append((seconds, load()))
         log(f"  (a) paragraph, round {n}: {seconds:.2f} s  [{load()}]")
+        log(f"      server: {builds_since(server, offset)}")
         wait_for(server.base + CHAPTER_URL, None, word, 300)
         time.sleep(1)
 
         word = f"benchedit{n}listing"
         seen = marks(server, idle)
+        offset = len(server.output.read_text())
         start = time.monotonic()
         original = edit(engine, ENGINE_LINE, ENGINE_LINE.replace("1 and 1.", f"1 and 1; {word}."))
         try:
@@ -191,6 +204,7 @@ def edit_to_visible(server: Server, repo: Path, rounds: int, idle: str | None) -
         log(f"  (b) listing, round {n}: {seconds:.2f} s (code/03/engine.py: {snapshot:.2f} s"
             + (f", nothing left to redo: {done:.1f} s" if done is not None else "")
             + f")  [{load()}]")
+        log(f"      server: {builds_since(server, offset)}")
         if done is not None:
             out["idle"].append(done)
         wait_for(server.base + CHAPTER_URL, None, word, 600)
