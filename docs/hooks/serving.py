@@ -66,8 +66,10 @@ IDLE = "make book: the served book is up to date"
 # when the page is asked for.
 WHOLE_BOOK = ("print-site", "docs/hooks/whole_book_page.py")
 WHOLE_BOOK_PAGE = "print_page/"
-# The plugins that act on on_env, which a one-page rebuild knows what to do with.
-ON_ENV = {"autorefs", "mkdocstrings", "docs/hooks/serving.py"}
+# The plugins that act on on_env, which a one-page rebuild knows what to do with: it
+# applies autorefs' cross-references; mkdocstrings' part is for API pages, which get a
+# full build; offline_edition.py only waits for the offline build of `mkdocs build`.
+ON_ENV = {"autorefs", "mkdocstrings", "docs/hooks/serving.py", "docs/hooks/offline_edition.py"}
 
 log = logging.getLogger("mkdocs.hooks.serving")
 
