@@ -69,6 +69,10 @@ def test_the_store_reads_what_it_wrote_and_keeps_the_newest_entries(tmp_path, mo
     assert len(list(store.folder.glob("a-*"))) == build_cache.KEEP
     assert store.read("a", str(newest) * 64) == f"version {newest}".encode()
     assert store.read("a", "0" * 64) is None, "the oldest entries are pruned"
+    kept = str(newest - build_cache.KEEP + 1) * 64  # the oldest one kept ...
+    assert store.read("a", kept) is not None  # ... is used again
+    store.write("a", "9" * 64, b"newer still")
+    assert store.read("a", kept) is not None, "what was used last is kept"
     assert store.read("b", "f" * 64) == b"other", "pruning keeps other artifacts"
     monkeypatch.setenv(build_cache.VARIABLE, "0")
     assert store.read("b", "f" * 64) is None, "SCALARGRAD_BUILD_CACHE=0 reads nothing"

@@ -14,7 +14,7 @@ sets of inputs, not clever partial ones:
   it is made from (a notebook, a chapter).
 
 A changed input gives a new key, so an entry made from other inputs is never read; old
-entries are only left behind, and the newest few of each artifact are kept.
+entries are only left behind, and the few of each artifact used last are kept.
 ``SCALARGRAD_BUILD_CACHE=0`` turns the cache off: everything is derived afresh and
 nothing is stored.
 
@@ -43,7 +43,7 @@ from mkdocs.exceptions import PluginError
 FOLDER = ".build-cache"
 READY = "serve-ready"  # a folder of FOLDER that `make book` watches (serving.py)
 VARIABLE = "SCALARGRAD_BUILD_CACHE"
-KEEP = 3  # entries kept for each artifact: the current one and a few to undo to
+KEEP = 4  # entries kept for each artifact: the last used, and a few to undo to
 PACKAGE = "scalargrad"
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
@@ -145,10 +145,14 @@ class Store:
         """The bytes stored for ``name`` under ``key``, or None."""
         if not enabled():
             return None
+        path = self.path(name, key)
         try:
-            return self.path(name, key).read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(path)  # used now: pruning keeps what is used, not what is new
+        return data
 
     def write(self, name: str, key: str, data: bytes) -> None:
         """Store ``data``; readers see the whole file or none (a rename, not a rewrite)."""
@@ -162,7 +166,7 @@ class Store:
         self._prune(name)
 
     def _prune(self, name: str) -> None:
-        """Keep the newest :data:`KEEP` entries of ``name``."""
+        """Keep the :data:`KEEP` entries of ``name`` written or read last."""
         entries = []
         for path in self.folder.glob(f"{name}-*{self.suffix}"):
             rest = path.name[len(name) + 1 : len(path.name) - len(self.suffix)]
