@@ -255,6 +255,10 @@ def _rebuild_pages() -> bool:
         return True
     pages = {_source_path(last, uri): uri for uri in last.texts}
     if not changed <= pages.keys():
+        hooks = sorted(p for p in changed if p.startswith("docs/hooks/") and p.endswith(".py"))
+        if hooks:  # MkDocs imports a hook once per process
+            log.warning(f"make book: {', '.join(hooks)} changed; MkDocs loads hooks once: "
+                        "stop make book and start it again to build with the new code")
         return False
     uris = sorted(pages[p] for p in changed)
     start = time.monotonic()
