@@ -251,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the copy, print where")
     args = parser.parse_args(argv)
+    # Stopped from outside: still stop the server and its kernels, and remove the copy.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("benchmark stopped"))
 
     tmp = Path(tempfile.mkdtemp(prefix="scalargrad-bench-book-"))
     try:
