@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: help setup system quick test lint build book bench browser-all mutate proptest clean
+.PHONY: help setup system quick test lint build book bench bench-book browser-all mutate proptest clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -50,14 +50,20 @@ test: lint build ## every check: lint, strict build, pytest, mutation subset
 	SCALARGRAD_REQUIRE_TORCH=1 $(BIN)/python -m pytest -n auto --dist loadfile
 	$(BIN)/python scripts/mutate.py --subset
 
-book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+# What make book runs; benchmarks/book.py (make bench-book) runs the same, on a port of its own.
+SERVE := $(BIN)/mkdocs serve
 
-clean: ## remove built output and test caches
-	rm -rf site .pytest_cache .hypothesis
+book: setup ## serve the book at http://127.0.0.1:8000/scalargrad/ with live reload
+	$(SERVE) --dev-addr 127.0.0.1:8000
+
+clean: ## remove built output, the build cache (.build-cache) and test caches
+	rm -rf site .build-cache .pytest_cache .hypothesis
 
 bench: build ## benchmarks against micrograd and PyTorch, and the page's runner in Chromium
 	$(BIN)/python benchmarks/run.py
+
+bench-book: setup ## the writer's loop: cold and warm builds, edit-to-visible in make book
+	$(BIN)/python benchmarks/book.py --serve "$(SERVE)"
 
 browser-all: build ## run every chapter's examples in the page (Pyodide in headless Chromium)
 	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py

@@ -115,9 +115,10 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     forced by this machine: PIP_EXTRA_INDEX_URL (PyTorch's CPU index) is left out, as
     only the package registries are reachable here and pip's own configuration finds the
     same CPU wheel; and the apt-get step is replaced by checking that `dot` is there.
-    Notebooks run afresh (SCALARGRAD_NOTEBOOK_CACHE=0), so the reproducibility test can
-    compare this build with site/; and PYTHONHASHSEED is ``WORKFLOW_SEED``, a seed of its
-    own, so that the comparison shows any output that follows the order of string hashes.
+    Its build cache starts empty (the copy leaves out the ignored .build-cache/), so
+    figures and notebooks are made afresh and the reproducibility test compares a cold
+    build with site/; and PYTHONHASHSEED is ``WORKFLOW_SEED``, a seed of its own, so that
+    the comparison shows any output that follows the order of string hashes.
     """
     import shutil
     import subprocess
@@ -140,7 +141,6 @@ def workflow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env.update({k: str(v) for k, v in flow.get("env", {}).items()})
     env.pop("PIP_EXTRA_INDEX_URL", None)
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
-    env["SCALARGRAD_NOTEBOOK_CACHE"] = "0"
     env["PYTHONHASHSEED"] = WORKFLOW_SEED
     for run in runs:
         if SYSTEM_STEP in run:

@@ -77,3 +77,22 @@ def test_the_files_its_checklists_name_exist():
         assert named, title
         missing = [n for n in named if not (ROOT / n).exists() and "09-second" not in n]
         assert not missing, (title, missing)
+
+
+def test_the_preview_section_says_what_the_build_cache_holds_and_how_to_clear_it():
+    def hook(name: str):
+        return load_module(ROOT / "docs" / "hooks" / f"{name}.py", f"_test_contributing_{name}",
+                           folder_on_path=True)
+
+    text = section("Preview the book")
+    cache, serving, notebooks = hook("build_cache"), hook("serving"), hook("notebooks")
+    assert f"`{cache.FOLDER}/`" in text and f"`{cache.VARIABLE}=0`" in text
+    assert f"`{serving.IDLE}`" in text, "the line the log prints when nothing is left"
+    listed = text[text.index("What is cached"):text.index("Each entry")]
+    named = set(re.findall(r"`([a-z-]+)/`", listed))
+    hooks = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs" / "hooks").glob("*.py"))
+    kinds = set(re.findall(r'Store\(\w+, "([a-z-]+)"', hooks)) | {notebooks.PAGES_CACHE}
+    assert named == kinds, f"the section names {sorted(named)}, the hooks store {sorted(kinds)}"
+    clean = re.search(r"^clean:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert cache.FOLDER in clean.split() and "`make clean`" in text
+    assert f"/{cache.FOLDER}/" in (ROOT / ".gitignore").read_text().splitlines()

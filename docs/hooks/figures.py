@@ -1,10 +1,17 @@
-"""MkDocs hook: draw the book's figures from the package at build time.
+"""MkDocs hook: draw the book's figures from the package at build time, or take them from the cache.
 
 Every ``docs/_figures/ch*.py`` module defines ``FIGURES``, a dict mapping a file name
 such as ``"ch01-parabola.svg"`` to a function that takes no arguments and returns
-the SVG text. Each figure is published at ``figures/<name>``; nothing is written
-into ``docs/``. A figure function that raises, returns something that is not SVG
-text, or a name defined twice fails the build.
+the SVG text (docs/hooks/figure_drawing.py draws them). Each figure is published at
+``figures/<name>``; nothing is written into ``docs/``. A figure function that raises,
+returns something that is not SVG text, or a name defined twice fails the build.
+
+The figures of a module are cached together (docs/hooks/build_cache.py), keyed by the
+module's source, the other files of ``docs/_figures/`` that are not figure modules (a
+helper they share), every file of the package and of ``docs/_data/``, this hook and the
+drawing code, and the tools (Python, every installed distribution, Graphviz). Under
+``make book`` a module whose figures are not cached is drawn after the pages are served;
+meanwhile its figures show a note saying so, and the page reloads when they are ready.
 
 Content images under ``figures/`` are wrapped in a link to the SVG itself, so a
 reader can open a figure full size with one click.
@@ -12,12 +19,14 @@ reader can open a figure full size with one click.
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import re
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
+# docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import build_cache
+import figure_drawing
+from figure_drawing import collect_figures, render  # noqa: F401 (the hook's API, tested)
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -25,63 +34,69 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 FIGURES_DIR = "_figures"
+DATA_DIR = "_data"
 URL_PREFIX = "figures/"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.svg$")
+HERE = Path(__file__).resolve().parent
+
+PLACEHOLDER = """<svg xmlns="http://www.w3.org/2000/svg" width="640" height="90"
+ viewBox="0 0 640 90">
+<rect x="1" y="1" width="638" height="88" rx="6" fill="#f5f5f5" stroke="#9e9e9e"
+ stroke-dasharray="6 4"/>
+<text x="320" y="40" font-family="sans-serif" font-size="16" text-anchor="middle"
+ fill="#424242">{name}: being drawn again with the changed code.</text>
+<text x="320" y="64" font-family="sans-serif" font-size="13" text-anchor="middle"
+ fill="#616161">make book draws it behind the served pages; the page reloads when it is
+ ready.</text>
+</svg>
+"""
 
 
-def _load_module(path: Path):
-    """Import ``path`` afresh (``mkdocs serve`` rebuilds must see edits)."""
-    name = f"_scalargrad_figures_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise PluginError(f"figures: cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.pop(name, None)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # any error in a figure module fails the build
-        raise PluginError(f"figures: importing {path} failed: {exc!r}") from exc
-    return module
+def keys(root: Path, docs: Path, modules: list[Path]) -> dict[Path, str]:
+    """Each module's cache key: see the module docstring for what goes in."""
+    shared = [p for p in build_cache.folder_files(docs / FIGURES_DIR) if p not in modules]
+    common = build_cache.digest(
+        build_cache.package(root),
+        build_cache.files_digest(docs, build_cache.folder_files(docs / DATA_DIR)),
+        build_cache.files_digest(docs, shared),
+        (HERE / "figures.py").read_bytes(),
+        (HERE / "figure_drawing.py").read_bytes(),
+        build_cache.environment(),
+    )
+    return {m: build_cache.digest(common, m.name, m.read_bytes()) for m in modules}
 
 
-def _reload_package() -> None:
-    """Forget imported ``scalargrad`` modules so a serve rebuild draws with fresh code."""
-    for name in [m for m in sys.modules if m == "scalargrad" or m.startswith("scalargrad.")]:
-        del sys.modules[name]
+def figures_of(root: Path, docs: Path, modules: list[Path]) -> dict[Path, dict[str, str]]:
+    """Every module's figures, from the cache or drawn; under ``make book``, a note for
+    each figure that is drawn behind the served pages."""
+    store = build_cache.Store(root, "figures", ".json")
+    wanted = keys(root, docs, modules)
+    found: dict[Path, dict[str, str]] = {}
+    for module in modules:
+        data = store.read(module.stem, wanted[module])
+        if data is not None:
+            found[module] = json.loads(data)
+    missing = [m for m in modules if m not in found]
+    later = [m for m in missing if figure_drawing.names(m) is not None]
+    if build_cache.deferring() and later:
 
+        def work(todo: list[Path] = later) -> None:
+            for module, figures in figure_drawing.draw(todo, root).items():
+                store.write(module.stem, wanted[module], _dumps(figures))
 
-def collect_figures(figures_dir: Path) -> dict[str, tuple[Path, Callable[[], str]]]:
-    """Map every figure name to (module path, function); duplicates and bad names fail."""
-    found: dict[str, tuple[Path, Callable[[], str]]] = {}
-    for path in sorted(figures_dir.glob("ch*.py")):
-        module = _load_module(path)
-        figures = getattr(module, "FIGURES", None)
-        if not isinstance(figures, dict):
-            raise PluginError(f"figures: {path} must define FIGURES as a dict of name -> function")
-        for name, func in figures.items():
-            if not isinstance(name, str) or not _NAME.match(name):
-                raise PluginError(
-                    f"figures: {path}: figure name {name!r} must look like 'ch01-parabola.svg'"
-                )
-            if not callable(func):
-                raise PluginError(f"figures: {path}: FIGURES[{name!r}] is not callable")
-            if name in found:
-                raise PluginError(
-                    f"figures: {name!r} is defined in both {found[name][0].name} and {path.name}"
-                )
-            found[name] = (path, func)
+        build_cache.defer(0, [wanted[m] for m in later],
+                          f"drawing {len(later)} figure modules", work)
+        for module in later:
+            found[module] = {name: PLACEHOLDER.format(name=name)
+                             for name in figure_drawing.names(module) or []}
+        missing = [m for m in missing if m not in later]
+    for module, figures in figure_drawing.draw(missing, root).items():
+        store.write(module.stem, wanted[module], _dumps(figures))
+        found[module] = figures
     return found
 
 
-def render(name: str, path: Path, func: Callable[[], str]) -> str:
-    """Call one figure function and check that it returned SVG text."""
-    try:
-        svg = func()
-    except Exception as exc:
-        raise PluginError(f"figures: {path.name}: drawing {name!r} failed: {exc!r}") from exc
-    if not isinstance(svg, str) or "<svg" not in svg[:2000]:
-        raise PluginError(f"figures: {path.name}: {name!r} did not return SVG text")
-    return svg
+def _dumps(figures: dict[str, str]) -> bytes:
+    return json.dumps(figures, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 @event_priority(50)
@@ -89,10 +104,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     figures_dir = Path(config.docs_dir) / FIGURES_DIR
     if not figures_dir.is_dir():
         return files
-    _reload_package()
-    for name, (path, func) in sorted(collect_figures(figures_dir).items()):
-        svg = render(name, path, func)
-        files.append(File.generated(config, URL_PREFIX + name, content=svg.encode("utf-8")))
+    root = Path(config.config_file_path).resolve().parent
+    modules = sorted(figures_dir.glob("ch*.py"))
+    where: dict[str, Path] = {}
+    found = figures_of(root, Path(config.docs_dir), modules)
+    for module in modules:
+        for name, svg in sorted(found[module].items()):
+            if name in where:
+                raise PluginError(
+                    f"figures: {name!r} is defined in both {where[name].name} and {module.name}"
+                )
+            where[name] = module
+            files.append(File.generated(config, URL_PREFIX + name, content=svg.encode("utf-8")))
     return files
 
 

@@ -186,17 +186,12 @@ class Listing:
     optional: bool = False  # in a collapsed box: an exercise, a solution, an aside
 
 
-@cache
-def _source(path: str, mtime: float) -> str:
-    return (ROOT / path).read_text(encoding="utf-8")
-
-
 def source(path: str) -> str:
-    """The text of a repository file; PluginError if there is none."""
+    """The text of a repository file, read now; PluginError if there is none."""
     file = ROOT / path
     if not file.is_file():
         raise PluginError(f"listings: no file {path!r}")
-    return _source(path, file.stat().st_mtime)
+    return file.read_text(encoding="utf-8")
 
 
 def guard_lines(path: str) -> frozenset[int]:
@@ -231,8 +226,7 @@ def _guard_lines(path: str, text: str) -> frozenset[int]:
 
 def regions(path: str) -> dict[str, Region]:
     """Every region of ``path``; PluginError on unbalanced markers."""
-    source(path)  # PluginError if there is no such file
-    return _regions(path, (ROOT / path).stat().st_mtime)
+    return _regions(path, source(path))  # parsed once per text, never stale
 
 
 def marker_problems(text: str, where: str) -> list[str]:
@@ -267,13 +261,12 @@ def sections(text: str) -> set[str]:
 
 
 @cache
-def _regions(path: str, mtime: float) -> dict[str, Region]:
-    text = source(path)
+def _regions(path: str, text: str) -> dict[str, Region]:
     problems = marker_problems(text, path)
     if problems:
         raise PluginError("listings: " + "; ".join(problems))
     lines = text.splitlines()
-    guard = guard_lines(path)
+    guard = _guard_lines(path, text)
     open_at: dict[str, int] = {}
     found: dict[str, Region] = {}
     for number, line in enumerate(lines, 1):

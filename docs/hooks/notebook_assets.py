@@ -1,8 +1,8 @@
 """Lighter notebook pages: what mkdocs-jupyter inlines, moved into files of their own.
 
-Used by ``docs/hooks/notebooks.py`` in ``on_post_page``. Kept apart from it because that
-hook's source is part of the key of the executed-notebook cache, and how a page is
-post-processed does not change what a notebook computes.
+Used by ``docs/hooks/notebooks.py`` in ``on_page_content``, before the search plugin
+parses the page. Kept apart from the notebook code: how a page is post-processed does
+not change what a notebook computes.
 """
 
 from __future__ import annotations

@@ -3,57 +3,44 @@
 Every notebook is executed in a fresh kernel (two at a time), and a cell that raises fails
 the build; so does a cell tagged ``raises-exception`` that does not raise. Executed
 notebooks are deterministic (fixed cell ids, no timing metadata, no memory addresses,
-tracebacks naming files relative to the repository). They are cached in the system temp
-directory under a key made of the notebook, the package source and the versions of
-Python and the kernel libraries, so ``mkdocs serve`` rebuilds stay quick;
-``SCALARGRAD_NOTEBOOK_CACHE=0`` turns the cache off.
+tracebacks naming files relative to the repository). They are cached in the build cache
+(docs/hooks/build_cache.py), keyed by the notebook itself, every file of the package and
+of ``docs/_data/``, this module, and the tools (Python, every installed distribution,
+Graphviz). Under ``make book`` a notebook that is not cached is run after the pages are
+served; meanwhile its page says so, and reloads when it is ready.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import hashlib
-import importlib.metadata
-import os
 import re
-import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
+# docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import build_cache
 import nbformat
 from mkdocs.exceptions import PluginError
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-
-# docs/hooks/notebook_making.py: MkDocs puts a hook's folder on sys.path while it loads the hook.
 from notebook_making import KERNEL, Notebook
 
 TIMEOUT = 600  # seconds per cell
 PARALLEL = 2  # kernels at a time: the machine has two cores
 
 
-def _package_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted((root / "scalargrad").rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    versions = []
-    for dist in ("ipykernel", "ipython", "torch", "matplotlib", "graphviz", "nbclient"):
-        try:
-            versions.append(f"{dist}={importlib.metadata.version(dist)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{dist}=absent")
-    digest.update(f"{sys.version}|{'|'.join(versions)}".encode())
-    digest.update(Path(__file__).read_bytes())  # a change to this module invalidates the cache
-    return digest.hexdigest()
+DATA_DIR = "docs/_data"  # data a chapter's code may read besides the package's own
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get("SCALARGRAD_NOTEBOOK_CACHE", "1") == "0":
-        return None
-    return Path(tempfile.gettempdir()) / "scalargrad-notebook-cache"
+def _inputs_digest(root: Path) -> str:
+    """What every notebook's result depends on besides the notebook itself."""
+    return build_cache.digest(
+        build_cache.package(root),
+        build_cache.files_digest(root, build_cache.folder_files(root / DATA_DIR)),
+        Path(__file__).read_bytes(),  # a change to this module invalidates the cache
+        build_cache.environment(),
+    )
 
 
 _DEFAULT_REPR = re.compile(r"^<[\w.]+ (object )?at 0x[0-9a-f]+>$")
@@ -141,30 +128,60 @@ async def _execute_all(items: list[Notebook], cwd: str) -> None:
     await asyncio.gather(*(_execute_one(item, cwd, sem) for item in items))
 
 
+PLACEHOLDER_NOTE = (
+    "This notebook is being run again with the changed source: `make book` runs it "
+    "behind the served pages, and this page reloads when it is ready."
+)
+
+
+def placeholder(item: Notebook) -> nbformat.NotebookNode:
+    """What a notebook shows under ``make book`` while it runs again: a note, marked
+    ``is_placeholder`` (docs/hooks/notebooks.py renders its page without nbconvert)."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        f"# {item.title}\n\n{PLACEHOLDER_NOTE}"
+    )])
+    nb.cells[0]["id"] = "cell-000"
+    nb.metadata["kernelspec"] = item.nb.metadata.get("kernelspec", {})
+    nb.metadata["scalargrad"] = {"placeholder": True}
+    return nb
+
+
+def is_placeholder(nb: nbformat.NotebookNode | None) -> bool:
+    return nb is not None and nb.metadata.get("scalargrad", {}).get("placeholder", False)
+
+
 def execute(items: list[Notebook], root: Path) -> None:
-    """Execute every notebook (or take it from the cache); fill ``item.executed``."""
-    cache = _cache_dir()
-    package = _package_digest(root)
+    """Fill ``item.executed`` for every notebook: from the cache, or run.
+
+    Under ``make book`` the notebooks that are not cached are run in the background and
+    get :func:`placeholder` meanwhile.
+    """
+    store = build_cache.Store(root, "notebooks", ".ipynb")
+    inputs = _inputs_digest(root)
+    keys = {item.slug: build_cache.digest(inputs, nbformat.writes(item.nb)) for item in items}
     todo: list[Notebook] = []
-    keys: dict[str, Path] = {}
     for item in items:
-        key = hashlib.sha256((package + nbformat.writes(item.nb)).encode()).hexdigest()
-        if cache is not None:
-            path = cache / f"{item.slug}-{key[:32]}.ipynb"
-            keys[item.slug] = path
-            if path.is_file():
-                item.executed = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-                continue
-        todo.append(item)
-    if todo:
+        data = store.read(item.slug, keys[item.slug])
+        if data is not None:
+            item.executed = nbformat.reads(data.decode("utf-8"), as_version=4)
+        else:
+            todo.append(item)
+    if not todo:
+        return
+
+    def run(todo: list[Notebook] = todo) -> None:
         asyncio.run(_execute_all(todo, str(root)))
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
         for item in todo:
-            target = keys[item.slug]
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(dumps(item.executed), encoding="utf-8")
-            tmp.replace(target)
+            store.write(item.slug, keys[item.slug], dumps(item.executed).encode("utf-8"))
+
+    if build_cache.deferring():
+        later = [copy.copy(item) for item in todo]  # the background fills its own copies
+        build_cache.defer(1, [keys[i.slug] for i in todo], f"running {len(todo)} notebooks",
+                          lambda: run(later))
+        for item in todo:
+            item.executed = placeholder(item)
+    else:
+        run()
 
 
 def dumps(nb: nbformat.NotebookNode | None) -> str:

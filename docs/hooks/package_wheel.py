@@ -1,9 +1,12 @@
 """MkDocs hook: the package's wheel, built with the site; its version, name and address.
 
-On every build the pure-Python wheel of ``scalargrad`` is built from this source tree
-(setuptools' PEP 517 backend, in a fresh copy of the package, no network; a fixed
-``SOURCE_DATE_EPOCH`` fixes its timestamps, so two builds give the same bytes). It is
-published twice, with the same bytes:
+The pure-Python wheel of ``scalargrad`` is built from this source tree (setuptools'
+PEP 517 backend, in a fresh copy of the package, no network; a fixed
+``SOURCE_DATE_EPOCH`` fixes its timestamps, so two builds give the same bytes), or taken
+from the build cache (docs/hooks/build_cache.py) when none of what it is built from has
+changed: the package's files, the book's examples it carries (docs/hooks/walk.py),
+``pyproject.toml``, ``README.md``, ``LICENSE``, this hook and the tools (setuptools among
+them). It is published twice, with the same bytes:
 
 * ``wheels/scalargrad-<version>-py3-none-any.whl``, the name pip needs;
 * ``wheels/scalargrad.whl``, a stable name for the page's runner.
@@ -23,6 +26,9 @@ import sys
 import tempfile
 import tomllib
 from pathlib import Path
+
+# docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import build_cache
 
 # docs/hooks/walk.py: the book's examples, which the wheel carries for `--examples`.
 import walk  # imports this module (through runnable_blocks.py): its names at run time
@@ -74,13 +80,34 @@ def wheel_url(config: MkDocsConfig) -> str:
     return f"{config.site_url.rstrip('/')}/{WHEELS}/{wheel_name(config)}"
 
 
-def build_wheel(root: Path) -> bytes:
-    """The package's wheel, built from a fresh copy of its sources; its bytes."""
+TOP_FILES = ("pyproject.toml", "README.md", "LICENSE")  # what the wheel holds or reads
+
+
+def wheel(root: Path) -> bytes:
+    """The package's wheel: from the cache, or built (and then cached)."""
+    extra = walk.wheel_files()  # the book's examples, from the chapters (docs/hooks/walk.py)
+    key = build_cache.digest(
+        build_cache.package(root),
+        *(name.encode() + b"\0" + data for name, data in sorted(extra.items())),
+        build_cache.files_digest(root, [root / n for n in TOP_FILES if (root / n).is_file()]),
+        Path(__file__).read_bytes(),
+        build_cache.environment(),
+    )
+    store = build_cache.Store(root, "wheel", ".whl")
+    data = store.read("scalargrad", key)
+    if data is None:
+        data = build_wheel(root, extra)
+        store.write("scalargrad", key, data)
+    return data
+
+
+def build_wheel(root: Path, extra: dict[str, bytes]) -> bytes:
+    """The package's wheel, from a fresh copy of its sources and ``extra`` files; its bytes."""
     with tempfile.TemporaryDirectory(prefix="scalargrad-wheel-") as tmp:
         src = Path(tmp) / "src"
         out = Path(tmp) / "out"
         src.mkdir()
-        for name in ("pyproject.toml", "README.md", "LICENSE"):
+        for name in TOP_FILES:
             if (root / name).is_file():
                 shutil.copy2(root / name, src / name)
         shutil.copytree(
@@ -88,7 +115,7 @@ def build_wheel(root: Path) -> bytes:
             src / "scalargrad",
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
-        for name, data in walk.wheel_files().items():  # the book's examples (docs/hooks/walk.py)
+        for name, data in extra.items():
             (src / name).write_bytes(data)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01: the bytes depend on the sources only
@@ -109,9 +136,9 @@ def build_wheel(root: Path) -> bytes:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    wheel = build_wheel(root_of(config))
+    data = wheel(root_of(config))
     for uri in (f"{WHEELS}/{wheel_name(config)}", STABLE_WHEEL):
-        files.append(File.generated(config, uri, content=wheel))
+        files.append(File.generated(config, uri, content=data))
     return files
 
 
