@@ -116,6 +116,7 @@ def build_wheel(root: Path, extra: dict[str, bytes]) -> bytes:
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
         for name, data in extra.items():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
             (src / name).write_bytes(data)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01: the bytes depend on the sources only

@@ -68,8 +68,13 @@ WHOLE_BOOK = ("print-site", "docs/hooks/whole_book_page.py")
 WHOLE_BOOK_PAGE = "print_page/"
 # The plugins that act on on_env, which a one-page rebuild knows what to do with: it
 # applies autorefs' cross-references; mkdocstrings' part is for API pages, which get a
-# full build; offline_edition.py only waits for the offline build of `mkdocs build`.
-ON_ENV = {"autorefs", "mkdocstrings", "docs/hooks/serving.py", "docs/hooks/offline_edition.py"}
+# full build; offline_edition.py only waits for the offline build of `mkdocs build`;
+# whole_book_refs.py resolves the cross-references of the HTML the whole-book page keeps,
+# after autorefs, and is applied after it.
+ON_ENV = {"autorefs", "mkdocstrings", "docs/hooks/serving.py", "docs/hooks/offline_edition.py",
+          "docs/hooks/whole_book_refs.py"}
+#: The on_env steps a one-page rebuild applies, in the order a full build runs them.
+REBUILD_ON_ENV = ("autorefs", "docs/hooks/whole_book_refs.py")
 
 log = logging.getLogger("mkdocs.hooks.serving")
 
@@ -337,9 +342,12 @@ def _rebuild(last: _Build, uris: list[str]) -> bool:
                      "title or headings")
             return False
     # Cross-references: autorefs resolves them in on_env, for every page with content (the
-    # others are resolved already). mkdocstrings' part of on_env writes files that only
-    # pages with API docs need, and those pages always get a full build.
-    config.plugins["autorefs"].on_env(last.env, config=config, files=files)
+    # others are resolved already), then whole_book_refs.py in the HTML the whole-book page
+    # keeps. mkdocstrings' part of on_env writes files that only pages with API docs need,
+    # and those pages always get a full build.
+    for name in REBUILD_ON_ENV:
+        if name in config.plugins:
+            config.plugins[name].on_env(last.env, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     search = config.plugins.get("material/search") or config.plugins.get("search")
     for page in pages:
