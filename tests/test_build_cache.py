@@ -15,6 +15,7 @@ environment with an empty one.
 
 from __future__ import annotations
 
+import asyncio
 import filecmp
 import json
 import os
@@ -208,6 +209,21 @@ def test_a_notebook_changes_with_its_chapter(tmp_path, monkeypatch):
     write(tmp_path / "scalargrad" / "engine.py", "x = 1\n")
     with pytest.raises(AssertionError, match="run again"):
         run(CHAPTER)  # the package changed: it has to run again
+
+
+def test_notebooks_run_where_an_event_loop_already_runs(tmp_path):
+    """Playwright's synchronous API leaves a loop running in a test process's thread."""
+    making = hook("notebook_making")
+    running = hook("notebook_running")
+    nb = making.chapter_notebook(CHAPTER, "A chapter", "https://example.org/",
+                                 nbformat.v4.new_code_cell("pass"))
+    item = making.Notebook(slug="01-a", title="A chapter", source_uri="x.md", nb=nb)
+
+    async def inside_a_loop() -> None:
+        running.execute([item], tmp_path)
+
+    asyncio.run(inside_a_loop())
+    assert item.executed.cells[-1].outputs[0].text == "42\n"
 
 
 # --- listings and the reader's files -------------------------------------------------

@@ -16,6 +16,7 @@ import asyncio
 import copy
 import re
 import sysconfig
+import threading
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
@@ -128,6 +129,32 @@ async def _execute_all(items: list[Notebook], cwd: str) -> None:
     await asyncio.gather(*(_execute_one(item, cwd, sem) for item in items))
 
 
+def _run_all(items: list[Notebook], cwd: str) -> None:
+    """Run the notebooks in an event loop of their own.
+
+    A thread that already runs a loop (a test process driving Chromium with Playwright's
+    synchronous API) cannot start another, so the notebooks then run in a new thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_execute_all(items, cwd))
+        return
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(_execute_all(items, cwd))
+        except BaseException as error:  # handed to the caller's thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=target, name="notebooks")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 PLACEHOLDER_NOTE = (
     "This notebook is being run again with the changed source: `make book` runs it "
     "behind the served pages, and this page reloads when it is ready."
@@ -170,7 +197,7 @@ def execute(items: list[Notebook], root: Path) -> None:
         return
 
     def run(todo: list[Notebook] = todo) -> None:
-        asyncio.run(_execute_all(todo, str(root)))
+        _run_all(todo, str(root))
         for item in todo:
             store.write(item.slug, keys[item.slug], dumps(item.executed).encode("utf-8"))
 
