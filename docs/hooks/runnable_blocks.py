@@ -20,6 +20,7 @@ from dataclasses import dataclass
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
 import package_wheel  # these three import each other: names are used at run time
 import pycon_blocks
+import questions
 import walk
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -141,10 +142,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             entries = block_needs(markdown)
         except ValueError as exc:  # an unclosed fence
             raise PluginError(f"runnable_blocks: {page.file.src_uri}: {exc}") from None
-        labels = walk.page_labels(page) or [None] * len(entries)
-        for entry, found in zip(entries, labels, strict=True):
+        # A question's code (questions.py) is not one of the chapter's blocks that the
+        # walk labels: it runs on whatever engine the page runs.
+        chapter = [i for i, block in enumerate(pycon_blocks.pycon_blocks(markdown))
+                   if block.title != questions.RUN_TITLE]
+        labels = walk.page_labels(page) or [None] * len(chapter)
+        for index, found in zip(chapter, labels, strict=True):
             if found is not None:
-                entry["label"] = found
+                entries[index]["label"] = found
         _blocks[page.file.src_uri] = entries
     return markdown
 

@@ -30,6 +30,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The chapter's own pycon blocks, in the order of its Markdown: a question's code
+# (docs/hooks/questions.py) also runs in the page, but is not one of them.
+BOOK_BLOCK = "div.language-pycon:not(.sg-q *)"
+BOOK_RUN_BUTTON = "button.sg-run__run:not(.sg-q *)"
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serve site/ under /scalargrad/, quietly."""
 

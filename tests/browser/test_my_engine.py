@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import BOOK_BLOCK
 from tests.browser.test_runner import (
     _want_matches,
     _watched,
@@ -38,10 +39,10 @@ pytestmark = pytest.mark.browser
 CHAPTERS = sorted(p.stem for p in (ROOT / "docs/chapters").glob("[0-9][0-9]-*.md"))
 READER = [c for c in CHAPTERS if 3 <= int(c[:2]) <= 13]
 FILES = "() => Object.fromEntries(Object.entries(window.sgMyFiles.files()))"
-LABELS = """() => [...document.querySelectorAll('.md-content div.language-pycon')].map(
+LABELS = """() => [...document.querySelectorAll('.md-content div.language-pycon:not(.sg-q *)')].map(
     block => block.nextElementSibling?.querySelector('.sg-run__label'))
     .map(note => note ? {shown: !note.hidden, text: note.textContent} : null)"""
-STATUS = """() => [...document.querySelectorAll('.md-content div.language-pycon')].map(
+STATUS = """() => [...document.querySelectorAll('.md-content div.language-pycon:not(.sg-q *)')].map(
     block => block.nextElementSibling?.querySelector('.sg-run__status')?.textContent ?? '')"""
 
 
@@ -123,13 +124,13 @@ def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: 
           f"exceptions; labelled blocks per chapter: {labelled}")
     # the examples really used the reader's modules
     probe = ">>> import scalargrad\n>>> scalargrad.Value.__module__\n'engine'\n"
-    code = page.locator("div.language-pycon").nth(runnable[-1]).locator("pre > code")
+    code = page.locator(BOOK_BLOCK).nth(runnable[-1]).locator("pre > code")
     code.evaluate("(c, t) => { c.textContent = t; c.dispatchEvent(new Event('input')); }",
                   probe)
     click_run(page, runnable[-1])
     wait_done(page)
     assert page_results(page)[runnable[-1]]["outcome"] == "match"
-    page.locator("div.language-pycon").nth(runnable[-1]).locator(  # in a closed solution
+    page.locator(BOOK_BLOCK).nth(runnable[-1]).locator(  # in a closed solution
         "xpath=following-sibling::div[contains(@class,'sg-run')][1]"
         "//button[contains(@class,'sg-run__reset')]").evaluate("b => b.click()")
     assert page.evaluate("() => window.sgRunner.blocks.every(b => !b.edited)")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import BOOK_BLOCK, BOOK_RUN_BUTTON
 from tests.browser.test_browser import Watch
 from tests.test_site import ROOT, load_hook
 
@@ -71,7 +72,7 @@ def open_page(page, url: str) -> None:
 
 def click_run(page, index: int) -> None:
     """Press the Run button of block ``index`` (it may sit in a closed solution)."""
-    button = page.locator("div.language-pycon").nth(index).locator(
+    button = page.locator(BOOK_BLOCK).nth(index).locator(
         "xpath=following-sibling::div[contains(@class,'sg-run')][1]//button[text()='Run']"
     )
     button.evaluate("b => b.click()")
@@ -83,7 +84,7 @@ def wait_done(page) -> None:
 
 def page_results(page) -> list[dict | None]:
     return page.evaluate(
-        """() => [...document.querySelectorAll('.md-content div.language-pycon')].map(block => {
+        """blocks => [...document.querySelectorAll(`.md-content ${blocks}`)].map(block => {
             const out = block.nextElementSibling?.nextElementSibling;
             if (!out || !out.classList.contains('sg-out') || out.hidden) return null;
             return {
@@ -93,7 +94,8 @@ def page_results(page) -> list[dict | None]:
                     got: e.querySelector('.sg-ex__got')?.textContent ?? '',
                 })),
             };
-        })"""
+        })""",
+        BOOK_BLOCK,
     )
 
 
@@ -123,7 +125,7 @@ def test_examples_give_the_books_output_in_the_page(
     blocks, runnable = chapter_blocks(chapter)
     assert runnable, f"{chapter}: no block runs in the page"
     open_page(page, f"{base_url}chapters/{chapter}/")
-    buttons = page.locator("button.sg-run__run")
+    buttons = page.locator(BOOK_RUN_BUTTON)
     assert buttons.count() == len(runnable)
     assert page.locator(".sg-run__needs").count() == len(blocks) - len(runnable)
     click_run(page, runnable[-1])
@@ -160,14 +162,14 @@ def test_examples_give_the_books_output_in_the_page(
 
 
 def _edit(page, index: int, text: str) -> None:
-    code = page.locator("div.language-pycon").nth(index).locator("pre > code")
+    code = page.locator(BOOK_BLOCK).nth(index).locator("pre > code")
     code.evaluate(
         "(c, t) => { c.textContent = t; c.dispatchEvent(new Event('input')); }", text
     )
 
 
 def _status(page, index: int) -> str:
-    return page.locator("div.language-pycon").nth(index).locator(
+    return page.locator(BOOK_BLOCK).nth(index).locator(
         "xpath=following-sibling::div[1]"
     ).locator(".sg-run__status").inner_text()
 
@@ -227,13 +229,13 @@ def test_stop_errors_and_edits(page, base_url: str) -> None:
     )
     page.reload(wait_until="load")
     page.wait_for_selector(".sg-run", state="attached")
-    code = page.locator("div.language-pycon").nth(1).locator("pre > code").text_content()
+    code = page.locator(BOOK_BLOCK).nth(1).locator("pre > code").text_content()
     assert code.startswith(">>> while True:")
     assert "reloaded while this block ran" in _status(page, 1)
-    page.locator("div.language-pycon").nth(1).locator(
+    page.locator(BOOK_BLOCK).nth(1).locator(
         "xpath=following-sibling::div[1]//button[text()='Undo my edits']"
     ).click()
-    code = page.locator("div.language-pycon").nth(1).locator("pre > code").text_content()
+    code = page.locator(BOOK_BLOCK).nth(1).locator("pre > code").text_content()
     assert code.startswith(">>> def f(x):")
     assert not page.watch.problems, "\n".join(page.watch.problems)
 
@@ -256,7 +258,7 @@ def test_opened_from_disk_the_button_says_to_serve_the_folder(browser, site: Pat
     try:
         page = context.new_page()
         open_page(page, (site / "chapters/01-slope/index.html").as_uri())
-        button = page.locator("button.sg-run__run").first
+        button = page.locator(BOOK_RUN_BUTTON).first
         assert button.is_disabled()
         status = page.locator(".sg-run__status").first.inner_text()
         assert re.search(r"needs the folder served.*python -m http\.server", status), status

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from tests.browser.conftest import BOOK_BLOCK
 from tests.browser.test_runner import _edit, _watched, click_run, open_page, wait_done
 
 pytestmark = pytest.mark.browser
@@ -30,13 +31,13 @@ def context(browser):
 
 
 def _bar(page, index: int):
-    return page.locator("div.language-pycon").nth(index).locator(
+    return page.locator(BOOK_BLOCK).nth(index).locator(
         "xpath=following-sibling::div[contains(@class,'sg-run')][1]"
     )
 
 
 def _out(page, index: int):
-    return page.locator("div.language-pycon").nth(index).locator(
+    return page.locator(BOOK_BLOCK).nth(index).locator(
         "xpath=following-sibling::div[contains(@class,'sg-out')][1]"
     )
 
@@ -139,16 +140,16 @@ def test_an_exercise_that_passes_says_passed(context, base_url: str) -> None:
     page = _watched(context)
     open_page(page, base_url + "chapters/03-value/")
     index = page.evaluate(
-        """() => [...document.querySelectorAll('.md-content div.language-pycon')]
+        """() => [...document.querySelectorAll('.md-content div.language-pycon:not(.sg-q *)')]
             .findIndex(b => b.textContent.includes('report.text(passed=False)'))"""
     )
     assert index > 0
     # open the exercise, as a reader does
-    page.locator("div.language-pycon").nth(index).evaluate(
+    page.locator(BOOK_BLOCK).nth(index).evaluate(
         "b => { for (let d = b.closest('details'); d; d = d.parentElement.closest('details'))"
         " d.open = true; }"
     )
-    code = page.locator("div.language-pycon").nth(index).locator("pre > code").text_content()
+    code = page.locator(BOOK_BLOCK).nth(index).locator("pre > code").text_content()
     answer = code.replace(
         "...         return MyValue(self.data + other.data, (self, other))\n",
         "...         return MyValue(self.data + other.data, (self, other))\n"
@@ -173,7 +174,7 @@ def test_an_exercise_that_passes_says_passed(context, base_url: str) -> None:
     color = bar.locator(".sg-run__status").evaluate("s => getComputedStyle(s).color")
     assert color == "rgb(46, 125, 50)", color  # green
     # the book's own (failing) exercise, unedited: as in the book, not "passed"
-    page.locator("div.language-pycon").nth(index).locator(
+    page.locator(BOOK_BLOCK).nth(index).locator(
         "xpath=following-sibling::div[1]//button[text()='Undo my edits']"
     ).click()
     click_run(page, index)
@@ -190,9 +191,9 @@ def test_edits_survive_a_reload_and_a_new_tab(context, base_url: str) -> None:
     page.close()
     tab = _watched(context)  # the first tab is closed: a new one
     open_page(tab, base_url + "chapters/01-slope/")
-    code = tab.locator("div.language-pycon").nth(2).locator("pre > code")
+    code = tab.locator(BOOK_BLOCK).nth(2).locator("pre > code")
     assert code.text_content() == ">>> 40 + 2\n42\n"
-    tag = tab.locator("div.language-pycon").nth(2).locator(
+    tag = tab.locator(BOOK_BLOCK).nth(2).locator(
         "xpath=preceding-sibling::div[1]"
     )
     assert tag.inner_text() == "✎ Your edit, not the book's code" or "Your edit" in tag.inner_text()

@@ -1,0 +1,151 @@
+// Predict-then-run questions (docs/hooks/questions.py). The reader commits to an answer
+// first; "Check my answer" then says whether it was right, shows the explanation of the
+// reader's own choice (each choice has one), and shows the question's code, which the
+// page's runner can run. The right answer was computed from the code when the site was
+// built. Answers are kept in localStorage under the book's version, like the reader's
+// edits, so a reload shows them again.
+
+(() => {
+  // The same rule as questions.same(): word by word, as text or as numbers (2 is 2.0).
+  function same(a, b) {
+    const wordsA = a.trim().split(/\s+/);
+    const wordsB = b.trim().split(/\s+/);
+    return wordsA.length === wordsB.length && wordsA.every((w, i) => sameWord(w, wordsB[i]));
+  }
+
+  function sameWord(a, b) {
+    if (a === b) return true;
+    const x = Number(a);
+    const y = Number(b);
+    if (a === "" || b === "" || Number.isNaN(x) || Number.isNaN(y)) return false;
+    return Math.abs(x - y) <= Math.max(1e-12, 1e-9 * Math.max(Math.abs(x), Math.abs(y)));
+  }
+
+  const storage = {
+    prefix: "sg:?:q:",
+    use(data) {
+      this.version = data?.dataset.version || "unversioned";
+      this.prefix = `sg:${this.version}:q:${data?.dataset.page ?? location.pathname}#`;
+    },
+    // How many questions of the page at `url` (from the site's root) the reader answered.
+    answered(url) {
+      const start = `sg:${this.version}:q:${url}#`;
+      let n = 0;
+      try {
+        for (let i = 0; i < localStorage.length; i++) {
+          if (localStorage.key(i).startsWith(start)) n++;
+        }
+      } catch {
+        // storage disabled: nothing was kept
+      }
+      return n;
+    },
+    get(id) {
+      try {
+        return JSON.parse(localStorage.getItem(this.prefix + id) || "null");
+      } catch {
+        return null;
+      }
+    },
+    set(id, value) {
+      try {
+        localStorage.setItem(this.prefix + id, JSON.stringify(value));
+      } catch {
+        // storage disabled or full: the answer lasts as long as the page
+      }
+    },
+  };
+
+  class Question {
+    constructor(root, answered) {
+      this.root = root;
+      this.answered = answered; // called after the reader checks an answer
+      this.kind = root.dataset.kind;
+      this.answer = root.dataset.answer;
+      this.verdict = root.querySelector(".sg-q__verdict");
+      this.run = root.querySelector(".sg-q__run");
+      this.input = root.querySelector(".sg-q__short input");
+      // One group of choices per question, also where the whole book is one page.
+      for (const radio of root.querySelectorAll("input[type=radio]")) radio.name = root.id;
+      root.querySelector(".sg-q__check").addEventListener("click", () => this.check(true));
+      this.input?.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") this.check(true);
+      });
+      const saved = storage.get(root.id);
+      if (saved) {
+        this.restore(saved.answer);
+        this.check(false);
+      }
+    }
+
+    // The reader's answer: the chosen choice's text, or what they typed; null if none.
+    chosen() {
+      if (this.input) return this.input.value.trim() || null;
+      const picked = this.root.querySelector("input[type=radio]:checked");
+      return picked ? picked.dataset.choice : null;
+    }
+
+    restore(answer) {
+      if (this.input) this.input.value = answer;
+      for (const radio of this.root.querySelectorAll("input[type=radio]")) {
+        radio.checked = radio.dataset.choice === answer;
+      }
+    }
+
+    check(save) {
+      const answer = this.chosen();
+      for (const why of this.root.querySelectorAll(".sg-q__why")) why.hidden = true;
+      this.root.classList.remove("sg-q--right", "sg-q--wrong");
+      if (answer === null) {
+        this.verdict.textContent = this.input ? "Type an answer first." : "Choose an answer first.";
+        return;
+      }
+      const right = same(answer, this.answer);
+      this.root.classList.add(right ? "sg-q--right" : "sg-q--wrong");
+      this.verdict.textContent = right
+        ? "Right."
+        : "Not quite. Try again, or run the code below to see what it prints.";
+      // A choice's own explanation; a typed answer gets the question's one explanation
+      // when right (a wrong typed answer has no explanation of its own).
+      const key = this.input ? this.answer : answer;
+      for (const why of this.root.querySelectorAll(".sg-q__why")) {
+        if (why.dataset.for === key && (right || !this.input)) why.hidden = false;
+      }
+      if (this.run) this.run.hidden = false;
+      if (save) {
+        storage.set(this.root.id, { answer, right });
+        this.answered();
+      }
+    }
+  }
+
+  // The navigation marks each chapter whose questions the reader has all answered.
+  function markNav(body, counts) {
+    for (const link of body.querySelectorAll("a.md-nav__link[href]")) {
+      const path = new URL(link.href, location.href).pathname;
+      const url = Object.keys(counts).find((u) => path.endsWith(`/${u}`));
+      link.querySelector(".sg-nav-done")?.remove();
+      if (!url || storage.answered(url) < counts[url]) continue;
+      const mark = document.createElement("span");
+      mark.className = "sg-nav-done";
+      mark.title = "You answered this chapter's questions";
+      mark.innerHTML = '<span aria-hidden="true"> ✓</span>'
+        + '<span class="sg-q-hidden-text"> (questions answered)</span>';
+      link.append(mark);
+    }
+  }
+
+  function setup(body) {
+    const data = body.querySelector("#sg-questions");
+    storage.use(data);
+    const counts = data ? JSON.parse(data.textContent) : {};
+    for (const root of body.querySelectorAll(".sg-q")) {
+      new Question(root, () => markNav(document.body, counts));
+    }
+    markNav(document.body, counts);
+  }
+
+  // Opened from disk, Material's document$ never emits (instant navigation is off there).
+  if (location.protocol === "file:") setup(document.body);
+  else document$.subscribe(({ body }) => setup(body));
+})();
