@@ -10,7 +10,8 @@
 // Python (Pyodide) starts in a Web Worker (runner-worker.js) on the first Run only. Stop
 // terminates the worker; the next Run starts a fresh one, and asks before it runs the
 // stopped block again. A bar at the top of the page restarts Python and forgets the
-// reader's edits; from chapter 3 on it also holds the reader's own files (my-files.js):
+// reader's edits; on the chapters the checker knows (the build's #sg-runner-facts, from
+// scalargrad.check.chapters) it also holds the reader's own files (my-files.js):
 // "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
 // "Load my files", and "Add to my engine" goes under each listing of a reader's file.
 // In "my engine" mode a block the build labels (docs/hooks/walk.py: it needs what the
@@ -364,7 +365,7 @@
   // --- the bar at the top of the page: Python's state, Restart, Start over ------------------
 
   class Bench {
-    constructor(page, body) {
+    constructor(page, body, facts) {
       this.page = page;
       this.bar = element("div", "sg-bench");
       this.bar.setAttribute("role", "region");
@@ -382,8 +383,12 @@
       const no = button("Cancel", "sg-bench__no", "Cancel: keep my edits");
       this.confirm.append(element("span", "", "Forget your edits on every page of this book, and your files? "), yes, no);
       this.bar.append(this.state, this.restartButton, this.forget, this.confirm);
-      const chapter = Number(/\/chapters\/(\d+)-/.exec(location.pathname)?.[1] || 0);
-      if (myFiles && chapter >= 3) this.engine = new Engine(page, this, chapter);
+      // The reader's files from the first chapter the checker knows; past its last, the
+      // checker checks the last.
+      const { chapter, first_checked: firstChecked, last_checked: lastChecked } = facts;
+      if (myFiles && chapter !== null && chapter >= firstChecked) {
+        this.engine = new Engine(page, this, Math.min(chapter, lastChecked));
+      }
       this.restartButton.addEventListener("click", () => {
         page.restart();
         this.say("Python was restarted: the next Run starts afresh from the chapter's first block.");
@@ -449,7 +454,7 @@
     constructor(page, bench, chapter) {
       this.page = page;
       this.bench = bench;
-      this.chapter = Math.min(chapter, 13); // the checker knows chapters 3 to 13
+      this.chapter = chapter;
       const box = element("div", "sg-engine");
       const choice = element("fieldset", "sg-engine__with");
       choice.append(element("legend", "", "Run with:"));
@@ -626,7 +631,7 @@
   // --- one page ----------------------------------------------------------------------------
 
   class Page {
-    constructor(body, infos) {
+    constructor(body, infos, facts) {
       this.key = location.pathname;
       this.body = body;
       const containers = [...body.querySelectorAll(".md-content div.language-pycon")];
@@ -640,7 +645,7 @@
         }
         return;
       }
-      this.bench = new Bench(this, body);
+      this.bench = new Bench(this, body, facts);
       const interrupted = JSON.parse(storage.get("running") || "null");
       if (interrupted && interrupted.key === this.key) {
         this.blocks[interrupted.index]?.say(
@@ -839,7 +844,9 @@
     const data = body.querySelector("#sg-runner-blocks");
     if (!data) return;
     storage.use(data.dataset.version || "unversioned");
-    window.sgRunner = new Page(body, JSON.parse(data.textContent)); // for tests and benchmarks
+    const facts = JSON.parse(body.querySelector("#sg-runner-facts")?.textContent || "null");
+    if (!facts) throw new Error("runner.js: the page has no #sg-runner-facts (docs/hooks/page_runtime.py)");
+    window.sgRunner = new Page(body, JSON.parse(data.textContent), facts); // for tests and benchmarks
   }
 
   // Opened from disk, Material's document$ never emits (and there is no instant
