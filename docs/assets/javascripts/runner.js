@@ -35,7 +35,6 @@
     next: 1, // message id
     handlers: new Map(), // message id -> function(message)
     queue: Promise.resolve(),
-    status: null, // function(text) showing the worker's start-up status
     listeners: new Set(), // functions(state) told when Python starts or restarts
     files: null, // JSON of the reader's files this worker runs with (null: the book's)
     ready: false, // the worker's Python has started, with the package loaded
