@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Dates in the sitemap and gzip headers come from the last commit, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: help setup system quick test lint build book bench bench-book browser-all mutate proptest clean
+.PHONY: help setup system quick test lint build book bench bench-page bench-book browser-all mutate proptest clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -61,6 +61,10 @@ clean: ## remove built output, the build cache (.build-cache) and test caches
 
 bench: build ## benchmarks against micrograd and PyTorch, and the page's runner in Chromium
 	$(BIN)/python benchmarks/run.py
+
+# Not a timed test: the figures depend on the machine; each is printed with the load beside it.
+bench-page: build ## chapter 1 in Chromium: first output at once, after reading, warm; bytes
+	$(BIN)/python benchmarks/browser.py --page
 
 bench-book: setup ## the writer's loop: cold and warm builds, edit-to-visible in make book
 	$(BIN)/python benchmarks/book.py --serve "$(SERVE)"

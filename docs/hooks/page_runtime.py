@@ -6,6 +6,11 @@ its package list, viz-js (Graphviz as WebAssembly), the Python ``graphviz`` pack
 the build's environment (as a zip, with its licence), ``runner_core.py``
 (docs/hooks/runner_core.py), and NOTICE.txt naming each one's licence. Nothing is written
 into docs/.
+
+A page with runnable blocks (``#sg-runner-blocks``, docs/hooks/runnable_blocks.py) also
+gets ``#sg-runner-facts``: the facts runner.js needs from the package, so that no chapter
+number is typed into JavaScript: the chapters the checker knows (``FIRST`` and ``LAST`` of
+scalargrad.check.chapters) and this page's chapter number (from the nav), if it is one.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ import importlib.metadata
 import json
 from pathlib import Path
 
+# docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import chapter_table
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
-
-# docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+from mkdocs.structure.pages import Page
 from package_wheel import root_of
 from reproducible_zip import zip_bytes
+
+from scalargrad.check import chapters
 
 HERE = Path(__file__).resolve().parent
 RUNTIME = "runtime"
@@ -113,3 +121,30 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for name, content in generated.items():
         files.append(File.generated(config, f"{RUNTIME}/{name}", content=content))
     return files
+
+
+def runner_facts(src_uri: str, nav: list) -> dict[str, int | None]:
+    """What runner.js needs to know about chapters: this page's number (from the nav,
+    docs/hooks/chapter_table.py), and the chapters the checker knows
+    (scalargrad.check.chapters).
+
+    >>> nav = [{"Part I": [{"1. The slope of a function": "chapters/01-slope.md"}]}]
+    >>> facts = runner_facts("chapters/01-slope.md", nav)
+    >>> facts["chapter"], facts["first_checked"] == chapters.FIRST
+    (1, True)
+    >>> runner_facts("index.md", nav)["chapter"] is None
+    True
+    """
+    numbers = {f"chapters/{c.stem}.md": c.number for c in chapter_table.chapters(nav)}
+    return {
+        "chapter": numbers.get(src_uri),
+        "first_checked": chapters.FIRST,
+        "last_checked": chapters.LAST,
+    }
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if 'id="sg-runner-blocks"' not in html:
+        return html
+    facts = json.dumps(runner_facts(page.file.src_uri, config.nav or []), sort_keys=True)
+    return f'{html}<script type="application/json" id="sg-runner-facts">{facts}</script>\n'

@@ -9,10 +9,13 @@ the comparison the doctests make. The one allowed difference is a float's last d
 and the test reports each one as a warning. `make test` runs a fixed subset of the chapters;
 `make browser-all` (SCALARGRAD_BROWSER_ALL=1) runs all of them.
 
-Also: Stop ends an endless loop and the page still runs; a reader's syntax error and
-exception are shown; an edit survives a reload, also a reload mid-run; nothing is
-fetched before the first Run, and nothing from outside the site after it; a graph the
-reader draws is drawn by viz-js; under file:// the button says to serve the folder.
+Also: Python starts in the background once the page is idle after its first paint (not
+when the browser saves data, not on a page without runnable blocks), and while it
+starts a Run says "Starting Python… (n s)", never "Still running", with no Stop; Stop
+ends an endless loop and the page still runs; a reader's syntax error and exception are
+shown; an edit survives a reload, also a reload mid-run; nothing is fetched from outside
+the site; a graph the reader draws is drawn by viz-js; under file:// the button says to
+serve the folder.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import doctest
 import os
 import re
+import time
 import warnings
 from pathlib import Path
 
@@ -174,19 +178,114 @@ def _status(page, index: int) -> str:
     ).locator(".sg-run__status").inner_text()
 
 
-def test_nothing_loads_before_the_first_run(page, base_url: str) -> None:
+RUNTIME = ("/runtime/", "/wheels/", "runner-worker")
+# Before the page's scripts: when the runner's Worker is made, and every status a run bar
+# shows, with whether its Stop button shows then.
+_RECORD = """(() => {
+    window.__sg = {workerAt: null, statuses: []};
+    const Made = window.Worker;
+    window.Worker = class extends Made {
+        constructor(url, ...rest) {
+            if (String(url).includes('runner-worker')) window.__sg.workerAt ??= performance.now();
+            super(url, ...rest);
+        }
+    };
+    new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('.sg-run')) {
+            const text = bar.querySelector('.sg-run__status')?.textContent || '';
+            const stop = bar.querySelector('.sg-run__stop');
+            const seen = {text, stop: Boolean(stop && !stop.hidden)};
+            const last = window.__sg.statuses.at(-1);
+            if (text && (!last || last.text !== seen.text || last.stop !== seen.stop)) {
+                window.__sg.statuses.push(seen);
+            }
+        }
+    }).observe(document, {subtree: true, childList: true, characterData: true,
+                          attributes: true, attributeFilter: ['hidden']});
+})()"""
+
+
+def _bench(page) -> str:
+    return page.locator(".sg-bench__state").inner_text()
+
+
+def test_python_starts_once_the_page_is_idle(page, base_url: str) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.add_init_script(_RECORD)
     open_page(page, base_url + "chapters/01-slope/")
-    page.wait_for_timeout(300)
-    assert not [u for u in requests if "/runtime/" in u or "/wheels/" in u or "runner-worker" in u]
-    click_run(page, 1)
-    wait_done(page)
-    fetched = [u for u in requests if "/runtime/" in u or "/wheels/" in u]
+    page.wait_for_function("() => document.querySelector('.sg-bench__state')"
+                           ".textContent.startsWith('Python is ready')", timeout=RUN_TIMEOUT)
+    times = page.evaluate("""() => ({
+        worker: window.__sg.workerAt,
+        load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+        paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    })""")
+    assert times["paint"] is not None, "no first paint recorded"
+    assert times["worker"] >= max(times["load"], times["paint"]), times
+    fetched = [u for u in requests if any(k in u for k in RUNTIME)]
     assert any(u.endswith("pyodide.asm.wasm") for u in fetched)
     assert any(u.endswith("wheels/scalargrad.whl") for u in fetched)
     assert not any(u.endswith("viz.js") for u in fetched), "viz-js loads only for a graph"
+    before = len(requests)
+    click_run(page, 1)
+    wait_done(page)
     assert "the output is the book's" in _status(page, 1)
+    assert not [u for u in requests[before:] if any(k in u for k in RUNTIME)], (
+        "the Run fetched what the idle start had loaded already")
+    assert not page.watch.problems, "\n".join(page.watch.problems)
+
+
+def test_no_python_in_the_background_when_the_browser_saves_data(page, base_url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
+    open_page(page, base_url + "chapters/01-slope/")
+    page.wait_for_timeout(3000)
+    assert not [u for u in requests if any(k in u for k in RUNTIME)]
+    assert "Python starts on the first Run (your browser asks to save data)" in _bench(page)
+    click_run(page, 1)
+    wait_done(page)
+    assert "the output is the book's" in _status(page, 1)
+    assert not page.watch.problems, "\n".join(page.watch.problems)
+
+
+def test_no_python_on_a_page_without_runnable_blocks(page, base_url: str, site: Path) -> None:
+    quiet = next(p for p in sorted(site.glob("*/index.html"))
+                 if 'id="sg-runner-blocks"' not in p.read_text(encoding="utf-8"))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base_url + quiet.parent.name + "/", wait_until="load")
+    page.wait_for_timeout(3000)
+    assert not [u for u in requests if any(k in u for k in RUNTIME)], quiet.parent.name
+
+
+def test_no_still_running_while_python_starts(page, base_url: str) -> None:
+    """A start-up longer than the "Still running" delay (5 s) says "Starting Python… (n s)"
+    and offers no Stop: the wheel is held back 6 s."""
+    page.add_init_script(_RECORD)
+
+    held = []
+
+    def slow_wheel(route) -> None:
+        held.append(route.request.url)
+        time.sleep(6)  # blocks only this test's side; the page's clock goes on
+        route.continue_()
+
+    page.route("**/wheels/scalargrad.whl", slow_wheel)
+    open_page(page, base_url + "chapters/01-slope/")
+    click_run(page, 1)  # at once: before the page is idle, as a hurried reader does
+    wait_done(page)
+    assert held, "the wheel was not held back: the test did not slow the start-up"
+    statuses = page.evaluate("() => window.__sg.statuses")
+    texts = [s["text"] for s in statuses]
+    assert "the output is the book's" in _status(page, 1), texts
+    starting = [s for s in statuses if "Starting Python" in s["text"]]
+    late = re.compile(r"Starting Python… \(([5-9]|\d\d) s\)")  # past the 5 s delay
+    assert any(late.search(s["text"]) for s in starting), texts
+    assert not [t for t in texts if "Still running" in t], texts
+    assert not [s for s in starting if s["stop"]], "Stop was offered while Python started"
     assert not page.watch.problems, "\n".join(page.watch.problems)
 
 

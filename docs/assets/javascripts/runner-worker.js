@@ -1,14 +1,17 @@
 // The in-page runner's Web Worker: Python (Pyodide) runs here, off the page's thread,
 // so an endless loop freezes only this worker, and Stop can terminate() it.
-// runner.js starts it on the first Run. Everything loads from the site's own runtime/
+// runner.js starts it once the page is idle ("start"), or on the first Run. Everything
+// loads from the site's own runtime/
 // folder (docs/hooks/page_runtime.py copies it there): nothing leaves the site's origin.
 //
-// Messages in:  {id, type: "run", key, blocks: [{index, name, text, book}], files?}
+// Messages in:  {type: "start"}            start Python and load the package, run nothing
+//               {id, type: "run", key, blocks: [{index, name, text, book}], files?}
 //               book: run this block on the book's scalargrad (a labelled block, my engine)
 //               files: the reader's files ("Run with my engine"), used from the first
 //               run of this worker on (runner.js restarts the worker when they change)
 //               {id, type: "check", files, chapter}            "Check my engine"
-// Messages out: {type: "status", text}                     while Python starts
+// Messages out: {type: "ready"}          Python has started, with the package loaded
+//               {type: "start-failed", message}      a "start" failed (a Run tries again)
 //               {id, type: "started", index}             when a block starts to run
 //               {id, type: "result", index, result, ms}   one per block, in order
 //               {id, type: "done"} | {id, type: "fatal", message}
@@ -33,7 +36,6 @@ async function bytes(url) {
 }
 
 async function start() {
-  postMessage({ type: "status", text: "Starting Python in this page (first Run only)…" });
   const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", RUNTIME).href);
   const [pyodide, wheel, graphviz, core] = await Promise.all([
     loadPyodide({ indexURL: new URL("pyodide/", RUNTIME).href }),
@@ -45,7 +47,17 @@ async function start() {
   pyodide.unpackArchive(wheel, "wheel", { extractDir: site });
   pyodide.unpackArchive(graphviz, "zip", { extractDir: site });
   pyodide.FS.writeFile(`${site}/runner_core.py`, new Uint8Array(core));
-  return { pyodide, core: pyodide.pyimport("runner_core") };
+  const loaded = { pyodide, core: pyodide.pyimport("runner_core") };
+  postMessage({ type: "ready" });
+  return loaded;
+}
+
+function started() {
+  if (!python) {
+    python = start();
+    python.catch(() => { python = null; }); // the next "start" or Run tries again
+  }
+  return python;
 }
 
 async function drawing(core) {
@@ -60,18 +72,15 @@ async function drawing(core) {
 }
 
 async function check({ id, files, chapter }) {
-  if (!python) python = start();
-  const { core } = await python;
+  const { core } = await started();
   postMessage({ id, type: "checked", text: core.check_my_files_json(CHECKED, JSON.stringify(files), chapter) });
 }
 
 async function run({ id, key, blocks, files }) {
-  if (!python) python = start();
   let loaded;
   try {
-    loaded = await python;
+    loaded = await started();
   } catch (error) {
-    python = null;
     postMessage({ id, type: "fatal", message: `Python could not start here: ${error.message}` });
     return;
   }
@@ -96,7 +105,9 @@ async function run({ id, key, blocks, files }) {
 }
 
 onmessage = ({ data }) => {
-  if (data.type === "run") {
+  if (data.type === "start") {
+    started().catch((error) => postMessage({ type: "start-failed", message: String(error) }));
+  } else if (data.type === "run") {
     run(data).catch((error) => postMessage({ id: data.id, type: "fatal", message: String(error) }));
   } else if (data.type === "check") {
     check(data).catch((error) => postMessage({ id: data.id, type: "fatal", message: String(error) }));

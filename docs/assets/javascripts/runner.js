@@ -7,10 +7,14 @@
 // version, page and block, so they survive a closed tab; an edited block is marked as the
 // reader's, with "Undo my edits". Running a block first runs the chapter's earlier blocks
 // that have not run yet, once, in one shared namespace, as the chapter's notebook does.
-// Python (Pyodide) starts in a Web Worker (runner-worker.js) on the first Run only. Stop
+// Python (Pyodide) runs in a Web Worker (runner-worker.js). It starts in the background
+// once the page is idle after its first paint, on pages with runnable blocks, unless the
+// browser asks to save data (then on the first Run): the first Run waits only for what is
+// still missing, and says "Starting Python… (n s)" meanwhile, with no Stop to press. Stop
 // terminates the worker; the next Run starts a fresh one, and asks before it runs the
 // stopped block again. A bar at the top of the page restarts Python and forgets the
-// reader's edits; from chapter 3 on it also holds the reader's own files (my-files.js):
+// reader's edits; on the chapters the checker knows (the build's #sg-runner-facts, from
+// scalargrad.check.chapters) it also holds the reader's own files (my-files.js):
 // "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
 // "Load my files", and "Add to my engine" goes under each listing of a reader's file.
 // In "my engine" mode a block the build labels (docs/hooks/walk.py: it needs what the
@@ -22,7 +26,7 @@
 
 (() => {
   const WORKER = new URL("./runner-worker.js", document.currentScript.src);
-  const SLOW_MS = 5000; // after this long a run says it is still running
+  const SLOW_MS = 5000; // after this long a running block says it is still running
 
   const session = {
     worker: null,
@@ -31,9 +35,10 @@
     next: 1, // message id
     handlers: new Map(), // message id -> function(message)
     queue: Promise.resolve(),
-    status: null, // function(text) showing the worker's start-up status
     listeners: new Set(), // functions(state) told when Python starts or restarts
     files: null, // JSON of the reader's files this worker runs with (null: the book's)
+    ready: false, // the worker's Python has started, with the package loaded
+    fresh: true, // the worker has run nothing yet (so it may still take the reader's files)
   };
   const myFiles = window.sgMyFiles; // my-files.js
 
@@ -99,8 +104,14 @@
     if (session.worker) return session.worker;
     const w = new Worker(WORKER, { type: "module" });
     w.onmessage = ({ data }) => {
-      if (data.type === "status") session.status?.(data.text);
-      else session.handlers.get(data.id)?.(data);
+      if (data.type === "ready") {
+        session.ready = true;
+        for (const tell of session.listeners) tell("ready");
+      } else if (data.type === "start-failed") {
+        for (const tell of session.listeners) tell("start-failed");
+      } else {
+        session.handlers.get(data.id)?.(data);
+      }
     };
     w.onerror = (event) => {
       event.preventDefault();
@@ -110,8 +121,24 @@
       restart();
     };
     session.worker = w;
+    session.ready = false;
+    session.fresh = true;
     for (const tell of session.listeners) tell("started");
     return w;
+  }
+
+  // Start Python in the background once the page is idle after its first paint: only on
+  // a page with runnable blocks, served (not from disk), and not when the reader's browser
+  // asks to save data (the 10 MB wait for the first Run).
+  function startWhenIdle(page) {
+    if (!page.blocks.some((b) => b.button) || location.protocol === "file:") return;
+    if (navigator.connection?.saveData) return;
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 1));
+    const afterLoad = () => requestAnimationFrame(() => idle(() => {
+      if (!session.worker && page.body.isConnected) worker().postMessage({ type: "start" });
+    }, { timeout: 5000 }));
+    if (document.readyState === "complete") afterLoad();
+    else window.addEventListener("load", afterLoad, { once: true });
   }
 
   function restart() {
@@ -121,6 +148,7 @@
     session.skipped.clear();
     session.handlers.clear();
     session.files = null;
+    session.ready = false;
     for (const tell of session.listeners) tell("restarted");
   }
 
@@ -364,7 +392,7 @@
   // --- the bar at the top of the page: Python's state, Restart, Start over ------------------
 
   class Bench {
-    constructor(page, body) {
+    constructor(page, body, facts) {
       this.page = page;
       this.bar = element("div", "sg-bench");
       this.bar.setAttribute("role", "region");
@@ -382,8 +410,12 @@
       const no = button("Cancel", "sg-bench__no", "Cancel: keep my edits");
       this.confirm.append(element("span", "", "Forget your edits on every page of this book, and your files? "), yes, no);
       this.bar.append(this.state, this.restartButton, this.forget, this.confirm);
-      const chapter = Number(/\/chapters\/(\d+)-/.exec(location.pathname)?.[1] || 0);
-      if (myFiles && chapter >= 3) this.engine = new Engine(page, this, chapter);
+      // The reader's files from the first chapter the checker knows; past its last, the
+      // checker checks the last.
+      const { chapter, first_checked: firstChecked, last_checked: lastChecked } = facts;
+      if (myFiles && chapter !== null && chapter >= firstChecked) {
+        this.engine = new Engine(page, this, Math.min(chapter, lastChecked));
+      }
       this.restartButton.addEventListener("click", () => {
         page.restart();
         this.say("Python was restarted: the next Run starts afresh from the chapter's first block.");
@@ -411,7 +443,7 @@
         this.update(what);
       };
       session.listeners.add(this.listener);
-      this.update(session.worker ? "started" : "idle");
+      this.update(session.ready ? "ready" : session.worker ? "started" : "idle");
     }
 
     get mine() {
@@ -436,9 +468,15 @@
     update(what) {
       const edits = this.page.blocks.filter((b) => b.edited).length;
       const mine = edits ? ` You have edited ${edits} block${edits === 1 ? "" : "s"} here.` : "";
-      if (what === "started") this.say(`Python is running in this page.${mine}`);
+      if (what === "started") this.say(`Python is starting in this page.${mine}`);
+      else if (what === "ready") this.say(`Python is ready in this page.${mine}`);
+      else if (what === "start-failed") this.say("Python could not start in the background; the first Run tries again.");
       else if (what === "restarted") this.say("Python was restarted: the next Run starts it afresh.");
-      else if (what === "idle") this.say(`The examples run in your browser; Python starts on the first Run.${mine}`);
+      else if (what === "idle") {
+        const when = navigator.connection?.saveData
+          ? "on the first Run (your browser asks to save data)" : "once the page has loaded";
+        this.say(`The examples run in your browser; Python starts ${when}.${mine}`);
+      }
     }
   }
 
@@ -449,7 +487,7 @@
     constructor(page, bench, chapter) {
       this.page = page;
       this.bench = bench;
-      this.chapter = Math.min(chapter, 13); // the checker knows chapters 3 to 13
+      this.chapter = chapter;
       const box = element("div", "sg-engine");
       const choice = element("fieldset", "sg-engine__with");
       choice.append(element("legend", "", "Run with:"));
@@ -618,15 +656,19 @@
           ? `Checked: ${message.text.split("\n")[0]}`
           : "The check did not finish.");
       });
-      session.status = (text) => { this.report.textContent = text; };
-      worker().postMessage({ id, type: "check", files, chapter: this.chapter });
+      if (!session.ready) {
+        this.report.textContent = `Starting Python, then checking your files at chapter ${this.chapter}… (Restart Python stops it)`;
+      }
+      const w = worker();
+      session.fresh = false;
+      w.postMessage({ id, type: "check", files, chapter: this.chapter });
     }
   }
 
   // --- one page ----------------------------------------------------------------------------
 
   class Page {
-    constructor(body, infos) {
+    constructor(body, infos, facts) {
       this.key = location.pathname;
       this.body = body;
       const containers = [...body.querySelectorAll(".md-content div.language-pycon")];
@@ -640,7 +682,7 @@
         }
         return;
       }
-      this.bench = new Bench(this, body);
+      this.bench = new Bench(this, body, facts);
       const interrupted = JSON.parse(storage.get("running") || "null");
       if (interrupted && interrupted.key === this.key) {
         this.blocks[interrupted.index]?.say(
@@ -649,6 +691,7 @@
         storage.set("running", null);
         this.stopped = interrupted.index; // the next Run asks before running it again
       }
+      startWhenIdle(this);
     }
 
     get stopped() {
@@ -672,7 +715,7 @@
 
     run(target) {
       const wanted = this.bench?.mine ? JSON.stringify(myFiles.files()) : null;
-      if (session.worker && wanted !== session.files) {
+      if (session.worker && !session.fresh && wanted !== session.files) {
         restart(); // the examples run on other modules now: start from a fresh Python
         this.bench?.say(wanted === null
           ? "Python was restarted to run with the book's scalargrad."
@@ -721,26 +764,40 @@
       return new Promise((resolve) => {
         const id = session.next++;
         const byIndex = new Map(todo.map((b) => [b.index, b]));
-        const busy = (on) => {
+        // Run buttons are off until the end; Stop shows once a block runs, not while
+        // Python starts (a start-up going fine is not something to stop).
+        const busy = (on, stoppable = on) => {
           for (const b of todo) {
             if (!b.button) continue;
-            b.stop.hidden = !on;
+            b.stop.hidden = !stoppable;
             b.button.disabled = on;
           }
         };
         let current = todo[0];
         let executing = null; // the block Python is running (null while Python starts)
-        const slow = setTimeout(() => current.say(
-          "Still running… Stop ends it (and restarts Python).", "running"), SLOW_MS);
-        session.status = (text) => {
+        let slow = null; // after SLOW_MS of running blocks: "Still running… Stop ends it"
+        // While Python starts (or loads Graphviz for a graph): the seconds since the click.
+        const clicked = performance.now();
+        const starting = () => {
+          const seconds = Math.floor((performance.now() - clicked) / 1000);
+          const text = session.ready ? "Running…" : `Starting Python… (${seconds} s)`;
           current.say(text, "running");
           if (current !== target) target.say(`Waiting: ${text}`, "waiting");
         };
+        let ticker = setInterval(starting, 1000);
+        const running = () => { // the first block has started: Python is up
+          clearInterval(ticker);
+          ticker = null;
+          busy(true, true);
+          if (current !== target) target.say("Waiting…", "waiting");
+          slow = setTimeout(() => current.say(
+            "Still running… Stop ends it (and restarts Python).", "running"), SLOW_MS);
+        };
         const finish = () => {
+          clearInterval(ticker);
           clearTimeout(slow);
           busy(false);
           session.handlers.delete(id);
-          session.status = null;
           this.stopRun = null;
           storage.set("running", null);
           resolve();
@@ -766,7 +823,10 @@
         };
         session.handlers.set(id, (message) => {
           if (message.type === "started") {
+            if (ticker !== null) running();
             executing = byIndex.get(message.index);
+            storage.set("running", JSON.stringify({ key: this.key, index: executing.index }));
+            if (executing === todo[0]) executing.say("Running…", "running");
           } else if (message.type === "result") {
             executing = null;
             const block = byIndex.get(message.index);
@@ -780,10 +840,7 @@
                 "there are missing."));
             }
             current = todo[todo.indexOf(block) + 1] || block;
-            if (current !== block) {
-              current.say("Running…", "running");
-              storage.set("running", JSON.stringify({ key: this.key, index: current.index }));
-            }
+            if (current !== block) current.say("Running…", "running");
           } else if (message.type === "fatal") {
             const done = new Set(this.ran());
             restart();
@@ -797,9 +854,8 @@
             finish();
           }
         });
-        busy(true);
-        current.say("Running…", "running");
-        storage.set("running", JSON.stringify({ key: this.key, index: current.index }));
+        busy(true, false);
+        starting();
         const message = {
           id,
           type: "run",
@@ -813,7 +869,9 @@
           message.files = myFiles.files();
           session.files = JSON.stringify(message.files);
         }
-        worker().postMessage(message);
+        const w = worker();
+        session.fresh = false;
+        w.postMessage(message);
       });
     }
 
@@ -839,7 +897,9 @@
     const data = body.querySelector("#sg-runner-blocks");
     if (!data) return;
     storage.use(data.dataset.version || "unversioned");
-    window.sgRunner = new Page(body, JSON.parse(data.textContent)); // for tests and benchmarks
+    const facts = JSON.parse(body.querySelector("#sg-runner-facts")?.textContent || "null");
+    if (!facts) throw new Error("runner.js: the page has no #sg-runner-facts (docs/hooks/page_runtime.py)");
+    window.sgRunner = new Page(body, JSON.parse(data.textContent), facts); // for tests and benchmarks
   }
 
   // Opened from disk, Material's document$ never emits (and there is no instant
