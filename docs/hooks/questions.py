@@ -231,8 +231,8 @@ def render(question: Question, qid: str, steps: list[tuple[str, str]], where: st
         parts.append(f'<label class="sg-q__short">Your answer '
                      f'<input type="text" name="{qid}" autocomplete="off" '
                      'spellcheck="false"></label>')
-    parts.append('<p class="sg-q__actions"><button type="button" class="md-button md-button--primary '
-                 'sg-q__check">Check my answer</button></p>')
+    parts.append('<p class="sg-q__actions"><button type="button" '
+                 'class="md-button md-button--primary sg-q__check">Check my answer</button></p>')
     parts.append('<p class="sg-q__verdict" role="status" aria-live="polite"></p>')
     explanations = question.choices.items() if question.kind == "choice" else [
         (question.answer, question.explain)]
