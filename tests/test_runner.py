@@ -74,7 +74,11 @@ def test_reader_mistakes_get_clear_messages(core) -> None:
     bad_prompt = core.run_block("m", ">>>1 + 1\n2\n")
     assert "lacks blank after >>>" in bad_prompt["error"]
     assert "'>>> ' (a space after the prompt)" in bad_prompt["error"]
-    assert "no examples" in core.run_block("m", "just text\n")["error"]
+    assert "is empty" in core.run_block("m", "  \n")["error"]
+    no_space = core.run_block("m", "x = 1\n>>>x\n")["error"]
+    assert "'>>> ' (a space after the prompt)" in no_space and "plain Python" in no_space
+    words = core.run_block("m", "just text\n")["examples"][0]  # plain Python, not Python
+    assert words["outcome"] == "raised" and words["exception"] == "SyntaxError"
     syntax = core.run_block("m", ">>> def f(:\n")["examples"][0]
     assert syntax["outcome"] == "raised" and syntax["exception"] == "SyntaxError"
     assert "SyntaxError" in syntax["got"] and "^" in syntax["got"]
@@ -242,6 +246,22 @@ def test_output_is_capped(core) -> None:
     out = core.CappedOutput(max_lines=3)
     out.write("a\nb\nc\n")
     assert out.getvalue() == "a\nb\nc\n" and not out.cut
+
+
+def test_plain_python_runs_as_a_file_runs(core) -> None:
+    """Typed without prompts, a block runs as a script: print's output, then the value of
+    its last line if that is an expression; in the page's namespace, as examples are."""
+    result = core.run_block("plain", "a = 6 * 7\nfor i in range(2):\n    print(i)\na + 1\n")
+    [ran] = result["examples"]
+    assert (ran["outcome"], ran["got"], ran["plain"]) == ("ran", "0\n1\n43\n", True)
+    assert core.run_block("plain", ">>> a\n42\n")["examples"][0]["outcome"] == "match"
+    assert core.run_block("plain", "a = 1\n")["examples"][0]["got"] == ""
+    raised = core.run_block("plain", "print('before')\n1 / 0\n")["examples"][0]
+    assert raised["outcome"] == "raised" and raised["exception"] == "ZeroDivisionError"
+    assert raised["got"].startswith("before\n") and "ZeroDivisionError" in raised["got"]
+    report = core.run_block("plain", "print('mine.py (chapter 5): all 6 checks passed')\n")
+    assert report["check"] == {"headline": "mine.py (chapter 5): all 6 checks passed",
+                               "passed": True}
 
 
 def test_an_exercise_is_judged_by_its_check(core) -> None:

@@ -10,7 +10,10 @@ in the chapter's shared namespace and compared with :class:`doctest.OutputChecke
 under the project's option flags (``NORMALIZE_WHITESPACE``, as in pyproject.toml) and
 the example's own ``# doctest:`` directives: the same comparison the doctests make.
 Unlike :class:`doctest.DocTestRunner` it keeps what each example printed before an
-exception, and a value that can draw itself as SVG (a graphviz graph) is drawn.
+exception, and a value that can draw itself as SVG (a graphviz graph) is drawn. A
+block the reader typed without prompts is plain Python: it runs as a file does, in the
+same namespace, and the value of its last line, if that is an expression, is shown as
+at a prompt (outcome ``ran``: there is no book output to compare with).
 
 **Your files in place of the package's** (:func:`use_my_files`): your ``engine.py``,
 ``nn.py``, ``training.py`` and ``datasets.py`` stand in for ``scalargrad.engine`` and
@@ -35,6 +38,7 @@ TypeError: unsupported operand type(s) for +: 'int' and 'str'
 from __future__ import annotations
 import __future__
 
+import ast
 import builtins
 import contextlib
 import doctest
@@ -54,6 +58,7 @@ OPTIONFLAGS = doctest.NORMALIZE_WHITESPACE  # pyproject.toml: doctest_optionflag
 MAX_LINES = 1000  # an example shows at most this many lines of output ...
 MAX_CHARS = 200_000  # ... and at most this many characters; the rest is counted
 _namespaces: dict[str, dict[str, Any]] = {}
+_PROMPT = re.compile(r"^\s*>>>", re.MULTILINE)  # a line that starts an example
 
 
 class CappedOutput(io.TextIOBase):
@@ -214,19 +219,12 @@ def _draw(value: Any) -> tuple[str | None, str | None]:
     return (svg if isinstance(svg, str) else None), None
 
 
-def _run_example(
-    example: doctest.Example, index: int, globs: dict[str, Any], name: str
-) -> dict[str, Any]:
-    flags = _flags(example)
-    record: dict[str, Any] = {
-        "source": example.source,
-        "want": example.want,
-        "lineno": example.lineno,
-        "svg": [],
-        "drawing_errors": [],
-    }
-    if flags & doctest.SKIP:
-        return {**record, "outcome": "skipped", "got": "", "stderr": "", "exception": None}
+@contextlib.contextmanager
+def _captured(record: dict[str, Any]) -> Iterator[tuple[CappedOutput, CappedOutput]]:
+    """Capture what runs inside: its output, its errors, and values shown as at a prompt.
+
+    A value that draws itself (a graphviz graph) is drawn into ``record["svg"]``.
+    """
     out, err = CappedOutput(), CappedOutput()
 
     def display(value: Any) -> None:
@@ -242,17 +240,68 @@ def _run_example(
 
     saved = sys.stdout, sys.stderr, sys.displayhook
     sys.stdout, sys.stderr, sys.displayhook = out, err, display
-    exception: BaseException | None = None
     try:
-        filename = f"<{name}, example {index + 1}>"
-        code = compile(example.source, filename, "single", _compile_flags(globs), True)
-        exec(code, globs)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # the reader's code may raise anything, SystemExit included
-        exception = exc
+        yield out, err
     finally:
         sys.stdout, sys.stderr, sys.displayhook = saved
+
+
+def _run_script(text: str, globs: dict[str, Any], name: str) -> dict[str, Any]:
+    """Run plain Python (no prompts) as a script; the last expression's value is shown.
+
+    >>> result = _run_script("x = 6 * 7\\nprint('x is', x)\\nx + 1\\n", {}, "demo")
+    >>> result["outcome"], result["got"]
+    ('ran', 'x is 42\\n43\\n')
+    >>> _run_script("x = (1,\\n", {}, "demo")["got"].splitlines()[-1]
+    "SyntaxError: '(' was never closed"
+    """
+    record: dict[str, Any] = {"source": text, "want": "", "lineno": 1, "svg": [],
+                              "drawing_errors": [], "plain": True}
+    filename = f"<{name}>"
+    exception: BaseException | None = None
+    with _captured(record) as (out, err):
+        try:
+            tree = ast.parse(text, filename)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            flags = _compile_flags(globs)
+            exec(compile(tree, filename, "exec", flags, True), globs)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), filename, "eval", flags, True),
+                             globs)
+                sys.displayhook(value)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # the reader's code may raise anything
+            exception = exc
+    got = out.getvalue() + ("" if exception is None else _traceback(exception))
+    return {**record, "outcome": "ran" if exception is None else "raised", "got": got,
+            "stderr": err.getvalue(),
+            "exception": None if exception is None else type(exception).__name__}
+
+
+def _run_example(
+    example: doctest.Example, index: int, globs: dict[str, Any], name: str
+) -> dict[str, Any]:
+    flags = _flags(example)
+    record: dict[str, Any] = {
+        "source": example.source,
+        "want": example.want,
+        "lineno": example.lineno,
+        "svg": [],
+        "drawing_errors": [],
+    }
+    if flags & doctest.SKIP:
+        return {**record, "outcome": "skipped", "got": "", "stderr": "", "exception": None}
+    exception: BaseException | None = None
+    with _captured(record) as (out, err):
+        try:
+            filename = f"<{name}, example {index + 1}>"
+            code = compile(example.source, filename, "single", _compile_flags(globs), True)
+            exec(code, globs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # the reader's code may raise anything, SystemExit too
+            exception = exc
     got = out.getvalue()
     checker = doctest.OutputChecker()
     if exception is None:
@@ -295,11 +344,21 @@ def run_block(key: str, text: str, name: str = "block", *,
         problem = str(exc).replace(f"of the docstring for {name}", "of the block")
         return {"error": f"This block cannot be read as Python examples: {problem}. "
                          "Each statement starts with '>>> ' (a space after the prompt), "
-                         "continuation lines with '... ', and output follows unprompted."}
-    if not examples:
-        return {"error": "This block has no examples: a statement starts with '>>> '."}
+                         "continuation lines with '... ', and output follows unprompted. "
+                         "Or remove every prompt: plain Python runs as a file does."}
+    if not text.strip():
+        return {"error": "This block is empty: type Python, as in a file, or examples "
+                         "whose statements start with '>>> '."}
+    if not examples and _PROMPT.search(text):
+        return {"error": "This block has a '>>>' but no example: a statement starts with "
+                         "'>>> ' (a space after the prompt). Or remove every prompt: "
+                         "plain Python runs as a file does."}
+    plain = not examples
     with on_the_book(globs) if book else contextlib.nullcontext():
-        results = [_run_example(e, i, globs, name) for i, e in enumerate(examples)]
+        if plain:  # ordinary Python, typed by the reader
+            results = [_run_script(text, globs, name)]
+        else:
+            results = [_run_example(e, i, globs, name) for i, e in enumerate(examples)]
     return {"examples": results, "check": check_verdict(results)}
 
 

@@ -160,6 +160,7 @@
     differs: "differs from the book",
     raised: "raised an exception",
     skipped: "not run (the book skips it)",
+    ran: "ran as a file runs, the last line's value shown",
   };
 
   function exampleView(example, verdict) {
@@ -167,7 +168,8 @@
     const view = element("div", `sg-ex sg-ex--${example.outcome}`);
     view.dataset.outcome = example.outcome;
     const head = element("div", "sg-ex__head");
-    head.append(element("code", "sg-ex__source", `>>> ${example.source.trimEnd().replaceAll("\n", "\n... ")}`));
+    const source = example.source.trimEnd();
+    head.append(element("code", "sg-ex__source", example.plain ? source : `>>> ${source.replaceAll("\n", "\n... ")}`));
     let label = LABELS[example.outcome];
     if (example.outcome === "match" && example.exception) label = `raises ${example.exception}, as in the book`;
     if (report && example.outcome === "differs") {
@@ -207,6 +209,12 @@
     }
     // An exercise is judged by its own check: the checker's verdict, not the book's text.
     const check = result.check;
+    // Plain Python typed by the reader has no book output to compare with.
+    if (run.length && run.every((e) => e.plain)) {
+      if (check?.passed) return { outcome: "passed", text: `Passed: ${check.headline} (${time}).` };
+      if (check) return { outcome: "failed", text: `Not yet: ${check.headline}; its report is below (${time}).` };
+      return { outcome: "ran", text: `Ran your code (${time}).` };
+    }
     if (check && differs.every((e) => e.report)) {
       if (check.passed) return { outcome: "passed", text: `Passed: ${check.headline} (${time}).` };
       if (differs.length) return { outcome: "failed", text: `Not yet: ${check.headline}; its report is below (${time}).` };
