@@ -146,7 +146,7 @@ class Report:
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     """``text`` wrapped to :data:`WIDTH` columns, keeping its own line breaks."""
     out: list[str] = []
-    for i, para in enumerate(text.splitlines() or [""]):
+    for i, para in enumerate(printable(text).split("\n")):
         lead = first if i == 0 else rest
         if para.startswith(" "):  # preformatted (a traceback line): keep as it is
             out.append(rest + para.rstrip())

@@ -293,8 +293,10 @@ def _checks(conn: Connection, name: str, chapters: Sequence[int | None], limits:
         return (f"loading {name} broke the checker's own code in its process, so it cannot "
                 f"be checked: {exc.text.splitlines()[0]}")
     if not _well_formed(loaded):
-        return (f"loading {name} did not give the checker its classes (it changed the "
-                "checker's code in its process?), so it cannot be checked.")
+        return (f"while {name} loaded, the answer to the checker's request was not its "
+                "own (a line written into the checker's channel, or the checker's code "
+                "changed in that process), so it cannot be checked. Do not write to file "
+                "descriptors you did not open.")
     if "error" in loaded:
         return str(loaded["error"])
     notes = [*loaded["notes"], *([note] if note else [])]
