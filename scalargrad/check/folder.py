@@ -107,6 +107,8 @@ def submissions(folder: Path) -> list[tuple[str, Submission]]:
     top = python_files(folder, deep=False)
     if (folder / BOOK_LAYOUT).is_file():
         return [(folder.name or str(folder), submission_of(folder, top, BOOK_LAYOUT))]
+    if any(len({"/" in f for f in g}) == 2 for g in groups(folder, top)):
+        return _learner(folder)  # a file at the top imports a package beside it: one learner's
     found: list[tuple[str, Submission]] = []
     loose = [f for f in top if "/" not in f]
     for group in groups(folder, loose):  # files beside each other that import each other
@@ -123,15 +125,16 @@ def submissions(folder: Path) -> list[tuple[str, Submission]]:
 def _learner(folder: Path) -> list[tuple[str, Submission]]:
     """One learner's subfolder: one submission per group of files that defines a Value."""
     files = python_files(folder)
+    name = folder.name or str(folder)
     if not files:
         return []
     if (folder / BOOK_LAYOUT).is_file():
-        return [(folder.name, submission_of(folder, files, BOOK_LAYOUT))]
+        return [(name, submission_of(folder, files, BOOK_LAYOUT))]
     parts = [submission_of(folder, g) for g in groups(folder, files)]
     engines = [s for s in parts if defines_value(folder, s.main)] or parts[:1]
     if len(engines) == 1:
-        return [(folder.name, engines[0])]
-    return [(f"{folder.name}/{s.main}", s) for s in engines]
+        return [(name, engines[0])]
+    return [(f"{name}/{s.main}", s) for s in engines]
 
 
 def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,

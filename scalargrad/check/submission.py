@@ -201,6 +201,8 @@ def _aliases(root: Path, parsed: list[Parsed]) -> dict[str, str]:
             wanted = parts[1:2] or names[:1]
             for folder in folders:
                 inside = _entries(root, folder)
+                if wanted and Path(p.relative) == Path(folder) / f"{wanted[0]}.py":
+                    continue  # engine.py importing micrograd.engine means another engine
                 if (wanted and wanted[0] in inside) or (
                         not parts[1:] and "Value" in names
                         and (root / folder / "__init__.py").is_file()
