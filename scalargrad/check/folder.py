@@ -26,7 +26,7 @@ from typing import Any
 
 from scalargrad.check import chapters
 from scalargrad.check.report import Report, printable
-from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_submission
+from scalargrad.check.sandbox import DEADLINE, MEMORY_MB, TIME_LIMIT, run_submission
 from scalargrad.check.submission import (
     Submission,
     defines_value,
@@ -139,10 +139,11 @@ def _learner(folder: Path) -> list[tuple[str, Submission]]:
 
 def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
                  time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-                 graded: bool = False) -> list[FileResult]:
+                 graded: bool = False, deadline: float = DEADLINE) -> list[FileResult]:
     """Check every submission in ``folder``, each in its own child process.
 
-    Without ``chapter``, each is checked at every chapter from 3 to 13.
+    Without ``chapter``, each is checked at every chapter from 3 to 13; ``deadline``
+    is each submission's overall time, in seconds, for all its chapters.
     """
     wanted = [chapter] if chapter is not None else list(range(chapters.FIRST, chapters.LAST + 1))
 
@@ -150,7 +151,8 @@ def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
         """One submission, at every wanted chapter."""
         name, sub = item
         return FileResult(name, run_submission(sub, wanted, time_limit=time_limit,
-                                               memory_mb=memory_mb, graded=graded))
+                                               memory_mb=memory_mb, graded=graded,
+                                               deadline=deadline))
 
     with ThreadPoolExecutor(WORKERS) as pool:
         return list(pool.map(one, submissions(Path(folder))))

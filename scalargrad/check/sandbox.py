@@ -195,9 +195,14 @@ class Limits(NamedTuple):
     deadline: float
 
 
-def _spawn(work: Path, sub: Submission, memory_mb: int, time_limit: float,
+def _spawn(work: Path, sub: Submission | str, memory_mb: int, time_limit: float,
            errors: Any) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the child over the copy in ``work``; return it and a note on its isolation."""
+    """Start the child over the copy in ``work``; return it and a note on its isolation.
+
+    ``sub``: the submission, or the name of its one file (the examples' ``engine.py``).
+    """
+    if isinstance(sub, str):
+        sub = Submission(work, [sub], sub)
     sandbox = isolation()
     root = os.geteuid() == 0
     inside = WORK if sandbox == "bwrap" else str(work)
