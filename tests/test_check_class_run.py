@@ -157,3 +157,17 @@ def test_a_file_past_its_overall_deadline_is_stopped(tmp_path):
     assert time.monotonic() - start < 30
     assert reports[-1].error.startswith("the checker could not finish: good.py was stopped "
                                         "at its overall deadline of 1.5 s"), reports[-1]
+
+
+def test_each_module_has_its_own_load_time_and_the_slow_one_is_named(tmp_path):
+    engine = LECTURE.split("\nclass Neuron:")[0] + "\nimport time\ntime.sleep(1.2)\n"
+    (tmp_path / "engine.py").write_text(engine)
+    nn = "import random\nimport time\nfrom engine import Value\n" + "class Neuron:" + \
+        LECTURE.split("\nclass Neuron:")[1]
+    (tmp_path / "nn.py").write_text(nn + "\ntime.sleep(1.2)\n")
+    report = check_file(tmp_path / "engine.py", 10, time_limit=2)
+    assert report.passed, report.text()  # 2.4 s of loading in all, 1.2 s each
+    (tmp_path / "nn.py").write_text(nn + "\ntime.sleep(60)\n")
+    report = check_file(tmp_path / "engine.py", 10, time_limit=2)
+    assert report.error.startswith("loading nn.py took longer than 2 s"), report.error
+

@@ -504,7 +504,7 @@ def overwriting(ctx: Context) -> Result:
     return passed()
 
 
-def cause(ctx: Context, expr: Expr) -> str:
+def cause(ctx: Context, expr: Expr, xs: Sequence[float] | None = None) -> str:
     """The likely cause of a wrong gradient in ``expr``, from what the other checks found."""
     wrong = [OPS[n].example for n in sorted(ops_in(expr)) if n in ctx.wrong]
     if wrong:
@@ -514,6 +514,11 @@ def cause(ctx: Context, expr: Expr) -> str:
     used = ops_in(expr)
     if len(used) == 1:
         op = OPS[used.pop()]
+        if xs is not None and _built_from_others(ctx, expr, xs):
+            return (f"Only `{op.example}` is involved, and the engine builds it from other "
+                    "operations (its graph has nodes in between): the mistake is in one of "
+                    f"them or in `{op.method}`, for these numbers; the one-operation checks "
+                    "above used other ones.")
         return (f"Only `{op.example}` is involved: look at `{op.method}` for these numbers "
                 f"({op.rule}); the one-operation checks above used other ones.")
     if any(n > 1 for n in exprs.leaf_uses(expr).values()):
@@ -522,6 +527,26 @@ def cause(ctx: Context, expr: Expr) -> str:
                 f"(chapter {chapters.BACKWARD}).")
     names = ", ".join(f"`{OPS[n].example}`" for n in sorted(ops_in(expr)))
     return f"Look at the local derivatives of {names} and the order of the backward pass."
+
+
+def _built_from_others(ctx: Context, expr: Expr, xs: Sequence[float]) -> bool:
+    """True when the learner's graph of ``expr`` has more operation nodes than ``expr``."""
+    try:
+        return inner_nodes(ctx, expr, xs) > _nodes(expr) - 1
+    except Exception:  # the other checks show the learner's exception
+        return False
+
+
+def _nodes(expr: Expr) -> int:
+    """How many operation nodes ``expr`` has (a repeated sub-expression counts once)."""
+    found: set[Expr] = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] != "x" and e not in found:
+            found.add(e)
+            stack += [a for a in e[1:] if isinstance(a, tuple)]
+    return len(found)
 
 
 CH4 = ("mul", ("add", ("mul", A, B), C), ("x", 3))  # L = (a * b + c) * f
