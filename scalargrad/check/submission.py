@@ -37,6 +37,7 @@ class Parsed:
     classes: set[str] = field(default_factory=set)  # module-level classes and imported names
     defines: set[str] = field(default_factory=set)  # module-level `class X:` only
     imports: list[tuple[int, str, list[str]]] = field(default_factory=list)  # level, module, names
+    broken: bool = False  # it does not parse: it may be the engine (the child says what is wrong)
 
 
 @dataclass
@@ -91,7 +92,8 @@ def parse(root: Path, relative: str) -> Parsed:
     try:
         tree = ast.parse((root / relative).read_bytes())
     except (SyntaxError, ValueError, OSError, SystemError, RecursionError, MemoryError):
-        return parsed  # the child's import says what is wrong with it
+        parsed.broken = True  # the child's import says what is wrong with it
+        return parsed
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             parsed.classes.add(node.name)
@@ -151,21 +153,24 @@ def groups(root: Path, files: list[str]) -> list[list[str]]:
 
 
 def defines_value(root: Path, relative: str) -> bool:
-    """True when the file has a module-level ``class Value`` or imports a name Value."""
-    return "Value" in parse(root, relative).classes
+    """True when the file has a module-level ``class Value``, imports a name Value, or does
+    not parse (it may be the engine: the child says what is wrong with it)."""
+    parsed = parse(root, relative)
+    return "Value" in parsed.classes or parsed.broken
 
 
 def _rank(parsed: Parsed) -> tuple[int, int, int, str]:
     """The order in which files are taken as the main one."""
     name = Path(parsed.relative).name
-    return ("Value" not in parsed.defines, PREFERRED.index(name) if name in PREFERRED
+    first = 0 if "Value" in parsed.defines else 1 if parsed.broken else 2
+    return (first, PREFERRED.index(name) if name in PREFERRED
             else len(PREFERRED), parsed.relative.count("/"), parsed.relative)
 
 
 def submission_of(root: Path, files: list[str], main: str = "") -> Submission:
     """The submission of ``files`` in ``root``; ``main``: the file to check (else found)."""
     parsed = [parse(root, f) for f in files]
-    with_value = sorted((p for p in parsed if "Value" in p.classes), key=_rank)
+    with_value = sorted((p for p in parsed if "Value" in p.classes or p.broken), key=_rank)
     main = main or (with_value[0].relative if with_value else files[0])
     nn = next((p.relative for p in sorted(parsed, key=_rank)
                if "MLP" in p.defines and p.relative != main), "")
