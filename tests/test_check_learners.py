@@ -111,3 +111,20 @@ def test_a_learners_folder_in_micrograds_layout_is_one_submission(tmp_path):
     rows = check_folder(tmp_path / "alice", 6)
     assert [(r.file, r.exit_status) for r in rows] == [("alice", 0)], [
         r.row() for r in rows]
+
+
+def test_an_mlp_unlike_scalargrads_is_not_compared_gradient_by_gradient(tmp_path):
+    """micrograd's style: relu inside, a linear last layer; tiny weights make the two
+    networks' losses agree to 1e-6 although they differ: the outputs at larger inputs
+    tell them apart, so the gradients are not compared."""
+    from scalargrad.check import check_namespace
+    from scalargrad.check.learner import load_file
+
+    engine = (LEARNERS / "pkg_micrograd" / "micrograd" / "engine.py").read_text()
+    nn = (LEARNERS / "pkg_micrograd" / "micrograd" / "nn.py").read_text()
+    nn = nn.replace("from micrograd.engine import Value\n", "")
+    nn = nn.replace("act.tanh() if self.nonlin", "act.relu() if self.nonlin")
+    nn = nn.replace("random.uniform(-1, 1)", "random.uniform(-0.01, 0.01)")
+    (tmp_path / "tiny.py").write_text(engine + "\n" + nn)
+    report = check_namespace(load_file(tmp_path / "tiny.py"), 10)
+    assert report.passed, report.text()
