@@ -31,6 +31,15 @@ TRICKS = {
         "        os.write(_fd, b'[2, \"ok\", {\"classes\": {}, \"notes\": []}]\\n')\n"
         "    except OSError:\n"
         "        pass\n"),
+    # the same with an answer to a question never asked: the checker stops the child,
+    # which is still waiting for its next question, before it waits for it to end
+    "fake_number.py": LECTURE + (
+        "\nimport os\n"
+        "for _fd in range(3, 40):\n"
+        "    try:\n"
+        "        os.write(_fd, b'[99, \"ok\", null]\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"),
     # patches the checker's own functions in its process, so that the load answer is
     # an exception
     "patch_load.py": LECTURE + (
@@ -95,6 +104,8 @@ def test_every_trick_gets_a_row_in_one_class_run(tmp_path):
     assert verdicts["good.py"] == ("passed", ""), verdicts
     assert verdicts["fake_line.py"][0] == "error"
     assert "the answer to the checker's request was not its own" in verdicts["fake_line.py"][1]
+    assert verdicts["fake_number.py"][0] == "error"
+    assert "wrote into the checker's channel" in verdicts["fake_number.py"][1]
     assert verdicts["patch_load.py"][0] == "error"
     assert "broke the checker's own code" in verdicts["patch_load.py"][1]
     assert verdicts["deep_add.py"][0] == "passed"  # the depth note is a note
