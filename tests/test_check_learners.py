@@ -1,6 +1,6 @@
 """The checker on learners' engines in the layouts they use: every verdict right, one class run.
 
-tests/engines/learners/ holds 32 micrograd-style submissions written for these tests
+tests/engines/learners/ holds 33 micrograd-style submissions written for these tests
 (none copied from anyone): package folders whose ``nn.py`` says ``from
 micrograd.engine import Value``, a single ``micrograd.py``, ``value.py`` + ``mlp.py``,
 relative imports, a ``src/`` layout, helper modules, dataclasses, ``__slots__``, recursive
