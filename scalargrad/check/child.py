@@ -18,21 +18,25 @@ import os
 import random
 import resource
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scalargrad.check import examples
+from scalargrad.check.imports import SubmissionFinder, import_file
 from scalargrad.check.learner import (
     NN_NAMES,
     LoadError,
     describe_exception,
     find_value,
     load_file,
+    syntax_message,
     with_nn_beside,
 )
 from scalargrad.check.notes import chain, seconds
-from scalargrad.check.remote import attributes
+from scalargrad.check.ownership import borrowed, extends
+from scalargrad.check.remote import LOADING, OK, RAISED, TOO_MUCH, attributes, is_class
 
 __all__ = ["main"]
 
@@ -128,17 +132,77 @@ APPLY: dict[str, Callable[..., Any]] = {
 }
 
 
-def load(path: str, name: str) -> Any:
-    """Load the learner's file: its classes by name and notes, or the reason it cannot be."""
+def load(config: dict[str, Any], progress: Callable[[str], None]) -> Any:
+    """Load the learner's files: their classes by name, notes and whose engine it is.
+
+    Returns ``{"error": why}`` when they cannot be loaded.
+    """
+    root = Path(config.get("root") or Path(config["path"]).parent)
+    sub = config.get("submission") or {"main": Path(config["path"]).name, "nn": "",
+                                       "aliases": {}, "package": ""}
+    sys.meta_path.insert(0, SubmissionFinder(root, sub["aliases"], progress))
     try:
-        namespace = load_file(path)
-        find_value(namespace, name)
-        beside = with_nn_beside(namespace, path)
+        namespace = _import(root, sub["main"], sub["package"], progress)
+        find_value(namespace, config["name"])
+        modules, beside = [namespace], ""
+        if "MLP" not in namespace and sub["nn"]:
+            nn = _import(root, sub["nn"], sub["package"], progress)
+            modules.append(nn)
+            beside = _take_nn(namespace, nn, sub["nn"], sub["main"])
+        elif "MLP" not in namespace:
+            beside = with_nn_beside(namespace, root / sub["main"])
     except LoadError as exc:
         return {"error": str(exc)}
     found = {n: namespace[n] for n in ("Value", *NN_NAMES) if n in namespace}
-    mro = [f"{c.__module__}.{c.__qualname__}" for c in namespace["Value"].__mro__]
-    return {"classes": found, "notes": [beside] if beside else [], "mro": mro}
+    value = namespace["Value"]
+    mro = [f"{c.__module__}.{c.__qualname__}" for c in value.__mro__]
+    return {"classes": found, "notes": [beside] if beside else [], "mro": mro,
+            "extends": extends(value, root), "borrowed": borrowed(value, modules, root)}
+
+
+def _take_nn(namespace: dict[str, Any], nn: dict[str, Any], nn_file: str, main: str) -> str:
+    """Take Neuron, Layer and MLP (and the Value they use) from the nn file; a note."""
+    found = [name for name in NN_NAMES if name in nn]
+    namespace.update({name: nn[name] for name in found})
+    if found and is_class(nn.get("Value")):
+        namespace["Value"] = nn["Value"]
+    return (f"{', '.join(found)} come from {Path(nn_file).name}, beside "
+            f"{Path(main).name}." if found else "")
+
+
+def _import(root: Path, relative: str, package: str,
+            progress: Callable[[str], None]) -> dict[str, Any]:
+    """One file of the submission, imported by its module name (by path when that is taken)."""
+    name = Path(relative).name
+    try:
+        namespace = import_file(root, relative, package)
+    except SyntaxError as exc:
+        raise LoadError(syntax_message(Path(exc.filename or name).name, exc)) from None
+    except ImportError as exc:
+        raise LoadError(f"{_failing(exc, root) or name} could not import what it needs: "
+                        f"{describe_exception(exc)}") from None
+    except (Exception, SystemExit) as exc:
+        raise LoadError(f"loading {_failing(exc, root) or name} "
+                        f"{describe_exception(exc)}") from None
+    if namespace is None:
+        progress(relative)
+        namespace = load_file(root / relative)
+    return namespace
+
+
+def _failing(exc: BaseException, root: Path) -> str:
+    """The name of the submission's file where ``exc`` was raised (its innermost frame)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if Path(f.filename).resolve().is_relative_to(root.resolve())]
+    return Path(frames[-1].filename).name if frames else ""
+
+
+def described(exc: BaseException) -> list[str]:
+    """The name of an exception and its description, also when its own str() raises."""
+    try:
+        return [type(exc).__name__, describe_exception(exc)]
+    except BaseException:
+        return [type(exc).__name__, f"raised {type(exc).__name__} (its message cannot be shown)"]
 
 
 def main(config_json: str) -> None:
@@ -156,15 +220,23 @@ def main(config_json: str) -> None:
     os.dup2(2, 1)  # the learner's print() goes to stderr from now on
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process's life
     sys.stdout = sys.stderr = Capped(sys.__stderr__)
-    sys.path.append(str(Path(config["path"]).parent))  # after the standard library
+    # the submission first on the import path, as `python engine.py` has its own folder
+    sys.path.insert(0, config.get("root") or str(Path(config["path"]).parent))
     server = Server()
+    number = 0
+
+    def progress(module: str) -> None:
+        """Tell the parent that a module of the submission starts to load."""
+        answers.write(json.dumps([number, LOADING, module]) + "\n")
+        answers.flush()
+
     for line in requests:
         number, op, *raw = json.loads(line)
         try:
             if op == "hello":
                 value = None
             elif op == "load":
-                value = load(config["path"], config["name"])
+                value = load(config, progress)
             elif op == "examples_use_files":  # --examples (scalargrad.check.examples)
                 value = examples.child_use_files(config["path"])
             elif op == "examples_missing":
@@ -173,10 +245,10 @@ def main(config_json: str) -> None:
                 value = examples.child_run(*[server.decode(a) for a in raw])
             else:
                 value = server.answer(op, [server.decode(a) for a in raw])
-            reply = [number, "ok", server.encode(value)]
+            reply = [number, OK, server.encode(value)]
         except (Exception, SystemExit) as exc:
-            reply = [number, "raised", [type(exc).__name__, describe_exception(exc)]]
+            reply = [number, RAISED, described(exc)]
         if isinstance(sys.stdout, Capped) and sys.stdout.written > OUTPUT_LIMIT:
-            reply = [number, "raised", ["TooMuchOutput", str(sys.stdout.written)]]
+            reply = [number, TOO_MUCH, sys.stdout.written]
         answers.write(json.dumps(reply) + "\n")
         answers.flush()

@@ -213,9 +213,9 @@ def identity_problem(ctx: Context) -> str:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """True when two distinct nodes compare equal or hash alike (a set would merge them)."""
+    """True when a set takes two distinct nodes for one (equal, and hashed alike)."""
     try:
-        return bool(a == b) or hash(a) == hash(b)
+        return len({a, b}) == 1
     except Exception:  # unhashable, or a == b that is not a truth value
         return False
 
@@ -226,8 +226,29 @@ def _describe(prev: Any) -> str:
     return f"{len(items)} value" + ("" if len(items) == 1 else "s")
 
 
+def hidden_methods(ctx: Context, names: Sequence[str]) -> list[str]:
+    """The methods of ``names`` that a fresh Value hides behind an instance attribute."""
+    try:
+        own = attributes(ctx.Value(1.0))
+    except Exception:  # the interface check shows the learner's exception
+        return []
+    return [n for n in names if n in own and has(ctx.Value, n)]
+
+
+def hidden_message(name: str) -> str:
+    """Why a method the class defines is never called: __init__ hides it."""
+    return (f"a fresh Value has an attribute `{name}` of its own (set in `__init__`, such "
+            f"as `self.{name} = lambda: None`), and an attribute of the instance hides "
+            f"the method `{name}()` of the class: `v.{name}()` calls the attribute, never "
+            f"the method. Give the attribute another name (the lecture's is `_backward`).")
+
+
 def check_seed(ctx: Context) -> Result:
     """backward() starts by setting the output's grad to 1, and changes no ``.data``."""
+    if hidden_methods(ctx, ["backward"]):
+        ctx.wrong.add("seed")
+        return failed(hidden_message("backward") + f" See chapter {chapters.BACKWARD}.",
+                      chapters.BACKWARD)
     leaves = [ctx.Value(2.0), ctx.Value(-3.0)]
     out = exprs.build(("mul", A, B), leaves)
     out.backward()
@@ -311,6 +332,12 @@ def local_cause(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
     used = sorted(exprs.leaf_uses(expr))
     wrong = mismatch(ctx, expr, xs)
     closures = callable(getattr(ctx.Value(1.0), "_backward", None))
+    how = grad_dependence(ctx, expr, xs)
+    if how == "reads":
+        return (f"the gradient through `{op.example}` is wrong: {wrong}, and what it passes "
+                "back changes with the `.grad` its inputs already hold: its `_backward` uses "
+                f"`.grad` where it needs `.data` (the inputs' values). Look at `{op.method}`. "
+                f"See chapter {chapter_of(op.name)}.")
     if all(close(got[i], 0.0) for i in used) and not all(close(want[i], 0.0) for i in used) \
             and closures:
         return (f"the gradient through `{op.example}` never arrives: {wrong}. Its `_backward` "
@@ -324,6 +351,32 @@ def local_cause(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
                 f"{chapter_of(op.name)}.")
     return (f"the gradient through `{op.example}` is wrong: {wrong} ({op.rule}). Look at the "
             f"local derivative in `{op.method}`. See chapter {chapter_of(op.name)}.")
+
+
+def grad_dependence(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
+    """How an operation's backward treats the grads its inputs already hold.
+
+    "adds" when it adds the same amount whatever they hold (right), "overwrites" when
+    the inputs end with the same grad whatever they held (``=`` for ``+=``), "reads"
+    when what it adds changes with them (``.grad`` used where ``.data`` is needed).
+    """
+    used = sorted(exprs.leaf_uses(expr))
+    added = []
+    for preset in (0.0, 0.25, 4.0):
+        leaves = [ctx.Value(x) for x in xs]
+        try:
+            for i in used:
+                leaves[i].grad = preset
+            exprs.build(expr, leaves).backward()
+            added.append([float(leaves[i].grad) - preset for i in used])
+        except Exception:  # a grad that cannot be set or is not a number: no conclusion
+            return "unknown"
+    if all(close(a, b) for later in added[1:] for a, b in zip(later, added[0], strict=True)):
+        return "adds"
+    ends = [[a + p for a in row] for row, p in zip(added, (0.0, 0.25, 4.0), strict=True)]
+    if all(close(a, b) for later in ends[1:] for a, b in zip(later, ends[0], strict=True)):
+        return "overwrites"
+    return "reads"
 
 
 ORDER = ("mul", ("mul", A, B), C)  # (a * b) * c: the inner product must wait for the outer one
@@ -425,10 +478,33 @@ def check_used_twice(ctx: Context) -> Result:
                       "the output along two paths must collect the sum of both. Does the backward "
                       "pass use `=` where it should use `+=`? See chapter "
                       f"{chapters.ACCUMULATE}.", chapters.ACCUMULATE, example)
+    return overwriting(ctx)
+
+
+def overwriting(ctx: Context) -> Result:
+    """Each operation, right alone, on an input that is also used once more: ``op(a) + a``."""
+    for name in ctx.ops:
+        for expr in single(name)[:1]:
+            twice = ("add", expr, A)
+            xs = next((p for p in (POINTS, POINTS[::-1]) if exprs.well_behaved(twice, p)
+                       and not mismatch(ctx, expr, p)), None)
+            if xs is None or not mismatch(ctx, twice, xs) or inner_nodes(ctx, expr, xs):
+                continue
+            ctx.wrong |= {"used twice", name}
+            op = OPS[name]
+            how = grad_dependence(ctx, expr, xs)
+            why = (f"the _backward of `{op.method}` sets its input's grad with `=` where it "
+                   "should add to it with `+=`" if how == "overwrites" else
+                   f"look at how the _backward of `{op.method}` adds to its input's grad")
+            return failed(f"`{exprs.render(expr)}` alone is right, and so is `a + a`, but in "
+                          f"`{exprs.render(twice)}` {mismatch(ctx, twice, xs)}: {why} (a "
+                          "node used twice must collect the gradients of both uses). See "
+                          f"chapter {chapters.ACCUMULATE}.", chapters.ACCUMULATE,
+                          with_values(twice, xs))
     return passed()
 
 
-def cause(ctx: Context, expr: Expr) -> str:
+def cause(ctx: Context, expr: Expr, xs: Sequence[float] | None = None) -> str:
     """The likely cause of a wrong gradient in ``expr``, from what the other checks found."""
     wrong = [OPS[n].example for n in sorted(ops_in(expr)) if n in ctx.wrong]
     if wrong:
@@ -438,6 +514,11 @@ def cause(ctx: Context, expr: Expr) -> str:
     used = ops_in(expr)
     if len(used) == 1:
         op = OPS[used.pop()]
+        if xs is not None and _built_from_others(ctx, expr, xs):
+            return (f"Only `{op.example}` is involved, and the engine builds it from other "
+                    "operations (its graph has nodes in between): the mistake is in one of "
+                    f"them or in `{op.method}`, for these numbers; the one-operation checks "
+                    "above used other ones.")
         return (f"Only `{op.example}` is involved: look at `{op.method}` for these numbers "
                 f"({op.rule}); the one-operation checks above used other ones.")
     if any(n > 1 for n in exprs.leaf_uses(expr).values()):
@@ -446,6 +527,26 @@ def cause(ctx: Context, expr: Expr) -> str:
                 f"(chapter {chapters.BACKWARD}).")
     names = ", ".join(f"`{OPS[n].example}`" for n in sorted(ops_in(expr)))
     return f"Look at the local derivatives of {names} and the order of the backward pass."
+
+
+def _built_from_others(ctx: Context, expr: Expr, xs: Sequence[float]) -> bool:
+    """True when the learner's graph of ``expr`` has more operation nodes than ``expr``."""
+    try:
+        return inner_nodes(ctx, expr, xs) > _nodes(expr) - 1
+    except Exception:  # the other checks show the learner's exception
+        return False
+
+
+def _nodes(expr: Expr) -> int:
+    """How many operation nodes ``expr`` has (a repeated sub-expression counts once)."""
+    found: set[Expr] = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] != "x" and e not in found:
+            found.add(e)
+            stack += [a for a in e[1:] if isinstance(a, tuple)]
+    return len(found)
 
 
 CH4 = ("mul", ("add", ("mul", A, B), C), ("x", 3))  # L = (a * b + c) * f

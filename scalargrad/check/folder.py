@@ -2,11 +2,14 @@
 
 A *submission* is what one learner handed in. In a folder:
 
-* a subfolder is one learner's submission: its ``engine.py`` when it has one (the
-  book's layout: ``nn.py``, ``training.py`` and ``datasets.py`` beside it are part of
-  it), else its only ``.py`` file, else each of its ``.py`` files;
+* a subfolder is one learner's submission, with its subfolders: the files that import
+  each other are one submission (a helper module is part of the one that imports it;
+  ``micrograd/engine.py`` and ``micrograd/nn.py`` are one), checked at the file that
+  defines ``Value`` (its ``engine.py`` in the book's layout); a subfolder holding
+  several separate engines gives a submission each;
 * a ``.py`` file directly in the folder is a submission of its own, copied alone (it
-  sees none of the other files), unless the folder itself is in the book's layout.
+  sees none of the other files) unless it imports one beside it, or the folder itself
+  is in the book's layout.
 
 Submissions are checked two at a time, each in its own child process.
 """
@@ -22,8 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from scalargrad.check import chapters
-from scalargrad.check.report import Report
-from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
+from scalargrad.check.report import Report, printable
+from scalargrad.check.sandbox import DEADLINE, MEMORY_MB, TIME_LIMIT, run_submission
+from scalargrad.check.submission import (
+    Submission,
+    defines_value,
+    groups,
+    python_files,
+    submission_of,
+)
 
 __all__ = ["FileResult", "as_csv", "check_folder", "submissions", "table"]
 
@@ -43,6 +53,10 @@ class FileResult:
         return max(r.exit_status for r in self.reports)
 
     def row(self) -> str:
+        """One line: which chapters pass, and the first thing that went wrong (printable)."""
+        return printable(self._row())
+
+    def _row(self) -> str:
         """One line: which chapters pass, and the first thing that went wrong."""
         error = next((r for r in self.reports if r.error), None)
         failed = next((r for r in self.reports if r.failures), None)
@@ -88,44 +102,57 @@ BOOK_LAYOUT = "engine.py"  # a folder holding it is one submission, in the book'
 WORKERS = 2
 
 
-def submissions(folder: Path) -> list[tuple[str, Path, bool]]:
-    """(name, file to check, whether the files beside it are part of it), sorted by name."""
+def submissions(folder: Path) -> list[tuple[str, Submission]]:
+    """(name, submission) for every learner of ``folder``, sorted by name."""
+    top = python_files(folder, deep=False)
     if (folder / BOOK_LAYOUT).is_file():
-        return [(folder.name or str(folder), folder / BOOK_LAYOUT, True)]
-    found = [(p.name, p, False) for p in folder.iterdir() if p.suffix == ".py" and _regular(p)]
-    for sub in (p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
-        files = sorted(p for p in sub.iterdir() if p.suffix == ".py" and _regular(p))
-        if (sub / BOOK_LAYOUT).is_file():
-            found.append((sub.name, sub / BOOK_LAYOUT, True))
-        elif len(files) == 1:
-            found.append((sub.name, files[0], True))
-        else:
-            found += [(f"{sub.name}/{f.name}", f, True) for f in files]
-    found += [(p.name, p, False) for p in folder.iterdir()
+        return [(folder.name or str(folder), submission_of(folder, top, BOOK_LAYOUT))]
+    if any(len({"/" in f for f in g}) == 2 for g in groups(folder, top)):
+        return _learner(folder)  # a file at the top imports a package beside it: one learner's
+    found: list[tuple[str, Submission]] = []
+    loose = [f for f in top if "/" not in f]
+    for group in groups(folder, loose):  # files beside each other that import each other
+        sub = submission_of(folder, group)
+        found.append((Path(sub.main).name, sub))
+    for sub_folder in sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
+        if not sub_folder.name.startswith(".") and sub_folder.name != "__pycache__":
+            found += _learner(sub_folder)
+    found += [(p.name, Submission(folder, [p.name], p.name)) for p in folder.iterdir()
               if p.suffix == ".py" and p.is_symlink()]  # named, then refused: not followed
-    return sorted(found)
+    return sorted(found, key=lambda item: item[0])
 
 
-def _regular(path: Path) -> bool:
-    """A regular file, not a symbolic link."""
-    return path.is_file() and not path.is_symlink()
+def _learner(folder: Path) -> list[tuple[str, Submission]]:
+    """One learner's subfolder: one submission per group of files that defines a Value."""
+    files = python_files(folder)
+    name = folder.name or str(folder)
+    if not files:
+        return []
+    if (folder / BOOK_LAYOUT).is_file():
+        return [(name, submission_of(folder, files, BOOK_LAYOUT))]
+    parts = [submission_of(folder, g) for g in groups(folder, files)]
+    engines = [s for s in parts if defines_value(folder, s.main)] or parts[:1]
+    if len(engines) == 1:
+        return [(name, engines[0])]
+    return [(f"{name}/{s.main}", s) for s in engines]
 
 
 def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
                  time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-                 graded: bool = False) -> list[FileResult]:
+                 graded: bool = False, deadline: float = DEADLINE) -> list[FileResult]:
     """Check every submission in ``folder``, each in its own child process.
 
-    Without ``chapter``, each is checked at every chapter from 3 to 13.
+    Without ``chapter``, each is checked at every chapter from 3 to 13; ``deadline``
+    is each submission's overall time, in seconds, for all its chapters.
     """
     wanted = [chapter] if chapter is not None else list(range(chapters.FIRST, chapters.LAST + 1))
 
-    def one(item: tuple[str, Path, bool]) -> FileResult:
+    def one(item: tuple[str, Submission]) -> FileResult:
         """One submission, at every wanted chapter."""
-        name, path, siblings = item
-        return FileResult(name, run_file(path, wanted, time_limit=time_limit,
-                                         memory_mb=memory_mb, graded=graded,
-                                         siblings=siblings))
+        name, sub = item
+        return FileResult(name, run_submission(sub, wanted, time_limit=time_limit,
+                                               memory_mb=memory_mb, graded=graded,
+                                               deadline=deadline))
 
     with ThreadPoolExecutor(WORKERS) as pool:
         return list(pool.map(one, submissions(Path(folder))))
@@ -140,7 +167,7 @@ def as_csv(results: list[FileResult]) -> str:
                      "exit_status", "first_problem"])
     for r in results:
         first = r.row().partition(": ")[2]
-        writer.writerow([r.file, *(rep.status for rep in r.reports), r.exit_status,
+        writer.writerow([printable(r.file), *(rep.status for rep in r.reports), r.exit_status,
                          "" if r.exit_status == 0 else first])
     return out.getvalue()
 
@@ -150,11 +177,11 @@ def table(results: list[FileResult]) -> str:
     if not results:
         return "no submissions"
     columns = [r.chapter for r in results[0].reports]
-    width = max(len("file"), *(len(r.file) for r in results))
+    width = max(len("file"), *(len(printable(r.file)) for r in results))
     heads = ["all" if c is None else str(c) for c in columns]
     lines = ["file".ljust(width) + "".join(f"{h:>4}" for h in heads)]
     for r in results:
         marks = [MARK[rep.status] for rep in r.reports]
-        lines.append(r.file.ljust(width) + "".join(f"{m:>4}" for m in marks))
+        lines.append(printable(r.file).ljust(width) + "".join(f"{m:>4}" for m in marks))
     lines.append("ok: every check passed; F: a check failed; E: could not be checked")
     return "\n".join(lines)

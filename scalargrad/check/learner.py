@@ -14,7 +14,8 @@ from typing import Any
 from scalargrad.check.chapters import FIRST
 from scalargrad.check.remote import describe_remote, is_class
 
-__all__ = ["LoadError", "describe_exception", "find_value", "load_file", "with_nn_beside"]
+__all__ = ["LoadError", "describe_exception", "find_value", "load_file", "syntax_message",
+           "with_nn_beside"]
 
 _OURS = str(Path(__file__).resolve().parents[1])  # the scalargrad package: checker and reference
 _STDLIB = sysconfig.get_paths()["stdlib"]
@@ -73,6 +74,14 @@ def read_source(path: Path) -> bytes:
     return source
 
 
+def syntax_message(name: str, exc: SyntaxError) -> str:
+    """``engine.py has a syntax error at line 3, column 5: ...`` and the line."""
+    text = (exc.text or "").rstrip("\n")
+    where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+    shown = f"\n    {text.strip()}" if text.strip() else ""
+    return f"{name} has a syntax error at {where}: {exc.msg}{shown}"
+
+
 def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Import the file as a module and return its namespace; raise :class:`LoadError` on failure.
 
@@ -87,10 +96,7 @@ def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         code = compile(source, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
-        text = (exc.text or "").rstrip("\n")
-        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-        shown = f"\n    {text.strip()}" if text.strip() else ""
-        raise LoadError(f"{name} has a syntax error at {where}: {exc.msg}{shown}") from None
+        raise LoadError(syntax_message(name, exc)) from None
     module = types.ModuleType(_module_name(path))
     module.__file__ = str(path)
     sys.modules[module.__name__] = module

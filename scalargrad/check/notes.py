@@ -25,10 +25,14 @@ def depth_note(ctx: Context) -> str:
     if IN_THE_PAGE:
         return ("depth: not checked in the page, whose stack is far smaller than Python's; "
                 "run python -m scalargrad.check on your own machine for it.")
-    if isinstance(ctx.Value, Proxy):  # built in the learner's process: one request
-        y = ctx.Value._ask("apply_chain", DEPTH)
-    else:
-        y = chain(ctx.Value, DEPTH)
+    try:
+        if isinstance(ctx.Value, Proxy):  # built in the learner's process: one request
+            y = ctx.Value._ask("apply_chain", DEPTH)
+        else:
+            y = chain(ctx.Value, DEPTH)
+    except Exception as exc:
+        return (f"depth: not checked, building a chain of {DEPTH:,} additions "
+                f"{describe_exception(exc)}")
     try:
         y.backward()
     except RecursionError:

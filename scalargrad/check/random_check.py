@@ -44,7 +44,7 @@ def check_random(ctx: Context) -> Result:
             what = problem(ctx, small, sxs)
             if what.startswith("raised"):
                 return failed(what, None, shown)
-            return failed(f"{what}. {cause(ctx, small)}", None, shown)
+            return failed(f"{what}. {cause(ctx, small, sxs)}", None, shown)
     left_out = [n for n in ctx.ops if n in ctx.wrong]
     if left_out:
         return passed("without " + ", ".join(left_out) + ", found wrong above")

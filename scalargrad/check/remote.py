@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CheckTimeout", "ChildGone", "ChildSet", "Connection", "Lines", "Proxy", "RemoteError",
-           "TooMuchOutput", "attributes", "describe_remote", "is_class", "is_set", "overrides",
-           "type_name"]
+__all__ = ["LOADING", "OK", "RAISED", "TOO_MUCH", "CheckTimeout", "ChildGone", "ChildSet",
+           "Connection", "FileDeadline", "Lines", "Proxy", "RemoteError", "TooMuchOutput",
+           "attributes", "describe_remote", "is_class", "is_set", "overrides", "type_name"]
 
 
 FORGED = "not an answer"  # how ChildGone starts when the child broke the protocol
@@ -42,6 +42,15 @@ class ChildGone(BaseException):
 
 class TooMuchOutput(BaseException):
     """The learner's code printed more than the child keeps (not caught by the checks)."""
+
+
+class FileDeadline(BaseException):
+    """The whole file ran past its overall deadline (not caught by the checks)."""
+
+
+#: The kinds of answer line the child sends: a learner's exception is always "raised",
+#: whatever its class is called, so no name the learner chooses becomes a signal.
+OK, RAISED, TOO_MUCH, LOADING = "ok", "raised", "too much output", "loading"
 
 
 _ERRORS: dict[str, type[RemoteError]] = {}
@@ -95,6 +104,8 @@ class Connection:
                  time_limit: float) -> None:
         self._send, self._lines, self.time_limit = send, lines, time_limit
         self.check, self.deadline, self._next = "loading the file", 0.0, 0
+        self.until = float("inf")  # the file's overall deadline (time.monotonic())
+        self.loaded: list[str] = []  # the submission's modules, in the order they loaded
         self._proxies: dict[int, Proxy] = {}
 
     def starting(self, check: str, extra: float = 0.0) -> None:
@@ -109,12 +120,7 @@ class Connection:
         except (OSError, ValueError):
             raise ChildGone("the child closed its input") from None
         while True:
-            try:
-                line = self._lines.get(timeout=max(0.0, self.deadline - time.monotonic()))
-            except queue.Empty:
-                raise CheckTimeout(self.check) from None
-            if line is None:
-                raise ChildGone("the child ended")
+            line = self._next_line()
             try:
                 answer = json.loads(line)
                 number, kind, value = answer
@@ -122,11 +128,34 @@ class Connection:
                 raise ChildGone(f"{FORGED}: a line that is not an answer") from None
             if number != self._next:
                 raise ChildGone(f"{FORGED}: an answer to a question that was not asked")
-            if kind == "ok":
-                return self.decode(value)
-            if value[0] == "TooMuchOutput":
-                raise TooMuchOutput(value[1])
-            raise _error(str(value[0]), str(value[1]))
+            if kind == LOADING and isinstance(value, str):  # a module of the submission starts
+                self.loaded.append(value)
+                self.starting(f"loading {value}")
+                continue
+            return self._answer(kind, value)
+
+    def _next_line(self) -> bytes:
+        """The child's next line, within the check's time limit and the file's deadline."""
+        now = time.monotonic()
+        try:
+            line = self._lines.get(timeout=max(0.0, min(self.deadline, self.until) - now))
+        except queue.Empty:
+            if time.monotonic() >= self.until:
+                raise FileDeadline(self.check) from None
+            raise CheckTimeout(self.check) from None
+        if line is None:
+            raise ChildGone("the child ended")
+        return line
+
+    def _answer(self, kind: Any, value: Any) -> Any:
+        """The value of an answer line, or the exception it reports."""
+        if kind == OK:
+            return self.decode(value)
+        if kind == TOO_MUCH and isinstance(value, int):
+            raise TooMuchOutput(value)
+        if kind != RAISED or not isinstance(value, list) or len(value) != 2:
+            raise ChildGone(f"{FORGED}: an answer of an unknown kind")
+        raise _error(str(value[0]), str(value[1]))
 
     def encode(self, x: Any) -> Any:
         """An argument for the child: numbers, strings, lists, or one of its own objects."""

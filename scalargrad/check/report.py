@@ -6,10 +6,20 @@ import textwrap
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["FAILED", "PASSED", "SKIPPED", "Report", "Result"]
+__all__ = ["FAILED", "PASSED", "SKIPPED", "Report", "Result", "printable"]
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 WIDTH = 76  # report lines fit an 80-column terminal and the book's code blocks
+#: Characters a terminal obeys rather than shows (ESC, carriage return, bidi overrides):
+#: a submission's message must not redraw the report, so they are shown escaped.
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if c != 0x0A}
+_CONTROL.update({c: f"\\u{c:04x}" for c in [*range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                              *range(0x2066, 0x206A)]})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped (``\\x1b``), line breaks kept."""
+    return text.translate(_CONTROL)
 
 
 @dataclass
@@ -113,7 +123,7 @@ class Report:
                                "  ok    ", "        ")
         for note in self.notes if notes else []:
             lines += _wrap(note, "  note  ", "        ")
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
     def headline(self) -> str:
         """One line: the file, the chapter, and the verdict."""
@@ -136,7 +146,7 @@ class Report:
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     """``text`` wrapped to :data:`WIDTH` columns, keeping its own line breaks."""
     out: list[str] = []
-    for i, para in enumerate(text.splitlines() or [""]):
+    for i, para in enumerate(printable(text).split("\n")):
         lead = first if i == 0 else rest
         if para.startswith(" "):  # preformatted (a traceback line): keep as it is
             out.append(rest + para.rstrip())

@@ -20,9 +20,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from scalargrad.check.learner import LoadError, read_source
 from scalargrad.check.remote import (
@@ -30,15 +31,19 @@ from scalargrad.check.remote import (
     CheckTimeout,
     ChildGone,
     Connection,
+    FileDeadline,
     Lines,
+    RemoteError,
     TooMuchOutput,
 )
 from scalargrad.check.report import FAILED, Report, Result
 from scalargrad.check.run import check_namespace
+from scalargrad.check.submission import Submission, groups, python_files, submission_of
 
-__all__ = ["MEMORY_MB", "TIME_LIMIT", "isolation", "run_file"]
+__all__ = ["DEADLINE", "MEMORY_MB", "TIME_LIMIT", "isolation", "run_file", "run_submission"]
 
-TIME_LIMIT = 10.0  # seconds per check
+TIME_LIMIT = 10.0  # seconds per check, and per module of the submission while it loads
+DEADLINE = 300.0  # seconds for a whole file, every chapter: one file cannot stall a class
 STARTUP = 10.0  # extra seconds for the first step: starting Python and importing the checker
 MEMORY_MB = 1024
 PROCESSES = 64  # RLIMIT_NPROC of the child's user
@@ -48,7 +53,6 @@ CHECKER = "/opt/checker"  # where the sandbox shows the scalargrad package
 WORK = "/submission"  # where the sandbox shows the copy of the submission
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from scalargrad.check.child import main; main(sys.argv[2])")
-KNOWN = ("scalargrad.", "micrograd.")  # reference engines a submission may not pass off
 NOT_ISOLATED = ("isolation: none available here ({why}); the file ran as your own user, "
                 "with your files and network in reach. Check untrusted files in a "
                 "container or a virtual machine.")
@@ -125,32 +129,86 @@ def copy_submission(path: Path, into: Path, siblings: bool) -> None:
 
 def run_file(path: str | os.PathLike[str], chapters: Sequence[int | None], *,
              time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-             speed: bool = False, graded: bool = False, siblings: bool = True) -> list[Report]:
+             speed: bool = False, graded: bool = False, siblings: bool = True,
+             deadline: float = DEADLINE) -> list[Report]:
     """Check one file at each of ``chapters`` with its code in another process.
 
-    ``siblings``: the other .py files of its folder are part of the submission (the
-    book's layout, or a file importing its Value from the file beside it).
+    ``siblings``: the files beside it that it imports (and that import it) are part of
+    the submission (the book's layout, or a file importing its Value from the file
+    beside it). ``deadline``: seconds for the whole file, every chapter.
     """
     path = Path(os.path.abspath(path))
-    name = path.name
+    files = [path.name]
+    if siblings:
+        everything = python_files(path.parent, deep=False)
+        files = next((g for g in groups(path.parent, everything) if path.name in g), files)
+    sub = submission_of(path.parent, files, main=path.name)
+    return run_submission(sub, chapters, time_limit=time_limit, memory_mb=memory_mb,
+                          speed=speed, graded=graded, deadline=deadline)
+
+
+def run_submission(sub: Submission, chapters: Sequence[int | None], *,
+                   time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
+                   speed: bool = False, graded: bool = False,
+                   deadline: float = DEADLINE) -> list[Report]:
+    """Check one submission at each of ``chapters``, in a child process over a copy of it.
+
+    Whatever its files do, the answer is a report per chapter: an error of the
+    checker itself becomes the reports' error, never an exception.
+    """
+    name = Path(sub.main).name
     try:
-        read_source(path)
+        read_source(sub.root / sub.main)
     except LoadError as exc:
         return [Report(file=name, chapter=c, error=str(exc)) for c in chapters]
-    with tempfile.TemporaryDirectory(prefix="scalargrad-check-") as tmp:
-        work = Path(tmp) / "work"
-        work.mkdir()
-        copy_submission(path, work, siblings)
-        return _run(work, name, chapters, time_limit, memory_mb, speed, graded)
+    try:
+        with tempfile.TemporaryDirectory(prefix="scalargrad-check-") as tmp:
+            work = Path(tmp) / "work"
+            work.mkdir()
+            copy_files(sub, work)
+            limits = Limits(time_limit, memory_mb, speed, graded, deadline)
+            return _run(work, sub, chapters, limits)
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        return [Report(file=name, chapter=c, error=f"the checker could not finish: {why}")
+                for c in chapters]
 
 
-def _spawn(work: Path, name: str, memory_mb: int, time_limit: float,
+def copy_files(sub: Submission, into: Path) -> None:
+    """Copy the submission's files into ``into``, in their folders; links are never followed."""
+    for relative in sub.files:
+        source = sub.root / relative
+        if source.is_symlink() or not source.is_file():
+            continue
+        target = into / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+class Limits(NamedTuple):
+    """How long, how much memory, and what else a run of the checker was asked for."""
+
+    time_limit: float
+    memory_mb: int
+    speed: bool
+    graded: bool
+    deadline: float
+
+
+def _spawn(work: Path, sub: Submission | str, memory_mb: int, time_limit: float,
            errors: Any) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the child over the copy in ``work``; return it and a note on its isolation."""
+    """Start the child over the copy in ``work``; return it and a note on its isolation.
+
+    ``sub``: the submission, or the name of its one file (the examples' ``engine.py``).
+    """
+    if isinstance(sub, str):
+        sub = Submission(work, [sub], sub)
     sandbox = isolation()
     root = os.geteuid() == 0
     inside = WORK if sandbox == "bwrap" else str(work)
-    config = {"path": f"{inside}/{name}", "name": name, "memory_mb": memory_mb,
+    name = Path(sub.main).name
+    config = {"path": f"{inside}/{sub.main}", "root": inside, "name": name,
+              "submission": sub.config(), "memory_mb": memory_mb,
               "cpu_seconds": int(time_limit * 40) + 30, "processes": PROCESSES,
               "drop_to": NOBODY if root and sandbox == "bwrap" else None}
     env = {"PATH": os.defpath, "HOME": inside, "TMPDIR": inside, "LANG": "C.UTF-8",
@@ -160,8 +218,9 @@ def _spawn(work: Path, name: str, memory_mb: int, time_limit: float,
     note = ""
     if sandbox == "bwrap":
         if root:
-            for f in [work, *work.iterdir()]:
-                os.chown(f, NOBODY, NOBODY)
+            for folder, dirs, files in os.walk(work):
+                for f in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                    os.chown(f, NOBODY, NOBODY)
         prefix = _bwrap_command(str(work), root)
         for key, value in env.items():
             prefix += ["--setenv", key, value.replace(str(work), WORK)]
@@ -173,57 +232,52 @@ def _spawn(work: Path, name: str, memory_mb: int, time_limit: float,
     return proc, note
 
 
-def _run(work: Path, name: str, chapters: Sequence[int | None], time_limit: float,
-         memory_mb: int, speed: bool, graded: bool) -> list[Report]:
-    """Start the child, load the file, and run the checks of every chapter against it."""
+def _sender(proc: subprocess.Popen[bytes]) -> Callable[[str], None]:
+    """How a request reaches the child: a line on its stdin."""
+    def send(text: str) -> None:
+        """One request to the child."""
+        if proc.stdin is None:
+            raise OSError("the child has no input")
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.flush()
+    return send
+
+
+def _run(work: Path, sub: Submission, chapters: Sequence[int | None],
+         limits: Limits) -> list[Report]:
+    """Start the child, load the files, and run the checks of every chapter against them."""
+    name = Path(sub.main).name
     reports: list[Report] = []
     with tempfile.TemporaryFile() as errors:  # not in the submission's folder
-        proc, note = _spawn(work, name, memory_mb, time_limit, errors)
-        lines = Lines(proc.stdout.fileno())  # type: ignore[union-attr]
-
-        def send(text: str) -> None:
-            """One request to the child."""
-            assert proc.stdin is not None
-            proc.stdin.write(text.encode("utf-8"))
-            proc.stdin.flush()
-
-        conn = Connection(send, lines, time_limit)
-        error = ""
+        proc, note = _spawn(work, sub, limits.memory_mb, limits.time_limit, errors)
+        conn = Connection(_sender(proc), Lines(proc.stdout.fileno()),  # type: ignore[union-attr]
+                          limits.time_limit)
+        conn.until = time.monotonic() + limits.deadline
         try:
-            conn.starting("starting Python", extra=STARTUP)
-            conn.request("hello")  # Python and the checker are up: the file's own time starts
-            conn.starting("loading the file")
-            loaded = conn.request("load")
-            if "error" in loaded:
-                error = loaded["error"]
-            else:
-                notes = [*loaded["notes"], *([note] if note else [])]
-                own = reference_note(loaded["mro"], name)
-                for i, chapter in enumerate(chapters):
-                    report = check_namespace(
-                        dict(loaded["classes"]), chapter, speed=speed and i == 0, name=name,
-                        on_start=conn.starting,
-                        seed=lambda s: conn.request("apply_seed", s))
-                    report.notes[:0] = notes + ([own] if own and not graded else [])
-                    if own and graded:
-                        report.results.insert(0, Result("own engine", FAILED, own))
-                    reports.append(report)
+            error = _checks(conn, name, chapters, limits, note, reports)
         except CheckTimeout as exc:
-            error = timeout_message(str(exc), time_limit, name)
+            error = timeout_message(str(exc), limits.time_limit, name)
+        except FileDeadline as exc:
+            error = (f"the checker could not finish: {name} was stopped at its overall "
+                     f"deadline of {limits.deadline:g} s, during '{exc}'. Its other "
+                     "chapters were not checked.")
         except TooMuchOutput as exc:
-            error = (f"{name} printed {int(str(exc)):,} characters while it was checked, more "
+            error = (f"{name} printed {exc.args[0]:,} characters while it was checked, more "
                      "than the 1 MB the checker keeps: take the print() calls out of the "
                      "operations and of backward(), which the checker calls thousands of times.")
         except ChildGone as exc:
-            proc.wait()
+            _stop(proc)  # first: a child that forged a line may still be running
             errors.seek(0)
             error = crash_message(proc.returncode, errors.read()[-4000:].decode(
-                "utf-8", "replace"), memory_mb, name)
+                "utf-8", "replace"), limits.memory_mb, name)
             if str(exc).startswith(FORGED):
                 error = (f"{name} wrote into the checker's channel something that was not "
                          f"the answer to its question ({exc}), so it cannot be checked. The "
                          "checker judges only the numbers it asks for; do not write to "
                          "file descriptors you did not open.")
+        except Exception as exc:
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            error = f"the checker could not finish: {why}"
         finally:
             _stop(proc)
     if error:
@@ -232,8 +286,54 @@ def _run(work: Path, name: str, chapters: Sequence[int | None], time_limit: floa
     return reports
 
 
+def _checks(conn: Connection, name: str, chapters: Sequence[int | None], limits: Limits,
+            note: str, reports: list[Report]) -> str:
+    """Load the files in the child and check every chapter; return why not, or ""."""
+    conn.starting("starting Python", extra=STARTUP)
+    conn.request("hello")  # Python and the checker are up: the file's own time starts
+    conn.starting("loading the file")
+    try:
+        loaded = conn.request("load")
+    except RemoteError as exc:
+        return (f"loading {name} broke the checker's own code in its process, so it cannot "
+                f"be checked: {exc.text.splitlines()[0]}")
+    if not _well_formed(loaded):
+        return (f"while {name} loaded, the answer to the checker's request was not its "
+                "own (a line written into the checker's channel, or the checker's code "
+                "changed in that process), so it cannot be checked. Do not write to file "
+                "descriptors you did not open.")
+    if "error" in loaded:
+        return str(loaded["error"])
+    notes = [*loaded["notes"], *([note] if note else [])]
+    own = reference_note(str(loaded.get("extends", "")), list(loaded.get("borrowed", [])), name)
+    for i, chapter in enumerate(chapters):
+        report = check_namespace(
+            dict(loaded["classes"]), chapter, speed=limits.speed and i == 0, name=name,
+            on_start=conn.starting, seed=lambda s: conn.request("apply_seed", s))
+        report.notes[:0] = notes + ([f"own engine: {own}"] if own and not limits.graded
+                                    else [])
+        if own and limits.graded:
+            report.results.insert(0, Result("own engine", FAILED, own))
+        reports.append(report)
+    return ""
+
+
+def _well_formed(loaded: Any) -> bool:
+    """True for the load answer the child's own code gives: an error, or classes and notes."""
+    if not isinstance(loaded, dict):
+        return False
+    if "error" in loaded:
+        return isinstance(loaded["error"], str)
+    return (isinstance(loaded.get("classes"), dict) and isinstance(loaded.get("notes"), list)
+            and isinstance(loaded.get("mro"), list)
+            and all(isinstance(n, str) for n in loaded["notes"]))
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """End the child and everything it started (its session; its namespace in bwrap)."""
+    """End the child and everything it started (its session; its namespace in bwrap).
+
+    Its input is closed and it is killed before the parent waits for it.
+    """
     for stream in (proc.stdin, proc.stdout):
         try:
             if stream is not None:
@@ -245,17 +345,22 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             os.killpg(proc.pid, 9)
         except (ProcessLookupError, PermissionError):
             proc.kill()
-    proc.wait()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
-def reference_note(mro: list[str], name: str) -> str:
-    """A note when the file's Value is (or extends) scalargrad's or micrograd's own."""
-    known = [c for c in mro if c.startswith(KNOWN)]
-    if not known:
+def reference_note(extends: str, borrowed: list[str], name: str) -> str:
+    """Why the file's Value is not its own work (scalargrad's or micrograd's), or ""."""
+    if extends:
+        how = f"is, or extends, {extends}"
+    elif borrowed:
+        how = f"delegates to {borrowed[0]} (it holds or imports it)"
+    else:
         return ""
-    return (f"own engine: the Value of {name} is, or extends, {known[0]}, a reference "
-            "engine: the checker then compares that engine with itself, not the file's "
-            "own work.")
+    return (f"the Value of {name} {how}, a reference engine: the checker then compares "
+            "that engine with itself, not the file's own work.")
 
 
 def timeout_message(check: str, time_limit: float, name: str) -> str:
@@ -263,8 +368,10 @@ def timeout_message(check: str, time_limit: float, name: str) -> str:
     if check == "starting Python":
         return (f"the checker's subprocess for {name} did not start within {STARTUP:g} s: "
                 "is the machine very busy?")
-    if check == "loading the file":
-        return (f"loading {name} took longer than {time_limit:g} s and was stopped: does "
+    if check.startswith("loading "):
+        module = check.removeprefix("loading ")
+        shown = name if module == "the file" else Path(module).name
+        return (f"loading {shown} took longer than {time_limit:g} s and was stopped: does "
                 "its top level wait or loop (time.sleep(), input(), a while loop, a long "
                 "training run)? Loading the file should only define "
                 "things; put the rest under if __name__ == \"__main__\":.")

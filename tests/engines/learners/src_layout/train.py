@@ -1,0 +1,3 @@
+from src.nn import MLP
+
+model = MLP(3, [4, 4, 1])
