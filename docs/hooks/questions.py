@@ -29,6 +29,9 @@ number). So a question cannot go stale. The page gets the question as HTML for
 docs/assets/javascripts/questions.js, the code as a ``pycon`` block the page's runner
 can run, and, at the end of the chapter, the answers (shown on the whole-book page and
 in print only). Every question is published in ``_data/questions.json``.
+
+Every page also says how many questions and exercises each chapter has (``#sg-questions``),
+so that questions.js can mark in the navigation what the reader has answered.
 """
 
 from __future__ import annotations
@@ -307,7 +310,7 @@ def entry(question: Question, page_url: str, qid: str) -> dict:
 # --- the hook ----------------------------------------------------------------------
 
 _order: dict[str, int] = {}  # page URL -> its place in the nav
-_counts: dict[str, int] = {}  # page URL -> how many questions it asks
+_counts: dict[str, list[int]] = {}  # page URL -> [its questions, its exercises]
 _published: dict[str, list[dict]] = {}  # page URL -> its questions' entries
 
 
@@ -319,14 +322,16 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for page in nav.pages:
         source = Path(config.docs_dir) / page.file.src_uri
         if source.suffix == ".md" and source.is_file():
-            found = len(FENCE.findall(source.read_text(encoding="utf-8")))
-            if found:
-                _counts[page.url] = found
+            text = source.read_text(encoding="utf-8")
+            exercises = sum(1 for line in text.splitlines() if pycon_blocks.EXERCISE.match(line))
+            asked = [len(FENCE.findall(text)), exercises]
+            if any(asked):
+                _counts[page.url] = asked
     return nav
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Every page says how many questions each chapter asks, for the marks in the nav."""
+    """Every page says how many questions and exercises each chapter has, for the nav."""
     data = json.dumps(_counts, separators=(",", ":"), sort_keys=True)
     # Answers are kept under the book's version, as the reader's edits are
     # (runnable_blocks.py): a new edition starts with no answers.

@@ -100,3 +100,38 @@ def test_questions_work_from_the_keyboard(page, site: Path, base_url: str) -> No
     assert question.locator(".sg-q__verdict").inner_text() != ""
     picked = question.locator("input[type=radio]:checked")
     assert picked.count() == 1
+
+
+def test_progress_shows_in_the_nav_and_start_over_forgets_it(
+    page, site: Path, base_url: str
+) -> None:
+    item = next(q for q in published(site) if q["kind"] == "choice")
+    page.goto(base_url + item["page"], wait_until="load")
+    page.wait_for_selector(".sg-run", state="attached")
+    mark = page.locator(f'a.md-nav__link[href$="{item["page"].rstrip("/").split("/")[-1]}/"] '
+                        ".sg-nav-done").first
+    assert mark.count() == 0, "nothing answered yet"
+    question = page.locator(f"#{item['id']}")
+    question.locator(f'input[data-choice="{item["answer"]}"]').check()
+    question.locator(".sg-q__check").click()
+    assert mark.get_attribute("data-answered").startswith("1/")
+
+    # An exercise counts once the reader's own code ran in it.
+    exercise = page.locator(".md-content details.question").first
+    exercise.evaluate("box => { box.open = true; }")
+    code = exercise.locator("div.language-pycon pre > code").first
+    code.evaluate("(c) => { c.textContent = 'print(1 + 1)\\n';"
+                  " c.dispatchEvent(new Event('input')); }")
+    exercise.locator("button.sg-run__run").first.evaluate("b => b.click()")
+    page.wait_for_function(
+        "() => document.querySelector('.sg-nav-done')?.dataset.answered?.startsWith('2/')",
+        timeout=RUN_TIMEOUT, polling=200)
+
+    page.reload(wait_until="load")
+    assert mark.get_attribute("data-answered").startswith("2/"), "kept after a reload"
+    page.get_by_role("button", name="Start over").click()
+    page.get_by_role("button", name="Yes, forget my edits").click()
+    assert mark.count() == 0
+    question = page.locator(f"#{item['id']}")
+    assert question.locator(".sg-q__verdict").inner_text() == ""
+    assert not page.watch.problems, "\n".join(page.watch.problems)

@@ -21,24 +21,43 @@
     return Math.abs(x - y) <= Math.max(1e-12, 1e-9 * Math.max(Math.abs(x), Math.abs(y)));
   }
 
+  // Keys: sg:VERSION:q:PAGE#QUESTION (a question's answer) and sg:VERSION:ex:PAGE#N (the
+  // page's exercise N was answered), PAGE the page's address from the site's root.
   const storage = {
     prefix: "sg:?:q:",
     use(data) {
       this.version = data?.dataset.version || "unversioned";
-      this.prefix = `sg:${this.version}:q:${data?.dataset.page ?? location.pathname}#`;
+      this.page = data?.dataset.page ?? location.pathname;
+      this.prefix = `sg:${this.version}:q:${this.page}#`;
     },
-    // How many questions of the page at `url` (from the site's root) the reader answered.
-    answered(url) {
-      const start = `sg:${this.version}:q:${url}#`;
-      let n = 0;
+    keys(start) {
+      const found = [];
       try {
         for (let i = 0; i < localStorage.length; i++) {
-          if (localStorage.key(i).startsWith(start)) n++;
+          const key = localStorage.key(i);
+          if (key.startsWith(start)) found.push(key);
         }
       } catch {
         // storage disabled: nothing was kept
       }
-      return n;
+      return found;
+    },
+    // How many questions and exercises of the page at `url` the reader answered.
+    answered(url) {
+      return this.keys(`sg:${this.version}:q:${url}#`).length
+        + this.keys(`sg:${this.version}:ex:${url}#`).length;
+    },
+    exerciseAnswered(n) {
+      try {
+        localStorage.setItem(`sg:${this.version}:ex:${this.page}#${n}`, "1");
+      } catch {
+        // storage disabled or full
+      }
+    },
+    forget() {
+      for (const kind of ["q", "ex"]) {
+        for (const key of this.keys(`sg:${this.version}:${kind}:`)) localStorage.removeItem(key);
+      }
     },
     get(id) {
       try {
@@ -76,6 +95,15 @@
         this.restore(saved.answer);
         this.check(false);
       }
+    }
+
+    // Forget the answer shown: the question as the page first showed it.
+    clear() {
+      this.restore("");
+      for (const why of this.root.querySelectorAll(".sg-q__why")) why.hidden = true;
+      this.root.classList.remove("sg-q--right", "sg-q--wrong");
+      this.verdict.textContent = "";
+      if (this.run) this.run.hidden = true;
     }
 
     // The reader's answer: the chosen choice's text, or what they typed; null if none.
@@ -119,28 +147,64 @@
     }
   }
 
-  // The navigation marks each chapter whose questions the reader has all answered.
+  // The navigation marks each chapter with what the reader answered of its questions and
+  // exercises: "2/7" on the way, a check mark when all are answered.
   function markNav(body, counts) {
     for (const link of body.querySelectorAll("a.md-nav__link[href]")) {
       const path = new URL(link.href, location.href).pathname;
       const url = Object.keys(counts).find((u) => path.endsWith(`/${u}`));
       link.querySelector(".sg-nav-done")?.remove();
-      if (!url || storage.answered(url) < counts[url]) continue;
+      if (!url) continue;
+      const [questions, exercises] = counts[url];
+      const all = questions + exercises;
+      const done = Math.min(storage.answered(url), all);
+      if (!done) continue;
       const mark = document.createElement("span");
       mark.className = "sg-nav-done";
-      mark.title = "You answered this chapter's questions";
-      mark.innerHTML = '<span aria-hidden="true"> ✓</span>'
-        + '<span class="sg-q-hidden-text"> (questions answered)</span>';
+      mark.dataset.answered = `${done}/${all}`;
+      mark.title = `You answered ${done} of this chapter's ${questions} questions and ${exercises} exercises`;
+      const shown = document.createElement("span");
+      shown.setAttribute("aria-hidden", "true");
+      shown.textContent = done === all ? " ✓" : ` ${done}/${all}`;
+      const said = document.createElement("span");
+      said.className = "sg-q-hidden-text";
+      said.textContent = ` (${done} of ${all} questions and exercises answered)`;
+      mark.append(shown, said);
       link.append(mark);
     }
   }
 
+  // The exercise (a top-level "question" box of the page) that holds `element`: its number.
+  function exerciseNumber(element) {
+    const boxes = [...document.querySelectorAll(".md-content details.question")]
+      .filter((box) => !box.parentElement.closest("details.question"));
+    const box = element.closest("details.question");
+    const top = boxes.find((b) => b === box || b.contains(box));
+    return top ? boxes.indexOf(top) + 1 : null;
+  }
+
+  let counts = {};
+  // For runner.js: an exercise was answered; Start over forgets every answer.
+  window.sgProgress = {
+    exerciseAnswered(element) {
+      const n = exerciseNumber(element);
+      if (n === null) return;
+      storage.exerciseAnswered(n);
+      markNav(document.body, counts);
+    },
+    forget() {
+      storage.forget();
+      for (const root of document.querySelectorAll(".sg-q")) root.sgQuestion?.clear();
+      markNav(document.body, counts);
+    },
+  };
+
   function setup(body) {
     const data = body.querySelector("#sg-questions");
     storage.use(data);
-    const counts = data ? JSON.parse(data.textContent) : {};
+    counts = data ? JSON.parse(data.textContent) : {};
     for (const root of body.querySelectorAll(".sg-q")) {
-      new Question(root, () => markNav(document.body, counts));
+      root.sgQuestion = new Question(root, () => markNav(document.body, counts));
     }
     markNav(document.body, counts);
   }

@@ -361,6 +361,9 @@
         ? "Ran the examples of this block that the page can run, before the block you ran."
         : "Ran before the block you ran.";
       this.say(primary ? text : `${before} ${text}`, outcome);
+      // An exercise is answered when its check passed, or the reader's own code ran in it.
+      const answered = outcome === "passed" || (this.edited && ["match", "ran"].includes(outcome));
+      if (primary && answered) window.sgProgress?.exerciseAnswered(this.container);
       this.out.replaceChildren();
       this.out.dataset.outcome = outcome;
       this.out.hidden = false;
@@ -410,13 +413,13 @@
       this.restartButton = button("Restart Python", "sg-bench__restart",
         "Restart Python: forget every name the examples defined; the next Run starts afresh");
       this.forget = button("Start over…", "sg-bench__forget",
-        "Start over… forget all my edits of the book's examples");
+        "Start over… forget all my edits of the book's examples, my files and my answers");
       this.confirm = element("span", "sg-bench__confirm");
       this.confirm.hidden = true;
       const yes = button("Yes, forget my edits", "sg-bench__yes",
-        "Yes, forget my edits on every page of the book, and my files");
+        "Yes, forget my edits on every page of the book, my files and my answers");
       const no = button("Cancel", "sg-bench__no", "Cancel: keep my edits");
-      this.confirm.append(element("span", "", "Forget your edits on every page of this book, and your files? "), yes, no);
+      this.confirm.append(element("span", "", "Forget your edits on every page of this book, your files and your answers? "), yes, no);
       this.bar.append(this.state, this.restartButton, this.forget, this.confirm);
       // The reader's files from the first chapter the checker knows; past its last, the
       // checker checks the last.
@@ -437,7 +440,7 @@
       yes.addEventListener("click", () => {
         page.startOver();
         this.closeConfirm();
-        this.say("Your edits and files are forgotten: every block shows the book's code again.");
+        this.say("Your edits, files and answers are forgotten: every block shows the book's code again.");
         this.engine?.refresh();
       });
       const first = body.querySelector(".md-content .md-typeset h1");
@@ -897,6 +900,7 @@
       myFiles?.forget();
       for (const key of storage.keys("edit:")) storage.set(key, null);
       for (const key of storage.keys("stopped:")) storage.set(key, null);
+      window.sgProgress?.forget(); // the answers to questions and exercises
       for (const b of this.blocks) if (b.button && b.edited) b.undo();
     }
   }
