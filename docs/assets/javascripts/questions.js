@@ -150,10 +150,11 @@
   // The navigation marks each chapter with what the reader answered of its questions and
   // exercises: "2/7" on the way, a check mark when all are answered.
   function markNav(body, counts) {
-    for (const link of body.querySelectorAll("a.md-nav__link[href]")) {
-      const path = new URL(link.href, location.href).pathname;
-      const url = Object.keys(counts).find((u) => path.endsWith(`/${u}`));
+    for (const link of body.querySelectorAll(".md-nav--primary a.md-nav__link[href]")) {
+      const target = new URL(link.href, location.href);
       link.querySelector(".sg-nav-done")?.remove();
+      if (target.hash) continue; // a section of a page, not a chapter
+      const url = Object.keys(counts).find((u) => target.pathname.endsWith(`/${u}`));
       if (!url) continue;
       const [questions, exercises] = counts[url];
       const all = questions + exercises;
