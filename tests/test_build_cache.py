@@ -241,7 +241,7 @@ def test_a_listing_and_the_readers_files_change_with_a_package_line(tmp_path, mo
             data = 1.0
         # --8<-- [end:value]
         """)
-    chapter = write(tmp_path / "docs" / "chapters" / "01-a.md", """\
+    chapter = write(tmp_path / "docs" / "chapters" / "01-slope.md", """\
         # A chapter
 
         ```python

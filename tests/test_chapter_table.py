@@ -14,6 +14,8 @@ import yaml
 from mkdocs.exceptions import PluginError
 from repotools import ROOT, load_module
 
+from scalargrad.chapters import CHAPTERS, number
+
 hook = load_module(ROOT / "docs" / "hooks" / "chapter_table.py", "_test_chapter_table")
 NAV = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
 CHAPTER_FILES = sorted(p.stem for p in (ROOT / "docs" / "chapters").glob("[0-9][0-9]-*.md"))
@@ -52,10 +54,22 @@ def test_a_chapter_without_its_home_line_stops_the_build():
 def test_a_home_line_for_a_chapter_the_nav_lacks_stops_the_build():
     nav = [{"Part I": [{"1. The slope of a function": "chapters/01-slope.md"}]}]
     with pytest.raises(PluginError, match=r"not in the nav: \['02-many-inputs'"):
-        hook.expand(HOME, hook.chapters(nav))
+        hook.expand(HOME, hook.chapters(nav, ("slope",)))
 
 
 def test_a_nav_title_whose_number_differs_from_its_file_stops_the_build():
     nav = [{"Part I": [{"2. The slope of a function": "chapters/01-slope.md"}]}]
-    with pytest.raises(PluginError, match=r"must start with its number: '1\. Title'"):
-        hook.chapters(nav)
+    with pytest.raises(PluginError, match=r"its title start with '1\. '"):
+        hook.chapters(nav, ("slope",))
+
+
+def test_the_nav_orders_the_chapters_as_the_package_does():
+    """CHAPTERS (the package's, which the page also has) and the nav agree, or no build."""
+    assert tuple(c.slug for c in hook.chapters(NAV)) == CHAPTERS
+    assert [c.number for c in hook.chapters(NAV)] == [number(s) for s in CHAPTERS]
+    swapped = [{"Part I": [{"1. Many inputs": "chapters/01-many-inputs.md"},
+                           {"2. The slope of a function": "chapters/02-slope.md"}]}]
+    with pytest.raises(PluginError, match="'many-inputs' is number 2"):
+        hook.chapters(swapped, ("slope", "many-inputs"))
+    with pytest.raises(PluginError, match=r"must be scalargrad/chapters\.py's CHAPTERS"):
+        hook.chapters(NAV[:2])

@@ -1,8 +1,10 @@
 """MkDocs hook: the tables of chapters on the home and notebooks pages, from the nav.
 
-The nav of ``mkdocs.yml`` is the one place that numbers, titles and groups the chapters
-into parts (MkDocs reads it for the sidebar anyway); the chapter files are
-``docs/chapters/NN-slug.md``. A page asks for a table with a comment line:
+The nav of ``mkdocs.yml`` titles the chapters and groups them into parts (MkDocs reads
+it for the sidebar anyway); their order, hence their numbers, is
+:data:`scalargrad.chapters.CHAPTERS`, which the package carries into the reader's
+browser, and the build fails when the nav lists the chapters in another order. The
+chapter files are ``docs/chapters/NN-slug.md``. A page asks for a table with a comment line:
 
 * ``<!-- chapter-table: notebooks -->`` becomes the notebooks page's table (chapter,
   view, download), from the nav alone;
@@ -10,7 +12,8 @@ into parts (MkDocs reads it for the sidebar anyway); the chapter files are
   it, up to ``<!-- end chapter-table -->``, say what the reader does in each chapter,
   one ``- NN-slug: text`` line each: the one fact the nav does not hold.
 
-The build fails when a nav title's number differs from its file's, or when the home
+The build fails when the nav's chapters are not :data:`~scalargrad.chapters.CHAPTERS` in
+order, when a nav title's or a file's number is not the chapter's, or when the home
 page's lines name a chapter the nav lacks or leave one out.
 """
 
@@ -23,6 +26,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from scalargrad.chapters import CHAPTERS, number
 
 CHAPTER_FILE = re.compile(r"^chapters/(?P<number>\d\d)-(?P<slug>[a-z0-9-]+)\.md$")
 NUMBERED_TITLE = re.compile(r"^(?P<number>\d+)\.\s+(?P<title>.+)$")
@@ -39,13 +44,18 @@ class Chapter:
     stem: str  # NN-slug
     part: str
 
+    @property
+    def slug(self) -> str:
+        """The chapter's name, its identity: ``mlp``."""
+        return self.stem[3:]
 
-def chapters(nav: list) -> list[Chapter]:
+
+def chapters(nav: list, order: tuple[str, ...] = CHAPTERS) -> list[Chapter]:
     """Every chapter of the nav, in order, each with the part it sits in.
 
     >>> nav = [{"Home": "index.md"}, {"Part I — Derivatives": [
     ...     {"1. The slope of a function": "chapters/01-slope.md"}]}]
-    >>> [(c.number, c.title, c.stem) for c in chapters(nav)]
+    >>> [(c.number, c.title, c.stem) for c in chapters(nav, CHAPTERS[:1])]
     [(1, 'The slope of a function', '01-slope')]
     """
     found = []
@@ -58,19 +68,31 @@ def chapters(nav: list) -> list[Chapter]:
                     match = CHAPTER_FILE.match(str(uri))
                     if match:
                         found.append(_chapter(label, match, part))
+    slugs = tuple(c.slug for c in found)
+    if slugs != order:
+        raise PluginError(
+            "chapter_table: the nav's chapters must be scalargrad/chapters.py's CHAPTERS, "
+            f"in the same order; the nav has {', '.join(slugs)}; CHAPTERS has "
+            f"{', '.join(order)}"
+        )
     return found
 
 
 def _chapter(label: str, match: re.Match, part: str) -> Chapter:
-    """The nav entry ``label: chapters/NN-slug.md``, its number checked against the file."""
+    """The nav entry ``label: chapters/NN-slug.md``, its numbers checked against CHAPTERS."""
     titled = NUMBERED_TITLE.match(label)
-    number = int(match["number"])
-    if not titled or int(titled["number"]) != number:
+    slug = match["slug"]
+    if slug not in CHAPTERS:
+        raise PluginError(f"chapter_table: the nav names chapters/{match['number']}-{slug}.md, "
+                          f"but {slug!r} is not in scalargrad/chapters.py's CHAPTERS")
+    n = number(slug)
+    if not titled or int(titled["number"]) != n or int(match["number"]) != n:
         raise PluginError(
-            f"chapter_table: the nav calls chapters/{match['number']}-{match['slug']}.md "
-            f"{label!r}; its title must start with its number: '{number}. Title'"
+            f"chapter_table: the nav calls chapters/{match['number']}-{slug}.md "
+            f"{label!r}; chapter {slug!r} is number {n} (scalargrad/chapters.py): its file "
+            f"must be chapters/{n:02d}-{slug}.md and its title start with '{n}. '"
         )
-    return Chapter(number, titled["title"], f"{match['number']}-{match['slug']}", part)
+    return Chapter(n, titled["title"], f"{n:02d}-{slug}", part)
 
 
 def notebooks_table(found: list[Chapter]) -> str:

@@ -67,6 +67,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from scalargrad import chapters as book
 from scalargrad.check.chapters import FIRST, LAST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,8 +81,9 @@ CODE_DIR = "code"
 SNAPSHOT_CHAPTERS = range(FIRST, LAST + 1)
 DASH = "\N{EM DASH}"
 
-#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its number.
-CHAPTER_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its slug, whose
+#: place in :data:`scalargrad.chapters.CHAPTERS` is its number.
+CHAPTER_FILE = re.compile(r"^\d\d-([a-z0-9-]+)\.md$")
 _CHAPTER = CHAPTER_FILE
 _LISTING = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[a-z]*)(?P<info>[^\n`]*)\n'
@@ -298,14 +300,16 @@ def region(path: str, name: str) -> Region:
     return found[name]
 
 
+def chapter_number(name: str) -> int | None:
+    """The number of the chapter whose file is called ``name`` (``10-mlp.md``), else None."""
+    m = _CHAPTER.match(name)
+    return book.number(m.group(1)) if m else None
+
+
 def chapter_files() -> list[tuple[int, Path]]:
     """The chapter Markdown files with their numbers, in order."""
-    out = []
-    for md in sorted(CHAPTERS.glob("*.md")):
-        m = _CHAPTER.match(md.name)
-        if m:
-            out.append((int(m.group(1)), md))
-    return out
+    found = [(chapter_number(md.name), md) for md in CHAPTERS.glob("*.md")]
+    return sorted((n, md) for n, md in found if n is not None)
 
 
 def collapsed(markdown: str, at: int, indent: str) -> bool:
@@ -720,8 +724,7 @@ def _chapter_of(page: Page) -> int | None:
     src = page.file.src_uri
     if not src.startswith("chapters/"):
         return None
-    m = _CHAPTER.match(src.removeprefix("chapters/"))
-    return int(m.group(1)) if m else None
+    return chapter_number(src.removeprefix("chapters/"))
 
 
 @event_priority(60)

@@ -48,24 +48,14 @@ __all__ = [
 ]
 
 
-def check_file(path: str | os.PathLike[str], chapter: int | None = None, *,
+def check_file(path: str | os.PathLike[str], chapter: int | str | None = None, *,
                time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
                speed: bool = False, graded: bool = False) -> Report:
-    """Check one file at ``chapter`` (None: everything it defines), its code in a child process.
+    """Check one file at ``chapter`` (a number or slug; None: everything it defines).
 
     The file is EXECUTED (isolated where the system allows). ``time_limit`` is in
     seconds per check; ``speed`` adds a timing note (off by default, so that reports
     are the same on every run); ``graded`` fails a file that uses a reference engine.
     """
-    _check_chapter(chapter)
-    return run_file(path, [chapter], time_limit=time_limit, memory_mb=memory_mb,
-                    speed=speed, graded=graded)[0]
-
-
-def _check_chapter(chapter: object) -> None:
-    """Raise ValueError unless ``chapter`` is None or one of the checker's chapters."""
-    if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
-                                or not chapters.FIRST <= chapter <= chapters.LAST):
-        raise ValueError(f"chapter must be a whole number from {chapters.FIRST} to "
-                         f"{chapters.LAST}, or None for everything the file defines; got "
-                         f"{chapter!r}")
+    return run_file(path, [chapters.validate(chapter)], time_limit=time_limit,
+                    memory_mb=memory_mb, speed=speed, graded=graded)[0]

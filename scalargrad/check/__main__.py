@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from scalargrad.check import chapters
@@ -14,14 +15,22 @@ from scalargrad.check.examples import run_examples
 from scalargrad.check.folder import BOOK_LAYOUT, as_csv, check_folder, table
 from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
 
-DESCRIPTION = """\
+_NAMES = ", ".join(f"{chapters.number(s)} {s}"
+                   for s in chapters.CHAPTERS[chapters.FIRST - 1:chapters.LAST])
+
+_N_IS = textwrap.fill(f"N is a chapter's number ({chapters.FIRST} to {chapters.LAST}) or its "
+                      f"name: {_NAMES}.", 80, break_on_hyphens=False)
+
+DESCRIPTION = f"""\
 Check your own autograd engine against scalargrad's, and say what is wrong in
 the book's words, with the chapter that explains it. Keep your files in one
-folder, as the book does from chapter 3 on, and from the folder that holds it:
+folder, as the book does from chapter {chapters.FIRST} on, and from the folder that holds it:
 
   python -m scalargrad.check my-scalargrad --chapter N
 
-my-scalargrad holds engine.py (class Value) and, from chapter 10 on, nn.py
+{_N_IS}
+
+my-scalargrad holds engine.py (class Value) and, from chapter {chapters.NN} on, nn.py
 (Neuron, Layer, MLP), training.py and datasets.py. Add --examples to run chapter
 N's examples on your files instead, and see where the output differs from the
 book's.
@@ -53,10 +62,11 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", metavar="PATH",
                    help="your folder (my-scalargrad), a .py file, or a folder of submissions")
-    p.add_argument("--chapter", type=int, metavar="N",
-                   choices=range(chapters.FIRST, chapters.LAST + 1),
-                   help="check what the book has built by the end of chapter N (3-13); "
-                        "default: everything the file defines")
+    p.add_argument("--chapter", type=chapter, metavar="N",
+                   help="check what the book has built by the end of chapter N "
+                        f"({chapters.FIRST}-{chapters.LAST}, or its name, such as "
+                        f"{chapters.CHAPTERS[chapters.NN - 1]}); default: everything the "
+                        "file defines")
     p.add_argument("--examples", action="store_true",
                    help="run chapter N's examples on your files instead (PATH: your "
                         "folder), and show where the output differs from the book's")
@@ -71,6 +81,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--memory", type=int, default=MEMORY_MB, metavar="MB",
                    help=f"memory limit of each subprocess (default {MEMORY_MB})")
     return p
+
+
+def chapter(text: str) -> int:
+    """``--chapter``'s value, a number or a slug, as the chapter's number."""
+    try:
+        return chapters.validate(int(text) if text.isdecimal() else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text} (choose a chapter from {chapters.FIRST} to "
+            f"{chapters.LAST}, by number or by name: {_NAMES})") from None
 
 
 def main(argv: list[str] | None = None) -> int:
