@@ -14,7 +14,7 @@ __mul__``), or ``a new file``. A missing file or region fails the build.
 
 The reader's files (:data:`READER_FILES`) are built from the same regions, like the
 chapter markers of *Crafting Interpreters*: the snapshot of a file after chapter N is
-that file's regions which chapters 1..N include, in source order, markers removed, with
+that file's regions which the chapters up to N include, in source order, markers removed, with
 package imports rewritten to sibling imports (``from engine import Value``). So every
 line of a snapshot was shown in some listing. Snapshots are published under
 ``code/NN/`` with ``File.generated`` (never written into docs/), and every chapter that

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import chapter_refs  # {{ chapter SLUG }} in the headings the notebook keeps
 import install_line  # the requirement the pages install
 import jupytext
 import nbformat
@@ -57,7 +58,7 @@ def install_cell(requirement: str, version: str) -> nbformat.NotebookNode:
     ``requirement`` is the pages' (docs/hooks/install_line.py). In any hosted notebook
     service it installs the wheel the book was built with; in the build, where the
     package is installed, it does nothing and reaches nowhere. ``%matplotlib inline``
-    makes a cell that ends in a matplotlib figure (chapter 17's) show it.
+    makes a cell that ends in a matplotlib figure (the "tensors" chapter's) show it.
     """
     return nbformat.v4.new_code_cell(
         "# scalargrad from the book's site: the wheel this notebook was built with.\n"
@@ -170,12 +171,13 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     titles = _nav_titles(config)
     project = package_wheel.project(Path(config.config_file_path).resolve().parent)
     install = install_cell(install_line.requirement(config), project["version"])
+    targets = chapter_refs.files_by_slug(config.nav or [])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
         if not _CHAPTER.match(path.name):
             continue
         uri = f"{CHAPTERS_DIR}/{path.name}"
-        markdown = path.read_text(encoding="utf-8")
+        markdown = chapter_refs.substitute(path.read_text(encoding="utf-8"), uri, targets)
         title = titles.get(uri)
         if title is None:
             h1 = re.search(r"^#\s+(.+)$", markdown, re.M)

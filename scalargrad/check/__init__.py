@@ -1,10 +1,10 @@
 """Check your own engine: ``python -m scalargrad.check PATH [--chapter N] [--json]``.
 
-The checker compares a learner's ``Value`` class (and, from chapter 10, their
-``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine and with central
-differences, and says what is wrong in the book's words, with the chapter that
-explains it. Checking a file EXECUTES it (in a child process, isolated where the
-system allows; the checks judge its answers in this process).
+The checker compares a learner's ``Value`` class (and, from the chapter "Neurons, layers
+and an MLP" on, their ``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine
+and with central differences, and says what is wrong in the book's words, with the
+chapter that explains it. Checking a file EXECUTES it (in a child process, isolated
+where the system allows; the checks judge its answers in this process).
 
 Three entry points:
 
