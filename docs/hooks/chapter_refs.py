@@ -41,19 +41,19 @@ _PLAIN_LINE = re.compile(r"^\s*(?:#|\?\?\?|!!!)")
 
 
 def files_by_slug(nav: list) -> dict[str, str]:
-    """Each chapter's Markdown file (``chapters/10-mlp.md``), by slug, from the nav."""
-    return {c.slug: f"chapters/{c.stem}.md" for c in chapters(nav)}
+    """Each chapter's Markdown file (``chapters/mlp.md``), by slug, from the nav."""
+    return {c.slug: f"chapters/{c.slug}.md" for c in chapters(nav)}
 
 
 def render(word: str, body: str, page_uri: str, targets: dict[str, str], plain: bool) -> str:
     """One reference: ``word`` and the numbers of the slugs of ``body``, linked.
 
-    >>> targets = {"value": "chapters/03-value.md", "mlp": "chapters/10-mlp.md"}
-    >>> render("chapter", "mlp", "chapters/03-value.md", targets, False)
-    '[chapter 10](10-mlp.md)'
+    >>> targets = {"value": "chapters/value.md", "mlp": "chapters/mlp.md"}
+    >>> render("chapter", "mlp", "chapters/value.md", targets, False)
+    '[chapter 10](mlp.md)'
     >>> render("Chapters", "value to mlp", "index.md", targets, False)
-    'Chapters [3](chapters/03-value.md) to [10](chapters/10-mlp.md)'
-    >>> render("chapters", "value, mlp and value", "chapters/10-mlp.md", targets, True)
+    'Chapters [3](chapters/value.md) to [10](chapters/mlp.md)'
+    >>> render("chapters", "value, mlp and value", "chapters/mlp.md", targets, True)
     'chapters 3, 10 and 3'
     """
     parts = re.findall(r",|[^\s,]+", body)

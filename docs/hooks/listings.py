@@ -81,9 +81,9 @@ CODE_DIR = "code"
 SNAPSHOT_CHAPTERS = range(FIRST, LAST + 1)
 DASH = "\N{EM DASH}"
 
-#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its slug, whose
+#: A chapter's Markdown file name, such as ``value.md``; group 1 is its slug, whose
 #: place in :data:`scalargrad.chapters.CHAPTERS` is its number.
-CHAPTER_FILE = re.compile(r"^\d\d-([a-z0-9-]+)\.md$")
+CHAPTER_FILE = re.compile(r"^([a-z0-9-]+)\.md$")
 _CHAPTER = CHAPTER_FILE
 _LISTING = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[a-z]*)(?P<info>[^\n`]*)\n'
@@ -301,9 +301,9 @@ def region(path: str, name: str) -> Region:
 
 
 def chapter_number(name: str) -> int | None:
-    """The number of the chapter whose file is called ``name`` (``10-mlp.md``), else None."""
+    """The number of the chapter whose file is called ``name`` (``mlp.md``), else None."""
     m = _CHAPTER.match(name)
-    return book.number(m.group(1)) if m else None
+    return book.number(m.group(1)) if m and m.group(1) in book.CHAPTERS else None
 
 
 def chapter_files() -> list[tuple[int, Path]]:

@@ -1,6 +1,6 @@
 """Making the book's Jupyter notebooks: each chapter's from its ``pycon`` blocks, and the lecture's.
 
-For each ``docs/chapters/NN-slug.md`` the code of the chapter's ``pycon`` blocks is
+For each ``docs/chapters/SLUG.md`` the code of the chapter's ``pycon`` blocks is
 collected, top to bottom, exactly what the doctests run: the ``>>>``/``...`` source
 lines, not the outputs. A cell ends where the book shows an output; an example whose
 expected output is a traceback gets a cell of its own tagged ``raises-exception`` (the
@@ -25,30 +25,29 @@ from pathlib import Path
 import chapter_refs  # {{ chapter SLUG }} in the headings the notebook keeps
 import install_line  # the requirement the pages install
 import jupytext
+import listings  # which files are chapters
 import nbformat
 import package_wheel  # the package's version
 import pycon_blocks
-from listings import CHAPTER_FILE
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 CHAPTERS_DIR = "chapters"
 LECTURE = "notebooks/lecture.py"
 KERNEL = "python3"
-_CHAPTER = CHAPTER_FILE  # one pattern for a chapter's file name, in listings.py
 
 
 @dataclass
 class Notebook:
     """One notebook: where it comes from and what it becomes."""
 
-    slug: str  # "01-slope" or "lecture"
+    slug: str  # "slope" or "lecture"
     title: str
     source_uri: str  # the chapter page (or lecture file) it is made from
     nb: nbformat.NotebookNode
     executed: nbformat.NotebookNode | None = None
-    page_uri: str = ""  # "notebooks/01-slope/index.ipynb"
-    download_uri: str = ""  # "notebooks/01-slope.ipynb"
+    page_uri: str = ""  # "notebooks/slope/index.ipynb"
+    download_uri: str = ""  # "notebooks/slope.ipynb"
     extra: dict = field(default_factory=dict)
 
 
@@ -174,7 +173,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     targets = chapter_refs.files_by_slug(config.nav or [])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
-        if not _CHAPTER.match(path.name):
+        if listings.chapter_number(path.name) is None:
             continue
         uri = f"{CHAPTERS_DIR}/{path.name}"
         markdown = chapter_refs.substitute(path.read_text(encoding="utf-8"), uri, targets)
