@@ -142,3 +142,11 @@ def test_the_built_site_shows_numbers_and_links_never_a_reference(site):
     assert not left
     page = (site / "chapters" / "mlp" / "index.html").read_text(encoding="utf-8")
     assert f'<a href="../neuron/">chapter {number("neuron")}</a>' in page
+
+
+def test_every_numbered_url_published_before_slugs_redirects_to_its_chapter(site):
+    """chapters/NN-slug/ (issue 27's frozen list in mkdocs.yml) -> chapters/slug/."""
+    for slug in CHAPTERS:
+        old = site / "chapters" / f"{number(slug):02d}-{slug}" / "index.html"
+        assert f'<meta http-equiv="refresh" content="0; url=../{slug}/">' in old.read_text(
+            encoding="utf-8"), old
