@@ -21,17 +21,8 @@ import tempfile
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
+from repotools import CHROMIUM, CHROMIUM_ARGS  # next to this script: the one definition
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 

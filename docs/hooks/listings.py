@@ -70,11 +70,14 @@ from mkdocs.structure.pages import Page
 from scalargrad import chapters as book
 from scalargrad.check.chapters import FIRST, LAST
 
+# The package files the reader writes, in the order the book introduces them: defined
+# once, in the package (the page's runner has it there too); my-files.js is checked
+# against it (tests/test_listings.py).
+from scalargrad.check.doctests import READER_FILES
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "docs" / "chapters"
 PACKAGE = "scalargrad"
-#: The package files the reader writes, in the order the book introduces them.
-READER_FILES = ("engine.py", "nn.py", "training.py", "datasets.py")
 #: Where the snapshots are published in the site.
 CODE_DIR = "code"
 #: The chapters after which the reader has files: the span the checker knows (one source).

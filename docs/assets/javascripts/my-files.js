@@ -1,4 +1,4 @@
-// The reader's own files (engine.py, nn.py, training.py, datasets.py), kept in the page.
+// The reader's own files (FILES below, the package's READER_FILES), kept in the page.
 //
 // window.sgMyFiles is used by runner.js. The files live in localStorage under the book's
 // version (runner.js sets the prefix), so they survive a closed tab and go from chapter
