@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import number
+from scalargrad.check.chapters import FIRST, LAST
 from tests.test_site import ROOT, load_hook
 
 
@@ -206,12 +208,15 @@ def test_chapter_pages_list_their_blocks(site: Path) -> None:
     html = (site / "chapters/pytorch/index.html").read_text(encoding="utf-8")
     found = re.search(
         r'<script type="application/json" id="sg-runner-blocks" '
-        r'data-version="([^"]+)">(.*?)</script>',
+        r'data-version="([^"]+)" data-chapter="(\d+)" data-first="(\d+)" data-last="(\d+)">'
+        r"(.*?)</script>",
         html, re.S,
     )
     assert found, "no #sg-runner-blocks with the book's version"
     assert found.group(1) == load_hook("package_wheel").project(ROOT)["version"]
-    blocks = json.loads(found.group(2))
+    # the page's number and the reader's chapter range (issue 27: the URL has no number)
+    assert tuple(map(int, found.group(2, 3, 4))) == (number("pytorch"), FIRST, LAST)
+    blocks = json.loads(found.group(5))
     assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
     assert {b.get("needs") for b in blocks} >= {"PyTorch"}
     index = (site / "index.html").read_text(encoding="utf-8")

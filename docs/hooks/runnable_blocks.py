@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import listings  # which file is which chapter
 import package_wheel  # these three import each other: names are used at run time
 import pycon_blocks
 import walk
@@ -26,6 +27,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from scalargrad.check.chapters import FIRST, LAST
 
 # What a block may import in the page: the package and the standard library.
 UNAVAILABLE = {
@@ -167,6 +170,20 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     # a new edition starts from its own text, not from edits made to another one.
     version = package_wheel.project(package_wheel.root_of(config))["version"]
     return html + (
-        f'\n<script type="application/json" id="sg-runner-blocks" data-version="{version}">'
-        f"{data}</script>\n"
+        f'\n<script type="application/json" id="sg-runner-blocks" data-version="{version}"'
+        f"{chapter_range(page)}>{data}</script>\n"
     )
+
+
+def chapter_range(page: Page) -> str:
+    """A chapter page's number and the checker's chapters, as the page's script reads them.
+
+    The URL names a chapter by slug, so ``data-chapter`` is where the page learns its
+    number; ``data-first`` and ``data-last`` are the chapters of the reader's files.
+    """
+    number = listings.chapter_number(page.file.src_uri.removeprefix("chapters/")) \
+        if page.file.src_uri.startswith("chapters/") else None
+    if number is None:
+        return ""
+    return f' data-chapter="{number}" data-first="{FIRST}" data-last="{LAST}"'
+
