@@ -4,7 +4,7 @@ Every ``pycon`` block in ``docs/**/*.md`` and in ``README.md`` is read by
 ``docs/hooks/pycon_blocks.py``, the same reader the notebook hook uses, so a block is a
 real fenced block here too (the closing fence is never part of an expected output). Each
 example becomes a test named after its line in the Markdown file
-(``docs/chapters/01-slope.md::line:12,column:1``); the examples of one file run top to
+(``docs/chapters/slope.md::line:12,column:1``); the examples of one file run top to
 bottom in one namespace, as a reader's prompt would. They run with the doctest option
 flags of ``[tool.pytest.ini_options] doctest_optionflags`` in pyproject.toml, and with any
 ``# doctest: +FLAG`` directive an example carries.

@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from repotools import copy_working_tree  # noqa: E402
 
 # (a): the first prose paragraph of this chapter gets one word more.
-CHAPTER = "docs/chapters/03-value.md"
-CHAPTER_URL = "chapters/03-value/"
+CHAPTER = "docs/chapters/value.md"
+CHAPTER_URL = "chapters/value/"
 # (b): a line of engine.py inside the region "add-mul", which chapter 3 lists first.
 ENGINE = "scalargrad/engine.py"
 ENGINE_LINE = '        """``self + other``; the local derivatives are 1 and 1."""\n'

@@ -53,18 +53,21 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
-CHAPTER = "chapters/01-slope/"
-BLOCK = 1  # chapter 1's second block: def f(x) and f(3.0)
-CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "scripts"))
+from repotools import CHROMIUM  # noqa: E402  (scripts/ holds the one definition)
+from repotools import CHROMIUM_ARGS as ARGS  # noqa: E402
+
+from scalargrad.chapters import CHAPTERS as BOOK_CHAPTERS  # noqa: E402
+
+CHAPTER = f"chapters/{BOOK_CHAPTERS[0]}/"
+BLOCK = 1  # the first chapter's second block: def f(x) and f(3.0)
 W1_STEPS = 5
 # A browser that asks to save data: runner.js then starts Python on the first Run only.
 SAVE_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
 COLD_TARGET_S, WARM_TARGET_MS, FIRST_RUN_TARGET_MB = 3.0, 50.0, 7.0  # issue 20
 AT_ONCE_TARGET_S, AFTER_READING_TARGET_S = 2.0, 0.5  # issue 28, with WARM_TARGET_MS
 BLOCK_TARGET_S = 5.0  # no block of the book may take longer in the page (issue 20)
-CHAPTERS = sorted(p.stem for p in (ROOT / "docs/chapters").glob("[0-9][0-9]-*.md"))
+CHAPTERS = list(BOOK_CHAPTERS)
 
 # Press the last Run of the page (every block before it runs first); resolve with each
 # block's time as the page measured it (the bar's data-ms), once every bar is done.

@@ -1,15 +1,15 @@
 """The lecture's shape of the engine: every operation stores a ``_backward`` closure.
 
-In the lecture, each operation defines a small function that knows its own
-derivative and closes over its inputs and its output; ``backward()`` calls
-those functions in reverse topological order. This module keeps that shape,
-with the lecture's bug fixed (``+=``, as chapter 7 explains), so that chapter 6
-("Automating backward") can run it next to the book's engine, where operations
-only record their local derivatives and the chain rule is written once.
+In the lecture, each operation defines a small function that knows its own derivative
+and closes over its inputs and its output; ``backward()`` calls those functions in
+reverse topological order. This module keeps that shape, with the lecture's bug fixed
+(``+=``, as the chapter "The accumulation bug" explains), so that the chapter
+"Automating backward" can run it next to the book's engine, where operations only record
+their local derivatives and the chain rule is written once.
 
 Both give the same gradients; the closure shape costs a function object per
 node and a reference cycle (the closure refers to ``out``, ``out`` to the
-closure), which is what chapter 15 ("How fast, and why") measures.
+closure), which is what the chapter "How fast, and why" measures.
 
 >>> from scalargrad.closures import Value
 >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")

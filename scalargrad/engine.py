@@ -14,8 +14,8 @@ derivative of the final output with respect to it, filled in by
 children), ``_op`` (the operation's name) and ``_local`` (one local derivative
 per child).
 
-The book builds this file step by step in chapters 3 to 8 ("A value that
-remembers" to "More operations") and adds ``relu`` in chapter 13. The
+The book builds this file step by step in the chapters from "A value that
+remembers" to "More operations" and adds ``relu`` in "A real classifier". The
 listings' docstrings are one line; the chapters hold the examples.
 
 >>> from scalargrad import Value

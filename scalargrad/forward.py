@@ -5,7 +5,7 @@ backwards (reverse mode). A ``Dual`` records nothing: each operation computes it
 result *and* the derivative of that result with respect to one chosen input,
 right away, by the same local derivatives ``Value`` uses. One forward pass gives
 the derivative with respect to one input; :func:`gradient` makes one pass per
-input. The book builds this file in chapter 16 ("Forward mode and reverse mode").
+input. The book builds this file in the chapter "Forward mode and reverse mode".
 
 >>> from scalargrad.forward import Dual
 >>> x = Dual(3.0, 1.0)      # x = 3, and dx/dx = 1

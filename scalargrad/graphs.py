@@ -5,7 +5,7 @@ nothing. Every drawing is deterministic, the same input giving the same bytes, w
 the book draw its figures at build time. The graphs have a transparent background with
 light node fills and dark text, and read on a white page and on a dark one.
 
-The book uses this file from chapter 3 ("A value that remembers") on.
+The book uses this file from the chapter "A value that remembers" on.
 
 >>> from scalargrad import Value
 >>> from scalargrad.viz import trace

@@ -3,7 +3,7 @@
 Nothing here is new mathematics: a neuron is ``w · x + b`` squashed by an
 activation, written with :class:`~scalargrad.engine.Value` operations, so
 ``backward()`` already knows how to differentiate it. The book builds this file
-in chapter 10 ("Neurons, layers and an MLP").
+in the chapter "Neurons, layers and an MLP".
 
 A :class:`Neuron` computes ``activation(w · x + b)`` with ``nin`` weights and a
 bias, all drawn uniform in [-1, 1] from Python's ``random`` module, as in the

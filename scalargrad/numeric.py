@@ -5,9 +5,9 @@ output moves. That costs one or two extra evaluations per input, and its
 answer is only approximate, but it needs no calculus at all, so it is the
 perfect referee for :meth:`scalargrad.engine.Value.backward`.
 
-The book builds this file in chapter 1 ("The slope of a function,
-numerically") and chapter 2 ("Many inputs"), checks hand-computed gradients
-with it in chapter 4, and tests the whole engine with it in chapter 14.
+The book builds this file in the chapters "The slope of a function" and "Many
+inputs", checks hand-computed gradients with it in "Backpropagation by hand", and
+tests the whole engine with it in "Testing an autograd engine".
 
 :func:`forward_difference` errs like ``h``; :func:`central_difference` like
 ``h²`` (for a parabola it is exact up to rounding). :func:`partial_derivatives`

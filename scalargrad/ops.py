@@ -10,7 +10,7 @@ a row, fails the comparison with central differences of ``forward``.
 
 >>> OPS["mul"].local(2.0, -3.0)
 (-3.0, 2.0)
->>> [op.name for op in OPS.values() if op.chapter == 3]
+>>> [op.name for op in OPS.values() if op.added_in == "value"]
 ['add', 'mul']
 """
 
@@ -21,6 +21,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from scalargrad.chapters import number
 
 __all__ = ["OPS", "SAMPLE_NUMBERS", "SAMPLE_VALUES", "Op", "introduced_by", "samples"]
 
@@ -36,7 +38,7 @@ class Op:
     method: str  # the attribute of Value that computes it: "__add__", "tanh"
     form: str  # how it is written, {0} and {1} being its operands: "{0} + {1}"
     operands: tuple[str, ...]  # VALUE or NUMBER for each operand, in order
-    chapter: int | None  # the chapter that adds it; None: only in an exercise
+    added_in: str | None  # the slug of the chapter that adds it; None: only in an exercise
     rule: str  # its local derivative, in the book's words
     example: str  # the operation written out with a and b, for messages
     call: Callable[..., Any]  # applies it to Values (and numbers): lambda a, b: a + b
@@ -45,6 +47,11 @@ class Op:
     domain: Callable[..., bool] = lambda *args: True  # where it is defined
     optional: bool = False  # the lecture's engine lacks it: checked only where it exists
     smooth: Callable[..., bool] | None = None  # where it is differentiable; None: domain
+
+    @property
+    def chapter(self) -> int | None:
+        """The number of the chapter that adds it (None: only in an exercise)."""
+        return None if self.added_in is None else number(self.added_in)
 
     @property
     def arity(self) -> int:
@@ -93,51 +100,51 @@ _ONE = (VALUE,)
 _LEFT_NUMBER = (NUMBER, VALUE)
 
 _ROWS = [
-    Op("add", "__add__", "{0} + {1}", _BOTH, 3,
+    Op("add", "__add__", "{0} + {1}", _BOTH, "value",
        "a sum passes its gradient unchanged to both terms", "a + b",
        lambda a, b: a + b, lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
-    Op("mul", "__mul__", "{0} * {1}", _BOTH, 3,
+    Op("mul", "__mul__", "{0} * {1}", _BOTH, "value",
        "a product passes each factor the other factor", "a * b",
        lambda a, b: a * b, lambda a, b: a * b, lambda a, b: (b, a)),
-    Op("tanh", "tanh", "{0}.tanh()", _ONE, 5,
+    Op("tanh", "tanh", "{0}.tanh()", _ONE, "neuron",
        "d/dx tanh(x) = 1 - tanh(x)**2", "a.tanh()",
        lambda a: a.tanh(), math.tanh, lambda x: (1.0 - math.tanh(x) ** 2,)),
-    Op("sub", "__sub__", "{0} - {1}", _BOTH, 8,
+    Op("sub", "__sub__", "{0} - {1}", _BOTH, "more-operations",
        "the local derivatives of a - b are 1 and -1", "a - b",
        lambda a, b: a - b, lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
-    Op("div", "__truediv__", "{0} / {1}", _BOTH, 8,
+    Op("div", "__truediv__", "{0} / {1}", _BOTH, "more-operations",
        "d/da (a/b) = 1/b and d/db (a/b) = -a/b**2", "a / b",
        lambda a, b: a / b, lambda a, b: a / b, lambda a, b: (1.0 / b, -a / b**2),
        lambda a, b: b != 0),
-    Op("pow", "__pow__", "{0} ** {1}", (VALUE, NUMBER), 8,
+    Op("pow", "__pow__", "{0} ** {1}", (VALUE, NUMBER), "more-operations",
        "d/dx x**n = n * x**(n - 1)", "a ** 2",
        lambda a, n: a**n, lambda x, n: x**n, lambda x, n: (n * x ** (n - 1) if n else 0.0, 0.0),
        _pow_defined, smooth=_pow_smooth),
-    Op("neg", "__neg__", "-{0}", _ONE, 8,
+    Op("neg", "__neg__", "-{0}", _ONE, "more-operations",
        "the local derivative of -x is -1", "-a",
        lambda a: -a, lambda x: -x, lambda x: (-1.0,)),
-    Op("radd", "__radd__", "{0} + {1}", _LEFT_NUMBER, 8,
+    Op("radd", "__radd__", "{0} + {1}", _LEFT_NUMBER, "more-operations",
        "2 + a calls a.__radd__(2)", "2 + a",
        lambda k, a: k + a, lambda k, a: k + a, lambda k, a: (1.0, 1.0)),
-    Op("rmul", "__rmul__", "{0} * {1}", _LEFT_NUMBER, 8,
+    Op("rmul", "__rmul__", "{0} * {1}", _LEFT_NUMBER, "more-operations",
        "2 * a calls a.__rmul__(2)", "2 * a",
        lambda k, a: k * a, lambda k, a: k * a, lambda k, a: (a, k)),
-    Op("exp", "exp", "{0}.exp()", _ONE, 8,
+    Op("exp", "exp", "{0}.exp()", _ONE, "more-operations",
        "the derivative of exp(x) is exp(x) itself", "a.exp()",
        lambda a: a.exp(), math.exp, lambda x: (math.exp(x),),
        lambda x: x < 709.78),
-    Op("relu", "relu", "{0}.relu()", _ONE, 13,
+    Op("relu", "relu", "{0}.relu()", _ONE, "classifier",
        "relu passes the gradient where x > 0, else 0", "a.relu()",
        lambda a: a.relu(), _relu, lambda x: (1.0 if x > 0 else 0.0,),
        smooth=lambda x: x != 0),
-    Op("rsub", "__rsub__", "{0} - {1}", _LEFT_NUMBER, 8,
+    Op("rsub", "__rsub__", "{0} - {1}", _LEFT_NUMBER, "more-operations",
        "2 - a calls a.__rsub__(2)", "2 - a",
        lambda k, a: k - a, lambda k, a: k - a, lambda k, a: (1.0, -1.0), optional=True),
-    Op("rdiv", "__rtruediv__", "{0} / {1}", _LEFT_NUMBER, 8,
+    Op("rdiv", "__rtruediv__", "{0} / {1}", _LEFT_NUMBER, "more-operations",
        "2 / a calls a.__rtruediv__(2)", "2 / a",
        lambda k, a: k / a, lambda k, a: k / a, lambda k, a: (1.0 / a, -k / a**2),
        lambda k, a: a != 0, optional=True),
-    Op("log", "log", "{0}.log()", _ONE, 8,
+    Op("log", "log", "{0}.log()", _ONE, "more-operations",
        "d/dx log(x) = 1/x", "a.log()",
        lambda a: a.log(), math.log, lambda x: (1.0 / x,), lambda x: x > 0, optional=True),
     Op("sigmoid", "sigmoid", "{0}.sigmoid()", _ONE, None,

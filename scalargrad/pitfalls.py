@@ -5,8 +5,8 @@
 2. :func:`train_without_zero_grad`: the training loop without ``zero_grad()``,
    so every step's gradients pile up on top of the previous steps'.
 
-The book shows them in chapter 7 ("The accumulation bug") and chapter 12
-("The zero_grad bug"). Never use them for real work.
+The book shows them in the chapters "The accumulation bug" and "The zero_grad
+bug". Never use them for real work.
 
 Each ``backward()`` of :func:`train_without_zero_grad` adds this step's
 gradient on top of all the previous ones, so the update uses the *sum* of

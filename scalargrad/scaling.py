@@ -5,8 +5,8 @@ through ``MLP(3, [w, w, 1])``, for widths 16 to 4096 and batches of 4 and 1024, 
 scalargrad, in :mod:`scalargrad.tensor` (NumPy), in PyTorch on 1 and 16 CPU threads
 and in PyTorch on an NVIDIA H200. It was measured once, on another machine than the
 one that builds the book; ``data/tensor-scaling-h200.json`` says when, where and how.
-Chapter 17 draws it and cites it; this module reads it, finds where two engines'
-lines cross, and draws the figure.
+The chapter "From scalars to tensors" draws it and cites it; this module reads it,
+finds where two engines' lines cross, and draws the figure.
 
 >>> rows = load_scaling()
 >>> [(row["batch"], row["width"]) for row in rows][:3]

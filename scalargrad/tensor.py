@@ -5,7 +5,7 @@ A layer of ``nout`` neurons with ``nin`` inputs each is a weight matrix ``W``
 (one sample per row), ``x @ W + b`` computes every neuron's weighted sum for
 every sample at once. The backward pass is written by hand, one rule per
 operation: the gradient of a matrix product, of ``tanh`` element by element, and
-of a sum. The book builds this file in chapter 17 ("From scalars to tensors").
+of a sum. The book builds this file in the chapter "From scalars to tensors".
 
 This module needs NumPy (``pip install "scalargrad[tensor]"``); ``import
 scalargrad`` does not import it.

@@ -1,19 +1,18 @@
 """Training: a loss that says how wrong the model is, and gradient descent to make it less wrong.
 
-The book builds this file in chapter 11 ("Loss and gradient descent") and
-chapter 13 ("A real classifier"); chapter 12 compares :func:`train` with the
-buggy loop.
+The book builds this file in the chapters "Loss and gradient descent" and "A
+real classifier"; "The zero_grad bug" compares :func:`train` with the buggy loop.
 
 :func:`train` is the lecture's loop: forward pass, sum-of-squares loss,
 ``zero_grad``, backward pass, update, ``steps`` times, at a fixed learning rate;
 it returns the loss of every step. :func:`train_classifier` is the same loop for
-chapter 13's classifier: the max-margin :func:`hinge_loss` with L2 weight
+the classifier of "A real classifier": the max-margin :func:`hinge_loss` with L2 weight
 ``alpha``, a learning rate that is a schedule ``k -> lr`` (such as
 :func:`linear_decay`), and the :func:`accuracy` of every step (labels are -1 or
 +1). :func:`train_minibatches` (optional in the book) takes each step on the
 samples of one batch. While they run, Python's cyclic garbage collector is
 paused: a scalargrad graph holds no reference cycles, so reference counting
-alone frees each step's graph (chapter 15 measures it).
+alone frees each step's graph ("How fast, and why" measures it).
 
 >>> import random
 >>> from scalargrad.datasets import lecture_dataset
@@ -90,7 +89,7 @@ def _collector_paused(  # guard: speed
 
 
 # --8<-- [start:train]
-@_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
+@_collector_paused  # guard: speed; graphs have no cycles ("How fast, and why")
 def train(model: Module, xs: Sequence[Sequence[float]], ys: Sequence[float],
           *, steps: int, lr: float) -> list[float]:
     """The lecture's loop, ``steps`` times; returns the loss of every step."""
@@ -147,7 +146,7 @@ def linear_decay(start: float, end: float,
 
 
 # --8<-- [start:train-classifier]
-@_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
+@_collector_paused  # guard: speed; graphs have no cycles ("How fast, and why")
 def train_classifier(model: Module, X: list[list[float]], y: list[float], *,
                      steps: int, lr: Callable[[int], float],
                      alpha: float = 1e-4) -> tuple[list[float], list[float]]:
@@ -170,7 +169,7 @@ def train_classifier(model: Module, X: list[list[float]], y: list[float], *,
 
 
 # --8<-- [start:train-minibatches]
-@_collector_paused  # guard: speed; graphs have no cycles (chapter 15)
+@_collector_paused  # guard: speed; graphs have no cycles ("How fast, and why")
 def train_minibatches(model: Module, X: list[list[float]], y: list[float], *,
                       batches: list[list[int]], lr: Callable[[int], float],
                       alpha: float = 1e-4) -> tuple[list[float], list[float]]:

@@ -260,7 +260,7 @@ class Edition:
     def page_of(self, path: str) -> str | None:
         """This edition's file of the site's page ``path`` (with directory URLs), if any.
 
-        ``chapters/01-slope/index.html`` is ``chapters/01-slope.html`` without directory
+        ``chapters/slope/index.html`` is ``chapters/slope.html`` without directory
         URLs, but ``notebooks/index.html`` (from ``notebooks/index.md``) stays itself.
         """
         candidates = [path]

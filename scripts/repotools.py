@@ -7,6 +7,7 @@ script in ``scripts/`` finds it next to itself, so both write ``import repotools
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,22 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["ROOT", "copy_working_tree", "load_module", "working_tree_files"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "copy_working_tree", "load_module",
+           "working_tree_files"]
+
+#: Headless Chromium for screenshots, the browser tests and the benchmarks: Debian's,
+#: or the one SCALARGRAD_CHROMIUM names, started with these flags (no sandbox, no GPU,
+#: and nothing that reaches the network on its own).
+CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def load_module(path: Path, name: str | None = None, *, folder_on_path: bool = False) -> ModuleType:

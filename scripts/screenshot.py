@@ -6,7 +6,7 @@ Usage:
 Serve the book first (``make book``, or ``python -m http.server -d site -b 127.0.0.1``),
 then for example:
 
-    python scripts/screenshot.py http://127.0.0.1:8000/chapters/01-slope/ /tmp/ch01.png --full-page
+    python scripts/screenshot.py http://127.0.0.1:8000/chapters/slope/ /tmp/ch01.png --full-page
 
 ``--dark`` asks for the dark colour scheme (the book follows prefers-color-scheme).
 Requests to anything but 127.0.0.1/localhost are blocked and listed, as are console
@@ -21,17 +21,8 @@ import tempfile
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
+from repotools import CHROMIUM, CHROMIUM_ARGS  # next to this script: the one definition
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 

@@ -241,7 +241,7 @@ def test_a_listing_and_the_readers_files_change_with_a_package_line(tmp_path, mo
             data = 1.0
         # --8<-- [end:value]
         """)
-    chapter = write(tmp_path / "docs" / "chapters" / "01-a.md", """\
+    chapter = write(tmp_path / "docs" / "chapters" / "slope.md", """\
         # A chapter
 
         ```python
@@ -314,8 +314,8 @@ def test_the_offline_editions_key_takes_every_file_of_the_tree(tmp_path, monkeyp
 
 def test_only_an_edit_that_stays_in_its_page_rebuilds_that_page_alone():
     serving = hook("serving")
-    text = (ROOT / "docs" / "chapters" / "03-value.md").read_text(encoding="utf-8")
-    uri = "chapters/03-value.md"
+    text = (ROOT / "docs" / "chapters" / "value.md").read_text(encoding="utf-8")
+    uri = "chapters/value.md"
     last = serving._Build(ROOT, None, 0, texts={uri: text, "index.md": "# Home\n"})
 
     def why(new: str) -> str | None:
@@ -329,7 +329,7 @@ def test_only_an_edit_that_stays_in_its_page_rebuilds_that_page_alone():
     assert why(text.replace(listing + "\n```", listing + "\n```\n\n" + "```python\n"
                             + listing + "\n```", 1)) == "its listings changed"
     assert why(text + "\n::: scalargrad.engine.Value\n") == "it renders API docs"
-    last.texts["index.md"] = '--8<-- "docs/chapters/03-value.md"\n'
+    last.texts["index.md"] = '--8<-- "docs/chapters/value.md"\n'
     assert why(text.replace(line, line + " More words.", 1)) == "another page may include it"
 
 
@@ -400,7 +400,7 @@ def full(site):
 
 config = full(sys.argv[1])
 serving = config.plugins["docs/hooks/serving.py"]
-chapter = Path("docs/chapters/03-value.md")
+chapter = Path("docs/chapters/value.md")
 text = chapter.read_text()
 line = next(x for x in text.splitlines() if x and x[0].isalpha())
 chapter.write_text(text.replace(line, line + " An edited paragraph.", 1))
@@ -431,7 +431,7 @@ def test_a_one_page_rebuild_gives_the_files_of_a_full_build(site: Path, tmp_path
     assert outcome == {"quick": True, "renamed": False}, (
         "a paragraph rebuilds its page alone, a renamed heading the whole book"
     )
-    assert "An edited paragraph." in (quick / "chapters" / "03-value" / "index.html").read_text()
+    assert "An edited paragraph." in (quick / "chapters" / "value" / "index.html").read_text()
     assert "An edited paragraph." in (quick / "print_page" / "index.html").read_text()
     differences = _differences(quick, full)
     assert not differences, "\n".join(differences)

@@ -134,9 +134,12 @@ def test_an_empty_folder_is_an_error(tmp_path):
 
 @pytest.mark.parametrize("limit", ["nan", "inf", "-1", "0"])
 def test_time_limits_that_are_not_positive_numbers(limit):
-    out = cli(ENGINES / "lecture_style.py", "--time-limit", limit)
-    assert out.returncode == 2 and "--time-limit must be a positive number" in out.stderr
-    assert "Traceback" not in out.stderr
+    for option in ("--time-limit", "--deadline"):
+        out = cli(ENGINES / "lecture_style.py", option, limit)
+        assert out.returncode == 2, out.stderr
+        assert "must be positive numbers of seconds" in out.stderr
+        assert f"wrong: {option} (got" in out.stderr
+        assert "Traceback" not in out.stderr
 
 
 def test_a_closed_pipe_is_quiet():
@@ -195,3 +198,12 @@ def test_random_expressions_use_every_operation_and_powers_of_both_signs():
     powers = used["pow"]
     assert len(powers) >= 2 and any(n < 0 for n in powers) and any(n > 1 for n in powers)
     assert sum(bool(exprs.shared(e)) for e, _ in samples) >= 3  # inner nodes used twice
+
+
+def test_one_learners_folder_in_a_layout_of_their_own_gets_a_report():
+    """value.py + mlp.py, as a learner keeps them: one report, not a row and a table."""
+    out = cli(ROOT / "tests" / "engines" / "learners" / "value_and_mlp", "--chapter", "mlp")
+    assert out.returncode == 0, out.stdout + out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first.startswith("value.py (chapter 10): all "), first
+    assert "checks passed" in first and "| chapter" not in out.stdout

@@ -13,7 +13,7 @@ of the README. Each one is of a kind this file runs:
   on a folder of two such learners;
 * ``make TARGET``: a target of the Makefile, which ``make -n`` accepts (``make test``
   is what runs this file);
-* ``python -m pytest docs/chapters/14-testing.md``: run.
+* ``python -m pytest docs/chapters/testing.md``: run.
 
 A line of any other kind fails the first test: a new command needs a way to be run
 here. And there is one check command: the same form on every page, in the README, in

@@ -56,7 +56,7 @@ def test_the_layout_names_real_paths_and_every_module():
         path = "".join(folders[:depth]) + name
         folders[depth:] = [name if name.endswith("/") else ""]
         paths.append(path)
-    missing = [p for p in paths if "NN" not in p and not (ROOT / p).exists()]
+    missing = [p for p in paths if "NN" not in p and "SLUG" not in p and not (ROOT / p).exists()]
     assert not missing, f"CONTRIBUTING.md's layout names paths that do not exist: {missing}"
     modules = {p.name for p in (ROOT / "scalargrad").iterdir()
                if (p.suffix == ".py" and p.name != "__init__.py") or (p / "__init__.py").exists()}
@@ -75,7 +75,7 @@ def test_the_files_its_checklists_name_exist():
     for title in ("Add an operation", "Add a chapter"):
         named = re.findall(r"\*\*`([\w./-]+)`\*\*", section(title))
         assert named, title
-        missing = [n for n in named if not (ROOT / n).exists() and "09-second" not in n]
+        missing = [n for n in named if not (ROOT / n).exists() and "second-derivatives" not in n]
         assert not missing, (title, missing)
 
 
@@ -96,3 +96,14 @@ def test_the_preview_section_says_what_the_build_cache_holds_and_how_to_clear_it
     clean = re.search(r"^clean:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
     assert cache.FOLDER in clean.split() and "`make clean`" in text
     assert f"/{cache.FOLDER}/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_every_test_a_step_names_exists():
+    """Each step of the checklists names the test that fails when it is skipped: real ones."""
+    for title in ("Add an operation", "Add a chapter"):
+        named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", section(title))
+        assert len(named) >= 3, title
+        for path, test in named:
+            assert (ROOT / path).is_file(), path
+            if test:
+                assert f"def {test}(" in (ROOT / path).read_text(encoding="utf-8"), (path, test)

@@ -106,7 +106,7 @@ def test_pytest_reports_each_chapter_example_as_its_own_test() -> None:
             "-q",
             "-p",
             "no:cacheprovider",
-            "docs/chapters/01-slope.md",
+            "docs/chapters/slope.md",
             "README.md",
         ],
         cwd=ROOT,
@@ -116,7 +116,7 @@ def test_pytest_reports_each_chapter_example_as_its_own_test() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     ids = [line for line in result.stdout.splitlines() if "::line:" in line]
-    chapter = (ROOT / "docs/chapters/01-slope.md").read_text(encoding="utf-8")
+    chapter = (ROOT / "docs/chapters/slope.md").read_text(encoding="utf-8")
     prompts = sum(1 for line in chapter.splitlines() if line.lstrip().startswith(">>>"))
-    assert len([i for i in ids if i.startswith("docs/chapters/01-slope.md")]) == prompts
+    assert len([i for i in ids if i.startswith("docs/chapters/slope.md")]) == prompts
     assert any(i.startswith("README.md::line:") for i in ids)

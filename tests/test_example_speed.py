@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import slug
 from scalargrad.check.chapters import FIRST, LAST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ print(json.dumps(out))
 
 def block_times(chapter: int) -> list[dict]:
     """CPU seconds (and failures) of each pycon block of ``chapter``, in order."""
-    [md] = sorted((ROOT / "docs" / "chapters").glob(f"{chapter:02d}-*.md"))
+    md = ROOT / "docs" / "chapters" / f"{slug(chapter)}.md"
     result = subprocess.run(
         [sys.executable, "-c", RUN, str(ROOT / "docs" / "hooks" / "pycon_blocks.py"),
          str(md)],

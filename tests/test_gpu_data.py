@@ -32,7 +32,7 @@ from scalargrad.scaling import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "scalargrad" / "data" / "tensor-scaling-h200.jsonl"
-CHAPTER = ROOT / "docs" / "chapters" / "17-tensors.md"
+CHAPTER = ROOT / "docs" / "chapters" / "tensors.md"
 SECTION = "## And on a GPU?"
 
 
@@ -258,7 +258,7 @@ def test_the_chapter_draws_the_figure_with_the_same_call() -> None:
 
 
 def test_the_built_chapter_cites_the_data_and_its_notebook_draws_it(site: Path) -> None:
-    html = (site / "chapters" / "17-tensors" / "index.html").read_text(encoding="utf-8")
+    html = (site / "chapters" / "tensors" / "index.html").read_text(encoding="utf-8")
     assert "{{ h200" not in html
     rows = load_scaling()
     meta = provenance()
@@ -270,7 +270,7 @@ def test_the_built_chapter_cites_the_data_and_its_notebook_draws_it(site: Path) 
     assert f'href="../../_data/{DATA.name}"' in html
     module = load_module(ROOT / "docs" / "_figures" / "ch17.py", "_test_ch17_site")
     assert (site / "figures" / "ch17-gpu.svg").read_text(encoding="utf-8") == module.gpu()
-    nb = json.loads((site / "notebooks" / "17-tensors.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((site / "notebooks" / "tensors.ipynb").read_text(encoding="utf-8"))
     drawn = [c for c in nb["cells"] if "plot_scaling(rows, new_figure" in "".join(c["source"])]
     assert len(drawn) == 1
     assert any("image/png" in o.get("data", {}) for o in drawn[0]["outputs"])

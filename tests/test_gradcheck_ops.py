@@ -96,7 +96,7 @@ def test_gradient_check_catches_a_wrong_local_derivative():
 
 
 def test_the_numbers_chapter_14_quotes_from_its_figure():
-    """docs/chapters/14-testing.md describes its figure in numbers; they must stay true."""
+    """docs/chapters/testing.md describes its figure in numbers; they must stay true."""
 
     from repotools import ROOT, load_module
 

@@ -20,15 +20,15 @@ DOCS = ROOT / "docs"
 # extra, the notebooks and the API pages.
 PAGES = {
     "index.md": "index.html",
-    "chapters/01-slope.md": "chapters/01-slope/index.html",
-    "chapters/14-testing.md": "chapters/14-testing/index.html",
-    "chapters/15-performance.md": "chapters/15-performance/index.html",
-    "chapters/17-tensors.md": "chapters/17-tensors/index.html",
+    "chapters/slope.md": "chapters/slope/index.html",
+    "chapters/testing.md": "chapters/testing/index.html",
+    "chapters/performance.md": "chapters/performance/index.html",
+    "chapters/tensors.md": "chapters/tensors/index.html",
     "notebooks/index.md": "notebooks/index.html",
     "reference/api.md": "reference/api/index.html",
 }
 # Pages that need Graphviz's dot for draw_dot, or install for the whole book.
-GRAPHVIZ_PAGES = ("index.md", "chapters/01-slope.md", "notebooks/index.md", "reference/api.md")
+GRAPHVIZ_PAGES = ("index.md", "chapters/slope.md", "notebooks/index.md", "reference/api.md")
 
 
 @pytest.fixture(scope="module")

@@ -501,3 +501,13 @@ def test_prose_that_says_where_code_goes_agrees_with_the_title() -> None:
             if not listing.optional:
                 last_of[reg.file] = (listings._defined(reg) or [""])[-1]
     assert not problems, "\n".join(problems)
+
+
+def test_the_pages_list_of_reader_files_is_the_packages() -> None:
+    """my-files.js keeps the reader's files in the page: the same names, in the same order."""
+    from scalargrad.check.doctests import READER_FILES
+
+    script = (ROOT / "docs" / "assets" / "javascripts" / "my-files.js").read_text(
+        encoding="utf-8")
+    files = re.search(r"const FILES = \[([^\]]*)\];", script).group(1)
+    assert tuple(re.findall(r'"([^"]+)"', files)) == READER_FILES == listings.READER_FILES

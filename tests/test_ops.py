@@ -141,7 +141,8 @@ def test_a_new_operation_with_a_wrong_derivative_is_caught(monkeypatch):
     assert "wrong_sin" in public_operations(Value) - {op.method for op in OPS.values()}
 
     def row(local) -> Op:
-        return Op("sin", "wrong_sin", "{0}.wrong_sin()", (VALUE,), 8, "d/dx sin(x) = cos(x)",
+        return Op("sin", "wrong_sin", "{0}.wrong_sin()", (VALUE,), "more-operations",
+                  "d/dx sin(x) = cos(x)",
                   "a.wrong_sin()", lambda a: a.wrong_sin(), math.sin, local)
 
     right_row = row(lambda x: (math.cos(x),))

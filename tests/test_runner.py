@@ -144,7 +144,7 @@ def test_the_book_counts_of_blocks_that_cannot_run() -> None:
     # Only chapters 9 (PyTorch), 13 (one matplotlib plot), 14 (Hypothesis, PyTorch),
     # 15 (micrograd) and 17 (numpy, PyTorch) have blocks the page cannot run.
     assert {k for k, v in counts.items() if v} == {
-        "09-pytorch", "13-classifier", "14-testing", "15-performance", "17-tensors"
+        "pytorch", "classifier", "testing", "performance", "tensors"
     }
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
         for entry in blocks.block_needs(path.read_text(encoding="utf-8")):
@@ -207,7 +207,7 @@ def runtime_url() -> str:
 
 
 def test_chapter_pages_list_their_blocks(site: Path) -> None:
-    html = (site / "chapters/09-pytorch/index.html").read_text(encoding="utf-8")
+    html = (site / "chapters/pytorch/index.html").read_text(encoding="utf-8")
     found = re.search(
         r'<script type="application/json" id="sg-runner-blocks" '
         r'data-version="([^"]+)">(.*?)</script>',
@@ -215,12 +215,13 @@ def test_chapter_pages_list_their_blocks(site: Path) -> None:
     )
     assert found, "no #sg-runner-blocks with the book's version"
     assert found.group(1) == load_hook("package_wheel").project(ROOT)["version"]
+    # the page's chapter number and range are #sg-runner-facts (tests/test_runner_facts.py)
     blocks = json.loads(found.group(2))
     assert len(blocks) == len(re.findall(r'<div class="language-pycon highlight[" ]', html))
     assert {b.get("needs") for b in blocks} >= {"PyTorch"}
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'id="sg-runner-blocks"' in index
-    chapter = (site / "chapters/01-slope/index.html").read_text(encoding="utf-8")
+    chapter = (site / "chapters/slope/index.html").read_text(encoding="utf-8")
     line = re.sub(r"<[^>]+>", "", chapter.split('<div class="language-sh highlight">')[1])
     # the command (docs/hooks/install_line.py) is split with backslashes so that no line
     # passes 80 columns; a shell joins the lines into the wheel's URL

@@ -12,8 +12,9 @@ backslash-newline. ``{{ install_graphviz }}`` becomes the one sentence on Graphv
 ``dot``.
 
 The extras are the chapters' needs: ``viz`` for the drawings (graphviz and
-matplotlib), ``tensor`` for chapter 17 (NumPy, one wheel with no dependencies of its
-own). PyTorch, which chapters 9, 14 and 17 also run, stays out: it is a download of
+matplotlib), ``tensor`` for the chapter "tensors" (NumPy, one wheel with no dependencies
+of its own). PyTorch, which the chapters "pytorch", "testing" and "tensors" also run,
+stays out: it is a download of
 hundreds of megabytes that differs by platform, and the pages that need it say so.
 The notebooks' first cell installs the same requirement (``requirement``).
 

@@ -14,7 +14,7 @@ __mul__``), or ``a new file``. A missing file or region fails the build.
 
 The reader's files (:data:`READER_FILES`) are built from the same regions, like the
 chapter markers of *Crafting Interpreters*: the snapshot of a file after chapter N is
-that file's regions which chapters 1..N include, in source order, markers removed, with
+that file's regions which the chapters up to N include, in source order, markers removed, with
 package imports rewritten to sibling imports (``from engine import Value``). So every
 line of a snapshot was shown in some listing. Snapshots are published under
 ``code/NN/`` with ``File.generated`` (never written into docs/), and every chapter that
@@ -67,21 +67,26 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from scalargrad import chapters as book
 from scalargrad.check.chapters import FIRST, LAST
+
+# The package files the reader writes, in the order the book introduces them: defined
+# once, in the package (the page's runner has it there too); my-files.js is checked
+# against it (tests/test_listings.py).
+from scalargrad.check.doctests import READER_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "docs" / "chapters"
 PACKAGE = "scalargrad"
-#: The package files the reader writes, in the order the book introduces them.
-READER_FILES = ("engine.py", "nn.py", "training.py", "datasets.py")
 #: Where the snapshots are published in the site.
 CODE_DIR = "code"
 #: The chapters after which the reader has files: the span the checker knows (one source).
 SNAPSHOT_CHAPTERS = range(FIRST, LAST + 1)
 DASH = "\N{EM DASH}"
 
-#: A chapter's Markdown file name, such as ``03-value.md``; group 1 is its number.
-CHAPTER_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
+#: A chapter's Markdown file name, such as ``value.md``; group 1 is its slug, whose
+#: place in :data:`scalargrad.chapters.CHAPTERS` is its number.
+CHAPTER_FILE = re.compile(r"^([a-z0-9-]+)\.md$")
 _CHAPTER = CHAPTER_FILE
 _LISTING = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<lang>[a-z]*)(?P<info>[^\n`]*)\n'
@@ -298,14 +303,16 @@ def region(path: str, name: str) -> Region:
     return found[name]
 
 
+def chapter_number(name: str) -> int | None:
+    """The number of the chapter whose file is called ``name`` (``mlp.md``), else None."""
+    m = _CHAPTER.match(name)
+    return book.number(m.group(1)) if m and m.group(1) in book.CHAPTERS else None
+
+
 def chapter_files() -> list[tuple[int, Path]]:
     """The chapter Markdown files with their numbers, in order."""
-    out = []
-    for md in sorted(CHAPTERS.glob("*.md")):
-        m = _CHAPTER.match(md.name)
-        if m:
-            out.append((int(m.group(1)), md))
-    return out
+    found = [(chapter_number(md.name), md) for md in CHAPTERS.glob("*.md")]
+    return sorted((n, md) for n, md in found if n is not None)
 
 
 def collapsed(markdown: str, at: int, indent: str) -> bool:
@@ -720,8 +727,7 @@ def _chapter_of(page: Page) -> int | None:
     src = page.file.src_uri
     if not src.startswith("chapters/"):
         return None
-    m = _CHAPTER.match(src.removeprefix("chapters/"))
-    return int(m.group(1)) if m else None
+    return chapter_number(src.removeprefix("chapters/"))
 
 
 @event_priority(60)

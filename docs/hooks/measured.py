@@ -4,10 +4,10 @@
 for the rows of ``scalargrad/data/tensor-scaling-h200.jsonl``: a time such as
 ``b4.w16.numpy`` (milliseconds), a ratio such as ``b4.w16.scalar/numpy``, a crossing such
 as ``b4.cross.numpy.width``, or the date, machine and versions of the measurement. So the
-prose of chapter 17 cites the file, never a number typed by hand. An unknown name, or a
+prose of the chapter "tensors" cites the file, never a number typed by hand. An unknown name, or a
 ``{{ h200`` that is not a well-formed token, fails the build.
 
-The data file and its provenance are also published beside chapter 17's other data, as
+The data file and its provenance are also published beside the "tensors" chapter's other data, as
 ``_data/tensor-scaling-h200.jsonl`` and ``.json``, from the package's copy (their one
 source in the repository), so the chapter can link them.
 """

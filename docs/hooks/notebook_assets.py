@@ -30,7 +30,7 @@ def _content_name(data: bytes, stem: str, suffix: str) -> str:
 def externalize(output: str, page_dest: str, site_dir: Path) -> str:
     """Move a notebook page's inline stylesheets and images into files under ``site_dir``.
 
-    ``page_dest`` is the page's path in the site (``notebooks/01-slope/index.html``).
+    ``page_dest`` is the page's path in the site (``notebooks/slope/index.html``).
     The styles become one stylesheet, linked where the first style block stood.
     """
     styles = _INLINE_STYLE.findall(output)

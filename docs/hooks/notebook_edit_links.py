@@ -2,7 +2,7 @@
 
 A notebook page is generated (docs/hooks/notebooks.py), so its buttons would point at a
 file the repository does not have: they point at what the notebook is made from instead,
-the chapter (``docs/chapters/NN-slug.md``) or ``docs/notebooks/lecture.py``.
+the chapter (``docs/chapters/SLUG.md``) or ``docs/notebooks/lecture.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ _NOTEBOOK_PAGE = re.compile(r"^notebooks/(?P<slug>[^/]+)/index\.ipynb$")
 def notebook_source(src_uri: str) -> str | None:
     """The docs/ file a rendered notebook page is made from, or None for other pages.
 
-    >>> notebook_source("notebooks/01-slope/index.ipynb"), notebook_source("index.md")
-    ('chapters/01-slope.md', None)
+    >>> notebook_source("notebooks/slope/index.ipynb"), notebook_source("index.md")
+    ('chapters/slope.md', None)
     """
     match = _NOTEBOOK_PAGE.match(src_uri)
     if match is None:

@@ -1,6 +1,6 @@
 """Making the book's Jupyter notebooks: each chapter's from its ``pycon`` blocks, and the lecture's.
 
-For each ``docs/chapters/NN-slug.md`` the code of the chapter's ``pycon`` blocks is
+For each ``docs/chapters/SLUG.md`` the code of the chapter's ``pycon`` blocks is
 collected, top to bottom, exactly what the doctests run: the ``>>>``/``...`` source
 lines, not the outputs. A cell ends where the book shows an output; an example whose
 expected output is a traceback gets a cell of its own tagged ``raises-exception`` (the
@@ -22,32 +22,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import chapter_refs  # {{ chapter SLUG }} in the headings the notebook keeps
 import install_line  # the requirement the pages install
 import jupytext
+import listings  # which files are chapters
 import nbformat
 import package_wheel  # the package's version
 import pycon_blocks
-from listings import CHAPTER_FILE
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 CHAPTERS_DIR = "chapters"
 LECTURE = "notebooks/lecture.py"
 KERNEL = "python3"
-_CHAPTER = CHAPTER_FILE  # one pattern for a chapter's file name, in listings.py
 
 
 @dataclass
 class Notebook:
     """One notebook: where it comes from and what it becomes."""
 
-    slug: str  # "01-slope" or "lecture"
+    slug: str  # "slope" or "lecture"
     title: str
     source_uri: str  # the chapter page (or lecture file) it is made from
     nb: nbformat.NotebookNode
     executed: nbformat.NotebookNode | None = None
-    page_uri: str = ""  # "notebooks/01-slope/index.ipynb"
-    download_uri: str = ""  # "notebooks/01-slope.ipynb"
+    page_uri: str = ""  # "notebooks/slope/index.ipynb"
+    download_uri: str = ""  # "notebooks/slope.ipynb"
     extra: dict = field(default_factory=dict)
 
 
@@ -57,7 +57,7 @@ def install_cell(requirement: str, version: str) -> nbformat.NotebookNode:
     ``requirement`` is the pages' (docs/hooks/install_line.py). In any hosted notebook
     service it installs the wheel the book was built with; in the build, where the
     package is installed, it does nothing and reaches nowhere. ``%matplotlib inline``
-    makes a cell that ends in a matplotlib figure (chapter 17's) show it.
+    makes a cell that ends in a matplotlib figure (the "tensors" chapter's) show it.
     """
     return nbformat.v4.new_code_cell(
         "# scalargrad from the book's site: the wheel this notebook was built with.\n"
@@ -170,12 +170,13 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     titles = _nav_titles(config)
     project = package_wheel.project(Path(config.config_file_path).resolve().parent)
     install = install_cell(install_line.requirement(config), project["version"])
+    targets = chapter_refs.files_by_slug(config.nav or [])
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
-        if not _CHAPTER.match(path.name):
+        if listings.chapter_number(path.name) is None:
             continue
         uri = f"{CHAPTERS_DIR}/{path.name}"
-        markdown = path.read_text(encoding="utf-8")
+        markdown = chapter_refs.substitute(path.read_text(encoding="utf-8"), uri, targets)
         title = titles.get(uri)
         if title is None:
             h1 = re.search(r"^#\s+(.+)$", markdown, re.M)

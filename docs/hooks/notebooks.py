@@ -4,8 +4,8 @@ The notebooks are made by docs/hooks/notebook_making.py and executed (or taken f
 cache) by docs/hooks/notebook_running.py. This hook publishes each executed notebook
 twice:
 
-* ``notebooks/NN-slug.ipynb``: the download, valid nbformat 4 JSON with its outputs;
-* ``notebooks/NN-slug/``: the same notebook rendered as a page by mkdocs-jupyter.
+* ``notebooks/SLUG.ipynb``: the download, valid nbformat 4 JSON with its outputs;
+* ``notebooks/SLUG/``: the same notebook rendered as a page by mkdocs-jupyter.
 
 Chapter pages and notebook pages get ``sg_notebook`` in their context: the relative
 URL of the download, which ``docs/overrides/main.html`` shows as a button. The build

@@ -20,7 +20,6 @@ import json
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
-import chapter_table
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -28,6 +27,7 @@ from mkdocs.structure.pages import Page
 from package_wheel import root_of
 from reproducible_zip import zip_bytes
 
+from scalargrad import chapters as book_chapters
 from scalargrad.check import chapters
 
 HERE = Path(__file__).resolve().parent
@@ -123,21 +123,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def runner_facts(src_uri: str, nav: list) -> dict[str, int | None]:
-    """What runner.js needs to know about chapters: this page's number (from the nav,
-    docs/hooks/chapter_table.py), and the chapters the checker knows
-    (scalargrad.check.chapters).
+def runner_facts(src_uri: str) -> dict[str, int | None]:
+    """What runner.js needs to know about chapters: this page's number (its slug's place
+    in scalargrad.chapters), and the chapters the checker knows (scalargrad.check.chapters).
 
-    >>> nav = [{"Part I": [{"1. The slope of a function": "chapters/01-slope.md"}]}]
-    >>> facts = runner_facts("chapters/01-slope.md", nav)
+    >>> facts = runner_facts("chapters/mlp.md")
     >>> facts["chapter"], facts["first_checked"] == chapters.FIRST
-    (1, True)
-    >>> runner_facts("index.md", nav)["chapter"] is None
+    (10, True)
+    >>> runner_facts("index.md")["chapter"] is None
     True
     """
-    numbers = {f"chapters/{c.stem}.md": c.number for c in chapter_table.chapters(nav)}
+    stem = src_uri.removeprefix("chapters/").removesuffix(".md")
+    inside = src_uri.startswith("chapters/") and stem in book_chapters.CHAPTERS
     return {
-        "chapter": numbers.get(src_uri),
+        "chapter": book_chapters.number(stem) if inside else None,
         "first_checked": chapters.FIRST,
         "last_checked": chapters.LAST,
     }
@@ -146,5 +145,5 @@ def runner_facts(src_uri: str, nav: list) -> dict[str, int | None]:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if 'id="sg-runner-blocks"' not in html:
         return html
-    facts = json.dumps(runner_facts(page.file.src_uri, config.nav or []), sort_keys=True)
+    facts = json.dumps(runner_facts(page.file.src_uri), sort_keys=True)
     return f'{html}<script type="application/json" id="sg-runner-facts">{facts}</script>\n'

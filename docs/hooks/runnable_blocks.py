@@ -5,9 +5,10 @@ script at the end of the page (``#sg-runner-blocks``), in page order: what the b
 needs that the page cannot load (PyTorch, Hypothesis, micrograd, numpy, matplotlib),
 derived from its imports and names and from the names it takes from such examples before
 it, and the examples of it that can run (run before a later block, so their names exist).
-docs/assets/javascripts/runner.js reads it and puts Run buttons on the other blocks.
-On the pages of chapters 3 to 13 each entry also carries the block's ``label``
-(docs/hooks/walk.py) when it needs the book's package in "my engine" mode.
+docs/assets/javascripts/runner.js reads it and puts Run buttons on the other blocks. On
+the pages of the chapters the checker knows (``FIRST`` to ``LAST``) each entry also
+carries the block's ``label`` (docs/hooks/walk.py) when it needs the book's package in
+"my engine" mode.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import json
 import sys
 from typing import Any
 
+from scalargrad.check.chapters import FIRST
 from scalargrad.check.doctests import (  # noqa: F401 - the page's and the tests' names
     MAX_CHARS,
     MAX_LINES,
@@ -126,7 +127,7 @@ def check_my_files(folder: str, files: dict[str, str], chapter: int) -> str:
     if name not in files:
         return Report(file=name, chapter=chapter,
                       error="you have no engine.py yet: press \"Add to my engine\" under "
-                            "chapter 3's listings, or type it").text()
+                            f"chapter {FIRST}'s listings, or type it").text()
     if folder not in sys.path:
         sys.path.append(folder)
     for file in READER_FILES:  # nn.py's `from engine import Value` loads the current text

@@ -294,9 +294,8 @@ def _reason_for_full_build(last: _Build, uri: str, old: str, new: str) -> str | 
     if any(uri in text and "--8<--" in text for other, text in last.texts.items() if other != uri):
         return "another page may include it"
     name = uri.removeprefix(f"{notebook_making.CHAPTERS_DIR}/")
-    match = listings.CHAPTER_FILE.match(name)
-    if match:
-        chapter = int(match.group(1))
+    chapter = listings.chapter_number(name)
+    if chapter is not None:
         if listings.listings_in(old, chapter) != listings.listings_in(new, chapter):
             return "its listings changed"
         install = nbformat.v4.new_code_cell("")

@@ -1,4 +1,4 @@
-"""MkDocs hook: the reader's walk, the examples of chapters 3 to 13 on the reader's files.
+"""MkDocs hook: the reader's walk: the checker's chapters' examples on the reader's files.
 
 A reader who writes the engine as the book goes can run a chapter's examples on their
 own files: in the page ("Run with: my engine") and in a terminal
@@ -23,9 +23,9 @@ is, is what tests/test_walk.py runs.
 
 The labels have one source, this module: it rewrites the titles the page shows, gives
 runnable_blocks.py the label of each block for the page's runner, and writes
-``code/examples.json`` (every block of chapters 3 to 13: its line, text and label, and
-what the page cannot load), which the wheel carries too (package_wheel.py), for the
-terminal's ``--examples``.
+``code/examples.json`` (every block of the chapters ``FIRST`` to ``LAST``: its line,
+text and label, and what the page cannot load), which the wheel carries too
+(package_wheel.py), for the terminal's ``--examples``.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def chapter_blocks(chapter: int, markdown: str | None = None) -> list[dict]:
 
 
 def examples_data() -> dict:
-    """The contents of ``code/examples.json``: every block of chapters 3 to 13."""
+    """The contents of ``code/examples.json``: every block of the checker's chapters."""
     chapters = {}
     for number, md in listings.chapter_files():
         if number not in listings.SNAPSHOT_CHAPTERS:
@@ -191,7 +191,7 @@ def wheel_files() -> dict[str, bytes]:
 
 
 def page_labels(page: Page) -> list[dict | None] | None:
-    """The label of each pycon block of a chapter page of chapters 3 to 13, else None."""
+    """The label of each pycon block of a page of the checker's chapters, else None."""
     chapter = listings._chapter_of(page)
     if chapter not in listings.SNAPSHOT_CHAPTERS:
         return None

@@ -1,10 +1,10 @@
 """Check your own engine: ``python -m scalargrad.check PATH [--chapter N] [--json]``.
 
-The checker compares a learner's ``Value`` class (and, from chapter 10, their
-``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine and with central
-differences, and says what is wrong in the book's words, with the chapter that
-explains it. Checking a file EXECUTES it (in a child process, isolated where the
-system allows; the checks judge its answers in this process).
+The checker compares a learner's ``Value`` class (and, from the chapter "Neurons, layers
+and an MLP" on, their ``Neuron``, ``Layer`` and ``MLP``) with scalargrad's own engine
+and with central differences, and says what is wrong in the book's words, with the
+chapter that explains it. Checking a file EXECUTES it (in a child process, isolated
+where the system allows; the checks judge its answers in this process).
 
 Three entry points:
 
@@ -34,7 +34,7 @@ from scalargrad.check.folder import FileResult, check_folder, table
 from scalargrad.check.learner import LoadError
 from scalargrad.check.report import Report, Result
 from scalargrad.check.run import check_namespace
-from scalargrad.check.sandbox import MEMORY_MB, TIME_LIMIT, run_file
+from scalargrad.check.sandbox import DEADLINE, MEMORY_MB, TIME_LIMIT, run_file
 
 __all__ = [
     "FileResult",
@@ -48,24 +48,16 @@ __all__ = [
 ]
 
 
-def check_file(path: str | os.PathLike[str], chapter: int | None = None, *,
+def check_file(path: str | os.PathLike[str], chapter: int | str | None = None, *,
                time_limit: float = TIME_LIMIT, memory_mb: int = MEMORY_MB,
-               speed: bool = False, graded: bool = False) -> Report:
-    """Check one file at ``chapter`` (None: everything it defines), its code in a child process.
+               speed: bool = False, graded: bool = False,
+               deadline: float = DEADLINE) -> Report:
+    """Check one file at ``chapter`` (a number or slug; None: everything it defines).
 
     The file is EXECUTED (isolated where the system allows). ``time_limit`` is in
     seconds per check; ``speed`` adds a timing note (off by default, so that reports
-    are the same on every run); ``graded`` fails a file that uses a reference engine.
+    are the same on every run); ``graded`` fails a file that uses a reference engine;
+    ``deadline`` is the file's overall time, in seconds, for everything it is asked.
     """
-    _check_chapter(chapter)
-    return run_file(path, [chapter], time_limit=time_limit, memory_mb=memory_mb,
-                    speed=speed, graded=graded)[0]
-
-
-def _check_chapter(chapter: object) -> None:
-    """Raise ValueError unless ``chapter`` is None or one of the checker's chapters."""
-    if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
-                                or not chapters.FIRST <= chapter <= chapters.LAST):
-        raise ValueError(f"chapter must be a whole number from {chapters.FIRST} to "
-                         f"{chapters.LAST}, or None for everything the file defines; got "
-                         f"{chapter!r}")
+    return run_file(path, [chapters.validate(chapter)], time_limit=time_limit,
+                    memory_mb=memory_mb, speed=speed, graded=graded, deadline=deadline)[0]

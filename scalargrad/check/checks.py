@@ -40,7 +40,7 @@ class Check:
     title: str
     run: Callable[[Context], Result]
     chapter: int  # the first chapter at which it runs
-    gradients: bool = False  # it calls backward(): pointless before chapter 6 or without it
+    gradients: bool = False  # it calls backward(): pointless before the engine has it
     example: Expr | None = None  # a worked example: it needs that expression's operations
     nn: bool = False  # a check of Neuron, Layer and MLP
     after: tuple[str, ...] = ()  # mistakes of earlier checks that leave it pointless

@@ -381,7 +381,7 @@ def grad_dependence(ctx: Context, expr: Expr, xs: Sequence[float]) -> str:
 
 ORDER = ("mul", ("mul", A, B), C)  # (a * b) * c: the inner product must wait for the outer one
 D = ("mul", A, B)  # d = a * b, an inner node used twice below
-SHARED = [  # an inner node with two users: chapter 6's walk must visit it once, after both
+SHARED = [  # an inner node with two users: the topological walk must visit it once, after both
     (("mul", ("add", D, 1.0), ("mul", D, 2.0)), (2.0, 3.0)),  # (d + 1) * (d * 2)
     (("mul", D, ("tanh", ("add", D, 1.0))), (0.5, -1.5)),  # d * (d + 1).tanh()
 ]
@@ -437,7 +437,7 @@ def check_order(ctx: Context) -> Result:
     return passed()
 
 
-TWICE = [  # a node used twice, smallest first; the diamond is chapter 7's example
+TWICE = [  # a node used twice, smallest first; the diamond is the accumulation bug's example
     (("add", A, A), (3.0,)),
     (("mul", A, A), (3.0,)),
     (("mul", ("mul", A, B), ("add", A, B)), (-2.0, 3.0)),
@@ -560,7 +560,7 @@ NEURON_EXP = ("div", ("sub", E2N, 1.0), ("add", E2N, 1.0))  # (e - 1) / (e + 1),
 
 def example_check(ctx: Context, expr: Expr, xs: Sequence[float], names: str,
                   chapter: int) -> Result:
-    """A worked example of the book: its value, and its gradients from chapter 6 on."""
+    """A worked example of the book: its value, and its gradients once backward() exists."""
     out = exprs.build(expr, [ctx.Value(x) for x in xs])
     want = exprs.value(expr, xs)
     data = getattr(out, "data", None)
@@ -584,15 +584,15 @@ def example_check(ctx: Context, expr: Expr, xs: Sequence[float], names: str,
 
 
 def check_chapter4(ctx: Context) -> Result:
-    """Chapter 4's L = (a * b + c) * f, with a = 2, b = -3, c = 10, f = -2."""
+    """Backpropagation by hand's L = (a * b + c) * f, with a = 2, b = -3, c = 10, f = -2."""
     return example_check(ctx, CH4, CH4_XS, "a b c f", 4)
 
 
 def check_neuron(ctx: Context) -> Result:
-    """Chapter 5's neuron o = tanh(x1*w1 + x2*w2 + b)."""
+    """The neuron chapter's o = tanh(x1*w1 + x2*w2 + b)."""
     return example_check(ctx, NEURON, NEURON_XS, "x1 w1 x2 w2 b", chapter_of("tanh"))
 
 
 def check_neuron_exp(ctx: Context) -> Result:
-    """Chapter 8's neuron with tanh written out as (e - 1) / (e + 1), e = exp(2n)."""
+    """The neuron of More operations, tanh written out as (e - 1) / (e + 1), e = exp(2n)."""
     return example_check(ctx, NEURON_EXP, NEURON_XS, "x1 w1 x2 w2 b", chapter_of("exp"))

@@ -2,7 +2,7 @@
 
 Every example of the book imports ``scalargrad``. This runs the examples of chapter
 ``N``, in order and in one namespace as the chapter does, with the files of ``DIR``
-(``engine.py``, and from chapter 10 on ``nn.py``, ``training.py``, ``datasets.py``) in
+(``engine.py``, and from the MLP chapter on ``nn.py``, ``training.py``, ``datasets.py``) in
 place of the package's (:func:`scalargrad.check.doctests.use_my_files`), and shows where
 the output differs from the book's. It is the terminal's twin of the page's "Run with:
 my engine": the same code runs the blocks, and the same labels mark the blocks that
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scalargrad.check.chapters import FIRST
 from scalargrad.check.doctests import READER_FILES
 from scalargrad.check.remote import CheckTimeout, ChildGone, Connection, Lines, TooMuchOutput
 from scalargrad.check.sandbox import (
@@ -231,7 +232,7 @@ def run_examples(folder: str | os.PathLike[str], chapter: int, *,
         walk.error = str(exc)
         return walk
     if not (folder / "engine.py").is_file():
-        walk.error = (f"{folder} has no engine.py: chapter 3 starts it (see its section "
+        walk.error = (f"{folder} has no engine.py: chapter {FIRST} starts it (see its section "
                       "\"Check your engine\")")
         return walk
     with tempfile.TemporaryDirectory(prefix="scalargrad-examples-") as tmp:

@@ -85,7 +85,7 @@ class FileResult:
 
 
 def _chapters(numbers: list[int | None]) -> str:
-    """``chapters 3-8, 10`` for [3, 4, 5, 6, 7, 8, 10]."""
+    """The chapters as runs: [3, 4, 5, 6, 7, 8, 10] is written ``3-8, 10`` after "chapters"."""
     if numbers == [None]:
         return "all its checks"
     runs: list[list[int]] = []
@@ -142,7 +142,7 @@ def check_folder(folder: str | os.PathLike[str], chapter: int | None = None, *,
                  graded: bool = False, deadline: float = DEADLINE) -> list[FileResult]:
     """Check every submission in ``folder``, each in its own child process.
 
-    Without ``chapter``, each is checked at every chapter from 3 to 13; ``deadline``
+    Without ``chapter``, each is checked at every chapter the checker knows; ``deadline``
     is each submission's overall time, in seconds, for all its chapters.
     """
     wanted = [chapter] if chapter is not None else list(range(chapters.FIRST, chapters.LAST + 1))

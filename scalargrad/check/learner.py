@@ -129,7 +129,7 @@ NN_NAMES = ("Neuron", "Layer", "MLP")
 
 
 def with_nn_beside(namespace: dict[str, Any], path: str | os.PathLike[str]) -> str:
-    """The book's layout: ``engine.py`` and, from chapter 10 on, ``nn.py`` beside it.
+    """The book's layout: ``engine.py`` and, from the MLP chapter on, ``nn.py`` beside it.
 
     If the checked file is an ``engine.py`` that defines no ``MLP`` and an ``nn.py``
     stands beside it, load that too and take ``Neuron``, ``Layer`` and ``MLP`` from it

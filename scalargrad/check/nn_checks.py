@@ -65,10 +65,10 @@ def loss_of(model: Any) -> Any:
 
 
 def zeroer(ctx: Context, model: Any) -> Callable[[], None]:
-    """How the checker's loop resets gradients: the MLP's zero_grad() from chapter 12 on.
+    """How the checker's loop resets gradients: the MLP's zero_grad() from the zero_grad chapter on.
 
-    Before chapter 12 (and for an MLP without it) the checker sets every parameter's
-    grad to 0 itself: zero_grad() gets its own check at chapter 12, with the bug it
+    Before it (and for an MLP without it) the checker sets every parameter's
+    grad to 0 itself: zero_grad() gets its own check at that chapter, with the bug it
     prevents.
     """
     if ctx.wants(chapters.ZERO_GRAD) and callable(getattr(model, "zero_grad", None)):
@@ -165,7 +165,7 @@ def compare_gradients(ctx: Context, model: Any, params: list[Any]) -> Result:
     bad = [i for i, (g, r) in enumerate(zip(got, ref, strict=True)) if not close(g, r)]
     if not bad:
         return passed()
-    if all(close(g, 0.0) for g in got):  # copies: chapter 11 teaches it with training
+    if all(close(g, 0.0) for g in got):  # copies: gradient descent teaches it with training
         return passed()
     i = bad[0]
     return failed(f"after loss.backward(), {len(bad)} of {len(got)} parameters "

@@ -6,6 +6,7 @@ import sys
 import time
 from typing import Any
 
+from scalargrad.chapters import number
 from scalargrad.check.chapters import BACKWARD
 from scalargrad.check.context import Context
 from scalargrad.check.learner import describe_exception
@@ -82,4 +83,5 @@ def speed_note(ctx: Context) -> str:
     ours = seconds(Reference)
     return (f"speed: building about 10,000 nodes and calling backward() took "
             f"{mine * 1000:.1f} ms; scalargrad's engine takes {ours * 1000:.1f} ms "
-            f"({mine / ours:.1f} times as long). Chapter 15 is about speed.")
+            f"({mine / ours:.1f} times as long). Chapter {number('performance')} is about "
+            "speed.")

@@ -80,10 +80,7 @@ def check_namespace(namespace: dict[str, Any], chapter: int | None = None, *,
     ``seed`` seeds the learner's ``random`` when its classes live in another process.
     Raises :class:`~scalargrad.check.learner.LoadError` when there is no Value class.
     """
-    if chapter is not None and (isinstance(chapter, bool) or not isinstance(chapter, int)
-                                or not chapters.FIRST <= chapter <= chapters.LAST):
-        raise ValueError(f"chapter must be a whole number from {chapters.FIRST} to "
-                         f"{chapters.LAST}, or None for everything; got {chapter!r}")
+    chapter = chapters.validate(chapter)
     value = find_value(namespace, name or "the code")
     ctx = make_context(namespace, value, chapter, speed, seed)
     report = Report(file=name, chapter=chapter)

@@ -10,24 +10,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from repotools import CHROMIUM, CHROMIUM_ARGS  # the one definition, shared
 
 PREFIX = "/scalargrad"
-CHROMIUM = os.environ.get("SCALARGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 # The chapter's own pycon blocks, in the order of its Markdown: a question's code

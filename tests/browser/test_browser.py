@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 LOCAL = {"127.0.0.1"}
 # A chapter with math, figures, pycon blocks and a notebook; and the one search must find.
-CHAPTER = "chapters/01-slope/"
+CHAPTER = "chapters/slope/"
 SEARCHED = ("backward", "Automating backward")
 
 
@@ -240,7 +240,7 @@ def test_chapter_offers_its_notebook(base_url: str, watched, context) -> None:
     href = button.get_attribute("href")
     assert button.get_attribute("download") is not None
     url = urljoin(page.url, href)
-    assert url == base_url + "notebooks/01-slope.ipynb"
+    assert url == base_url + "notebooks/slope.ipynb"
     response = context.request.get(url)
     assert response.status == 200
     nb = json.loads(response.text())

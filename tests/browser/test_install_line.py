@@ -41,7 +41,7 @@ def _wheel_url(command: str) -> str:
 
 
 def test_a_served_copy_installs_its_own_wheel(base_url: str, page) -> None:
-    for path in ("", "chapters/01-slope/", "chapters/17-tensors/", "notebooks/"):
+    for path in ("", "chapters/slope/", "chapters/tensors/", "notebooks/"):
         page.goto(base_url + path, wait_until="load")
         page.wait_for_function(
             "() => [...document.querySelectorAll('pre > code')]"
@@ -61,7 +61,7 @@ def test_the_offline_edition_installs_the_wheel_inside_its_folder(
     with zipfile.ZipFile(site / ZIP) as archive:
         archive.extractall(tmp_path)
     folder = tmp_path / "scalargrad-offline"
-    page.goto((folder / "chapters" / "01-slope.html").as_uri(), wait_until="load")
+    page.goto((folder / "chapters" / "slope.html").as_uri(), wait_until="load")
     page.wait_for_function(
         "() => [...document.querySelectorAll('pre > code')]"
         ".some(c => c.innerText.includes('file:///'))"

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import CHAPTERS
+from scalargrad.chapters import number as book_number
+from scalargrad.check.chapters import FIRST, LAST
 from tests.browser.conftest import BOOK_BLOCK
 from tests.browser.test_runner import (
     _want_matches,
@@ -36,8 +39,7 @@ from tests.test_site import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHAPTERS = sorted(p.stem for p in (ROOT / "docs/chapters").glob("[0-9][0-9]-*.md"))
-READER = [c for c in CHAPTERS if 3 <= int(c[:2]) <= 13]
+READER = list(CHAPTERS[FIRST - 1:LAST])
 FILES = "() => Object.fromEntries(Object.entries(window.sgMyFiles.files()))"
 LABELS = """() => [...document.querySelectorAll('.md-content div.language-pycon:not(.sg-q *)')].map(
     block => block.nextElementSibling?.querySelector('.sg-run__label'))
@@ -78,7 +80,7 @@ def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: 
     for chapter in READER:
         open_page(page, f"{base_url}chapters/{chapter}/")
         added += _add_everything(page)
-        number = int(chapter[:2])
+        number = book_number(chapter)
         # the files are code/NN/; their first line names the last chapter that added
         # to them (chapters 4 and 9 add nothing)
         files = {n: text.split("\n", 1)[1] for n, text in page.evaluate(FILES).items()}
@@ -155,7 +157,7 @@ def _without_notes(report: str) -> list[str]:
 
 def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Path) -> None:
     page = _watched(reader)
-    open_page(page, f"{base_url}chapters/13-classifier/")
+    open_page(page, f"{base_url}chapters/classifier/")
     page.get_by_role("button", name="Check my engine").click()
     report = page.locator(".sg-engine__report")
     page.wait_for_function(
@@ -215,7 +217,7 @@ def test_add_to_a_file_the_reader_edited(browser, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = _watched(context)
-        open_page(page, f"{base_url}chapters/03-value/")
+        open_page(page, f"{base_url}chapters/value/")
         adds = page.get_by_role("button", name="Add to my engine")
         regions = [adds.nth(i).evaluate("b => b.parentElement.previousElementSibling"
                                         ".dataset.region") for i in range(adds.count())]

@@ -256,7 +256,7 @@ def test_code_keeps_its_lines_on_a_phone(on_a_phone, chapter: str) -> None:
     assert not found["problems"], "\n".join(found["problems"])
 
 
-@pytest.mark.parametrize("chapter", ["03-value", "10-mlp", "13-classifier"])
+@pytest.mark.parametrize("chapter", ["value", "mlp", "classifier"])
 def test_code_on_a_desktop(desktop, base_url: str, chapter: str) -> None:
     """80 columns fit a desktop's column: no block scrolls, so none shows the hint.
 
@@ -271,7 +271,7 @@ def test_code_on_a_desktop(desktop, base_url: str, chapter: str) -> None:
 
 def test_the_hint_follows_an_edit(phone, base_url: str) -> None:
     """A reader who makes a line longer in an editable block gets the hint at once."""
-    page = _open(phone, f"{base_url}chapters/01-slope/")
+    page = _open(phone, f"{base_url}chapters/slope/")
     pre = page.evaluate_handle(
         """() => [...document.querySelectorAll('.md-content .language-pycon pre')]
             .find(p => p.querySelector('code[contenteditable]') && !('sgScroll' in p.dataset))"""
@@ -305,7 +305,7 @@ def test_no_hint_on_paper(phone, base_url: str) -> None:
     """Printed, code lines wrap (Material's print style): a hint would cover them. A
     browser lays a page out for paper without running the page's scripts again, so the
     marks the screen's layout left stay: the stylesheet alone must hide the hints."""
-    page = _open(phone, f"{base_url}chapters/10-mlp/")
+    page = _open(phone, f"{base_url}chapters/mlp/")
     hinted = "() => document.querySelectorAll('.md-content pre[data-sg-scroll=start]').length"
     assert page.evaluate(hinted) > 0
     page.emulate_media(media="print")
@@ -323,7 +323,7 @@ def test_a_tap_opens_a_figure_full_size(phone, base_url: str) -> None:
     """The page shows the phone's variant; a tap shows the whole drawing at its own size,
     over the page, which stays where it was; Esc or Close puts it away."""
     page = _watched(phone)
-    url = f"{base_url}chapters/03-value/"
+    url = f"{base_url}chapters/value/"
     page.goto(url, wait_until="load")
     link = page.locator(".md-content a.sg-figure").nth(1)
     link.scroll_into_view_if_needed()

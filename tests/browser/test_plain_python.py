@@ -13,7 +13,7 @@ from tests.browser.test_runner import _edit, _status, _watched, click_run, open_
 
 pytestmark = pytest.mark.browser
 
-CHAPTER = "chapters/01-slope/"
+CHAPTER = "chapters/slope/"
 
 
 def _output(page, index: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-CHAPTER = "chapters/08-more-operations/"
+CHAPTER = "chapters/more-operations/"
 
 
 @pytest.fixture

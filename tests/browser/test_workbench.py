@@ -59,7 +59,7 @@ def _stop_when_running(page, index: int) -> None:
 
 def test_after_stop_the_next_run_asks_and_restart(context, base_url: str) -> None:
     page = _watched(context)
-    open_page(page, base_url + "chapters/01-slope/")
+    open_page(page, base_url + "chapters/slope/")
     _edit(page, 1, LOOP)
     click_run(page, 1)
     _stop_when_running(page, 1)
@@ -102,7 +102,7 @@ def test_after_stop_the_next_run_asks_and_restart(context, base_url: str) -> Non
 
 def test_a_second_run_says_so_and_runs_afresh(context, base_url: str) -> None:
     page = _watched(context)
-    open_page(page, base_url + "chapters/01-slope/")
+    open_page(page, base_url + "chapters/slope/")
     click_run(page, 2)
     wait_done(page)
     assert _out(page, 2).locator(".sg-out__again").count() == 0
@@ -119,7 +119,7 @@ def test_a_second_run_says_so_and_runs_afresh(context, base_url: str) -> None:
 
 def test_output_is_capped(context, base_url: str) -> None:
     page = _watched(context)
-    open_page(page, base_url + "chapters/01-slope/")
+    open_page(page, base_url + "chapters/slope/")
     _edit(page, 1, ">>> for i in range(10**6): print(i)\n...\n")
     started = time.monotonic()
     click_run(page, 1)
@@ -138,7 +138,7 @@ def test_output_is_capped(context, base_url: str) -> None:
 
 def test_an_exercise_that_passes_says_passed(context, base_url: str) -> None:
     page = _watched(context)
-    open_page(page, base_url + "chapters/03-value/")
+    open_page(page, base_url + "chapters/value/")
     index = page.evaluate(
         """() => [...document.querySelectorAll('.md-content div.language-pycon:not(.sg-q *)')]
             .findIndex(b => b.textContent.includes('report.text(passed=False)'))"""
@@ -185,12 +185,12 @@ def test_an_exercise_that_passes_says_passed(context, base_url: str) -> None:
 
 def test_edits_survive_a_reload_and_a_new_tab(context, base_url: str) -> None:
     page = _watched(context)
-    open_page(page, base_url + "chapters/01-slope/")
+    open_page(page, base_url + "chapters/slope/")
     _edit(page, 2, ">>> 40 + 2\n42\n")
     assert page.locator(".sg-edited-tag:not([hidden])").count() == 1
     page.close()
     tab = _watched(context)  # the first tab is closed: a new one
-    open_page(tab, base_url + "chapters/01-slope/")
+    open_page(tab, base_url + "chapters/slope/")
     code = tab.locator(BOOK_BLOCK).nth(2).locator("pre > code")
     assert code.text_content() == ">>> 40 + 2\n42\n"
     tag = tab.locator(BOOK_BLOCK).nth(2).locator(
@@ -204,7 +204,7 @@ def test_edits_survive_a_reload_and_a_new_tab(context, base_url: str) -> None:
     # keyed by the book's version
     keys = tab.evaluate("() => Object.keys(localStorage)")
     version = tab.locator("#sg-runner-blocks").get_attribute("data-version")
-    assert f"sg:{version}:edit:/scalargrad/chapters/01-slope/#2" in keys, keys
+    assert f"sg:{version}:edit:/scalargrad/chapters/slope/#2" in keys, keys
     # Start over asks, then forgets every edit
     tab.get_by_role("button", name="Start over").click()
     tab.get_by_role("button", name="Yes, forget my edits").click()

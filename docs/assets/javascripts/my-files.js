@@ -1,4 +1,4 @@
-// The reader's own files (engine.py, nn.py, training.py, datasets.py), kept in the page.
+// The reader's own files (FILES below, the package's READER_FILES), kept in the page.
 //
 // window.sgMyFiles is used by runner.js. The files live in localStorage under the book's
 // version (runner.js sets the prefix), so they survive a closed tab and go from chapter
@@ -7,7 +7,7 @@
 // build's code/regions.json (docs/hooks/listings.py), fetched on the first Add only. A
 // file nobody edited is rebuilt as the build builds code/NN/: its header for the latest
 // chapter added, then the added regions in source order. So adding every main-text
-// listing of chapters 3 to 13 gives exactly code/13/. A file the reader edited is never
+// listing of the checker's chapters gives exactly code/LAST/ (the last snapshot). A file the reader edited is never
 // rebuilt: the region goes after the nearest earlier region found in it, and the page
 // says so. Also: a zip of the files (stored, no compression) and reading one back.
 
