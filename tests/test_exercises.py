@@ -303,11 +303,11 @@ def test_a_broken_hint_is_named(old: str, new: str, expected: str):
 
 
 def test_a_hint_removed_from_a_chapter_is_found():
-    path = ROOT / "docs" / "chapters" / "03-value.md"
+    path = ROOT / "docs" / "chapters" / "value.md"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = next(i for i, line in enumerate(lines) if line.strip().startswith('??? tip "Hint'))
     end = next(i for i in range(first + 1, len(lines)) if lines[i].strip().startswith("???"))
-    found = problems("".join(lines[:first] + lines[end:]), "03-value.md")
+    found = problems("".join(lines[:first] + lines[end:]), "value.md")
     assert len(found) == 1, found
     assert "exercise 'Exercise 1: Take a product apart': has hints []" in found[0]
 
