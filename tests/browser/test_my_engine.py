@@ -71,7 +71,7 @@ def _add_everything(page) -> int:
 
 def _labels(chapter: str) -> list[dict | None]:
     data = json.loads((ROOT / "site" / "code" / "examples.json").read_text(encoding="utf-8"))
-    return [b["label"] for b in data["chapters"][str(int(chapter[:2]))]["blocks"]]
+    return [b["label"] for b in data["chapters"][str(book_number(chapter))]["blocks"]]
 
 
 def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: Path) -> None:

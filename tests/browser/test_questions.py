@@ -135,3 +135,36 @@ def test_progress_shows_in_the_nav_and_start_over_forgets_it(
     question = page.locator(f"#{item['id']}")
     assert question.locator(".sg-q__verdict").inner_text() == ""
     assert not page.watch.problems, "\n".join(page.watch.problems)
+
+
+def test_answers_travel_with_my_files(page, site: Path, base_url: str, tmp_path: Path) -> None:
+    """Download my files holds answers.json beside the engine; Load my files restores it."""
+    import zipfile
+
+    from scalargrad.chapters import number
+    from scalargrad.check.chapters import FIRST, LAST
+
+    item = next(q for q in published(site) if q["kind"] == "choice"
+                and FIRST <= number(q["page"].strip("/").split("/")[-1]) <= LAST)
+    page.goto(base_url + item["page"], wait_until="load")
+    page.wait_for_selector(".sg-run", state="attached")
+    question = page.locator(f"#{item['id']}")
+    question.locator(f'input[data-choice="{item["answer"]}"]').check()
+    question.locator(".sg-q__check").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download my files").click()
+    archive = tmp_path / "mine.zip"
+    info.value.save_as(archive)
+    with zipfile.ZipFile(archive) as z:
+        answers = json.loads(z.read("my-scalargrad/answers.json"))
+    key = f"q:{item['page']}#{item['id']}"
+    assert json.loads(answers[key]) == {"answer": item["answer"], "right": True}, answers
+
+    page.get_by_role("button", name="Start over").click()
+    page.get_by_role("button", name="Yes, forget my edits").click()
+    assert question.locator(".sg-q__verdict").inner_text() == ""
+    page.locator(".sg-engine input[type=file]").set_input_files(str(archive))
+    page.wait_for_function(
+        "id => document.querySelector(`#${id} .sg-q__verdict`).textContent === 'Right.'",
+        arg=item["id"], timeout=10_000)
+    assert not page.watch.problems, "\n".join(page.watch.problems)

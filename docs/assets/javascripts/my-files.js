@@ -13,6 +13,8 @@
 
 (() => {
   const FILES = ["engine.py", "nn.py", "training.py", "datasets.py"];
+  // The reader's answers to the questions and exercises (questions.js), beside the files.
+  const ANSWERS = "answers.json";
   const REGIONS = new URL("../../code/regions.json", document.currentScript.src);
   let regions = null; // Promise of regions.json's "files"
 
@@ -209,6 +211,10 @@
         if (FILES.includes(base)) found[base] = decoder.decode(bytes);
         continue;
       }
+      if (base === ANSWERS) {
+        found[base] = decoder.decode(bytes);
+        continue;
+      }
       const view = new DataView(bytes.buffer);
       let at = bytes.length - 22;
       while (at >= 0 && view.getUint32(at, true) !== 0x06054b50) at--;
@@ -223,7 +229,7 @@
         const name = new TextDecoder().decode(bytes.subarray(entry + 46, entry + 46 + nameLength));
         const begin = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
         const base = name.split("/").pop();
-        if (FILES.includes(base) && !name.includes("__MACOSX")) {
+        if ((FILES.includes(base) || base === ANSWERS) && !name.includes("__MACOSX")) {
           let data = bytes.subarray(begin, begin + packed);
           if (method === 8) {
             const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
@@ -242,5 +248,5 @@
     return found;
   }
 
-  window.sgMyFiles = { FILES, state, files, write, add, forget, meta, zip, read, load };
+  window.sgMyFiles = { FILES, ANSWERS, state, files, write, add, forget, meta, zip, read, load };
 })();

@@ -54,6 +54,24 @@
         // storage disabled or full
       }
     },
+    // The reader's answers of this book version: {"q:PAGE#ID": value, "ex:PAGE#N": "1"}.
+    all() {
+      const answers = {};
+      const start = `sg:${this.version}:`;
+      for (const kind of ["q", "ex"]) {
+        for (const key of this.keys(`${start}${kind}:`)) {
+          answers[key.slice(start.length)] = localStorage.getItem(key);
+        }
+      }
+      return answers;
+    },
+    restore(answers) {
+      for (const [key, value] of Object.entries(answers)) {
+        if (/^(q|ex):/.test(key) && typeof value === "string") {
+          localStorage.setItem(`sg:${this.version}:${key}`, value);
+        }
+      }
+    },
     forget() {
       for (const kind of ["q", "ex"]) {
         for (const key of this.keys(`sg:${this.version}:${kind}:`)) localStorage.removeItem(key);
@@ -191,6 +209,21 @@
       const n = exerciseNumber(element);
       if (n === null) return;
       storage.exerciseAnswered(n);
+      markNav(document.body, counts);
+    },
+    // For "Download my files" and "Load my files" (runner.js): answers.json's content.
+    answers() {
+      return storage.all();
+    },
+    restore(answers) {
+      storage.restore(answers);
+      for (const root of document.querySelectorAll(".sg-q")) {
+        const saved = storage.get(root.id);
+        if (saved && root.sgQuestion) {
+          root.sgQuestion.restore(saved.answer);
+          root.sgQuestion.check(false);
+        }
+      }
       markNav(document.body, counts);
     },
     forget() {

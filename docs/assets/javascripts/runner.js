@@ -617,12 +617,16 @@
 
     download() {
       const files = myFiles.files();
-      if (!Object.keys(files).length) {
-        this.bench.say("Nothing to download yet: your files are empty.");
+      const answers = window.sgProgress?.answers() ?? {};
+      if (!Object.keys(files).length && !Object.keys(answers).length) {
+        this.bench.say("Nothing to download yet: your files are empty and nothing is answered.");
         return;
       }
       const entries = {};
       for (const [name, text] of Object.entries(files)) entries[`my-scalargrad/${name}`] = text;
+      if (Object.keys(answers).length) {
+        entries[`my-scalargrad/${myFiles.ANSWERS}`] = `${JSON.stringify(answers, null, 1)}\n`;
+      }
       const link = element("a");
       link.href = URL.createObjectURL(myFiles.zip(entries));
       link.download = "my-scalargrad.zip";
@@ -638,7 +642,10 @@
     async load() {
       try {
         const found = await myFiles.read(this.input.files);
-        for (const [name, text] of Object.entries(found)) myFiles.write(name, text);
+        for (const [name, text] of Object.entries(found)) {
+          if (name === myFiles.ANSWERS) window.sgProgress?.restore(JSON.parse(text));
+          else myFiles.write(name, text);
+        }
         this.bench.say(`Loaded your ${Object.keys(found).join(", ")}.`);
       } catch (error) {
         this.bench.say(`Not loaded: ${error.message}.`);
