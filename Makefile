@@ -69,8 +69,8 @@ bench-page: build ## chapter 1 in Chromium: first output at once, after reading,
 bench-book: setup ## the writer's loop: cold and warm builds, edit-to-visible in make book
 	$(BIN)/python benchmarks/book.py --serve "$(SERVE)"
 
-browser-all: build ## run every chapter's examples in the page (Pyodide in headless Chromium)
-	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py
+browser-all: build ## every chapter's examples in the page, and the search's ranking (Chromium)
+	SCALARGRAD_BROWSER_ALL=1 $(BIN)/python -m pytest tests/browser/test_runner.py tests/browser/test_search.py
 
 mutate: setup ## the whole mutation check
 	$(BIN)/python scripts/mutate.py
