@@ -1,11 +1,12 @@
-"""The book's chapters, in reading order, by slug: the one place that numbers them.
+"""The book's table of contents: its parts and chapters, in reading order, by slug.
 
 A chapter's identity is its slug (``"mlp"``); its number is its place in
 :data:`CHAPTERS`, counted from 1. Everything else (the operation registry, the
 checker, the build's hooks, the page) names chapters by slug and derives numbers
-from here. The package keeps the list itself because it also runs in the reader's
-browser, where there is no ``mkdocs.yml``; the build fails when the nav of
-``mkdocs.yml`` lists the chapters in another order (``docs/hooks/chapter_table.py``).
+from here. The package keeps the table itself because it also runs in the reader's
+browser, where there is no ``mkdocs.yml``; the build writes the book's nav from it
+(``docs/hooks/chapter_table.py``), with each chapter's title from its file,
+``docs/chapters/SLUG.md``.
 
 >>> number("mlp"), slug(10)
 (10, 'mlp')
@@ -13,28 +14,42 @@ browser, where there is no ``mkdocs.yml``; the build fails when the nav of
 
 from __future__ import annotations
 
-__all__ = ["CHAPTERS", "number", "slug"]
+__all__ = ["CHAPTERS", "PARTS", "number", "slug"]
 
-#: Every chapter's slug, in reading order. Adding a chapter: one slug here, one nav line.
-CHAPTERS: tuple[str, ...] = (
-    "slope",
-    "many-inputs",
-    "value",
-    "backprop-by-hand",
-    "neuron",
-    "automating-backward",
-    "accumulation-bug",
-    "more-operations",
-    "pytorch",
-    "mlp",
-    "gradient-descent",
-    "zero-grad-bug",
-    "classifier",
-    "testing",
-    "performance",
-    "forward-mode",
-    "tensors",
+#: The parts of the book, each with its chapters' slugs, in reading order. Adding a chapter
+#: is one line here, its slug where it belongs, and its file ``docs/chapters/SLUG.md``.
+PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Derivatives", (
+        "slope",
+        "many-inputs",
+        "value",
+        "backprop-by-hand",
+    )),
+    ("A neuron and its engine", (
+        "neuron",
+        "automating-backward",
+        "accumulation-bug",
+        "more-operations",
+        "pytorch",
+    )),
+    ("Networks", (
+        "mlp",
+        "gradient-descent",
+        "zero-grad-bug",
+        "classifier",
+    )),
+    ("Trust and speed", (
+        "testing",
+        "performance",
+    )),
+    ("Beyond the lecture", (
+        "forward-mode",
+        "tensors",
+    )),
 )
+
+#: Every chapter's slug, in reading order: chapter 1 first.
+CHAPTERS: tuple[str, ...] = tuple(name for _, names in PARTS for name in names)
 
 
 def number(name: str) -> int:

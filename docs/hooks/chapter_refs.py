@@ -4,9 +4,9 @@ A page never types a chapter's number; it names the chapter by its slug (its pla
 :data:`scalargrad.chapters.CHAPTERS` is its number) and the build writes the number
 and a link (N being the number of the chapter ``mlp``, M that of ``value``)::
 
-    {{ chapter mlp }}                       ->  [chapter N](NN-mlp.md)
-    {{ Chapter value#check-your-engine }}   ->  [Chapter M](0M-value.md#check-your-engine)
-    {{ chapters value to more-operations }} ->  chapters [M](0M-value.md) to [...](...)
+    {{ chapter mlp }}                       ->  [chapter N](mlp.md)
+    {{ Chapter value#check-your-engine }}   ->  [Chapter M](value.md#check-your-engine)
+    {{ chapters value to more-operations }} ->  chapters [M](value.md) to [...](...)
     {{ chapters pytorch, testing and tensors }}
 
 The word (``chapter``, ``Chapter``, ``chapters``, ``Chapters``) is written as given;
@@ -22,7 +22,6 @@ from __future__ import annotations
 import posixpath
 import re
 
-from chapter_table import chapters
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -40,9 +39,9 @@ _JOINS = (",", "to", "and", "or")
 _PLAIN_LINE = re.compile(r"^\s*(?:#|\?\?\?|!!!)")
 
 
-def files_by_slug(nav: list) -> dict[str, str]:
-    """Each chapter's Markdown file (``chapters/mlp.md``), by slug, from the nav."""
-    return {c.slug: f"chapters/{c.slug}.md" for c in chapters(nav)}
+def files_by_slug() -> dict[str, str]:
+    """Each chapter's Markdown file (``chapters/mlp.md``), by slug."""
+    return {slug: f"chapters/{slug}.md" for slug in CHAPTERS}
 
 
 def render(word: str, body: str, page_uri: str, targets: dict[str, str], plain: bool) -> str:
@@ -109,4 +108,4 @@ def substitute(markdown: str, page_uri: str, targets: dict[str, str]) -> str:
 
 @event_priority(90)  # after listings.py has put in the reader's files (which hold none)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return substitute(markdown, page.file.src_uri, files_by_slug(config["nav"] or []))
+    return substitute(markdown, page.file.src_uri, files_by_slug())

@@ -31,6 +31,7 @@ import package_wheel  # the package's version
 import pycon_blocks
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
 
 CHAPTERS_DIR = "chapters"
 LECTURE = "notebooks/lecture.py"
@@ -170,13 +171,14 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
     titles = _nav_titles(config)
     project = package_wheel.project(Path(config.config_file_path).resolve().parent)
     install = install_cell(install_line.requirement(config), project["version"])
-    targets = chapter_refs.files_by_slug(config.nav or [])
+    targets = chapter_refs.files_by_slug()
     items: list[Notebook] = []
     for path in sorted((docs / CHAPTERS_DIR).glob("*.md")):
         if listings.chapter_number(path.name) is None:
             continue
         uri = f"{CHAPTERS_DIR}/{path.name}"
-        markdown = chapter_refs.substitute(path.read_text(encoding="utf-8"), uri, targets)
+        text, _ = get_data(path.read_text(encoding="utf-8"))  # without its front matter
+        markdown = chapter_refs.substitute(text, uri, targets)
         title = titles.get(uri)
         if title is None:
             h1 = re.search(r"^#\s+(.+)$", markdown, re.M)
