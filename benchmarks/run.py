@@ -25,7 +25,7 @@ Workloads:
 * Tensor (chapter 17): one forward + backward of the lecture's loss through
   ``MLP(3, [w, w, 1])`` for widths 16 to 256, in the scalar engine, in the NumPy
   version (``scalargrad.tensor``) and in PyTorch, one thread each. Written to
-  ``docs/_data/ch17-timings.json`` (committed: the book draws its figure from it);
+  ``docs/_data/tensors-timings.json`` (committed: the book draws its figure from it);
   ``--only tensor`` runs just this section.
 
 The table is printed and written to ``benchmarks/results/latest.json`` (not committed).
@@ -308,7 +308,7 @@ def worker_memory(engine: str, nodes: int) -> dict:
 
 TENSOR_WIDTHS = (16, 32, 64, 128, 256)
 TENSOR_ENGINES = ("scalargrad", "numpy", "torch")
-TENSOR_DATA = ROOT / "docs" / "_data" / "ch17-timings.json"
+TENSOR_DATA = ROOT / "docs" / "_data" / "tensors-timings.json"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 

@@ -113,10 +113,10 @@ def figure_tree(root: Path) -> Path:
                 log.write("drawn\\n")  # how many times a figure was drawn
             return f"<svg>{value()}</svg>"
         """)
-    return write(root / "docs" / "_figures" / "ch01.py", """\
+    return write(root / "docs" / "_figures" / "slope.py", """\
         from scalargrad import plots
 
-        FIGURES = {"ch01-a.svg": plots.svg}
+        FIGURES = {"slope-a.svg": plots.svg}
         """)
 
 
@@ -126,7 +126,7 @@ def test_a_figure_changes_with_its_module_and_the_package_code_it_draws(tmp_path
     drawn = tmp_path / "drawn.log"  # outside the package, which is an input
 
     def svg() -> str:
-        return figures.figures_of(tmp_path, docs, [module])[module]["ch01-a.svg"]
+        return figures.figures_of(tmp_path, docs, [module])[module]["slope-a.svg"]
 
     assert svg() == "<svg>1</svg>"
     assert svg() == "<svg>1</svg>" and drawn.read_text().count("drawn") == 1, "cached"
@@ -145,14 +145,14 @@ def test_make_book_draws_missing_figures_behind_the_pages_and_reports_failures(t
     module = figure_tree(tmp_path)
     docs = tmp_path / "docs"
     shared.background = shared.Background(tmp_path / "ready")
-    shown = figures.figures_of(tmp_path, docs, [module])[module]["ch01-a.svg"]
-    assert "being drawn again" in shown and "ch01-a.svg" in shown
+    shown = figures.figures_of(tmp_path, docs, [module])[module]["slope-a.svg"]
+    assert "being drawn again" in shown and "slope-a.svg" in shown
     shared.background.start()
     deadline = time.monotonic() + 120
     while shared.background.pending() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert (tmp_path / "ready" / "done").is_file(), "the server is told to rebuild"
-    assert figures.figures_of(tmp_path, docs, [module])[module]["ch01-a.svg"] == "<svg>1</svg>"
+    assert figures.figures_of(tmp_path, docs, [module])[module]["slope-a.svg"] == "<svg>1</svg>"
 
     write(tmp_path / "scalargrad" / "engine.py", "def value():\n    return 1 / 0\n")
     figures.figures_of(tmp_path, docs, [module])
@@ -165,7 +165,7 @@ def test_make_book_draws_missing_figures_behind_the_pages_and_reports_failures(t
 
 def test_figure_names_are_read_without_running_the_module(tmp_path):
     drawing = hook("figure_drawing")
-    module = write(tmp_path / "ch01.py", 'import nothing\nFIGURES = {"a.svg": f, "b.svg": g}\n')
+    module = write(tmp_path / "slope.py", 'import nothing\nFIGURES = {"a.svg": f, "b.svg": g}\n')
     assert drawing.names(module) == ["a.svg", "b.svg"]
     write(module, "FIGURES = dict(made())\n")
     assert drawing.names(module) is None, "not a literal: make book draws it before serving"

@@ -238,8 +238,8 @@ def test_the_books_figure_is_that_figure_and_the_same_every_time() -> None:
     pytest.importorskip("matplotlib")
     from scalargrad.viz import figure_to_svg, new_figure
 
-    module = load_module(ROOT / "docs" / "_figures" / "ch17.py", "_test_ch17")
-    svg = module.FIGURES["ch17-gpu.svg"]()
+    module = load_module(ROOT / "docs" / "_figures" / "tensors.py", "_test_tensors")
+    svg = module.FIGURES["tensors-gpu.svg"]()
     assert svg == module.gpu()
     assert svg == figure_to_svg(plot_scaling(load_scaling(), new_figure(*FIGURE_SIZE)))
 
@@ -248,8 +248,8 @@ def test_the_chapter_draws_the_figure_with_the_same_call() -> None:
     """The chapter's example (and so its notebook) calls what the figure module calls."""
     text = CHAPTER.read_text(encoding="utf-8")
     assert ">>> plot_scaling(rows, new_figure(*FIGURE_SIZE))" in text
-    assert "](../figures/ch17-gpu.svg)" in _section(text)
-    figure_module = (ROOT / "docs" / "_figures" / "ch17.py").read_text(encoding="utf-8")
+    assert "](../figures/tensors-gpu.svg)" in _section(text)
+    figure_module = (ROOT / "docs" / "_figures" / "tensors.py").read_text(encoding="utf-8")
     assert "plot_scaling(load_scaling(), new_figure(*FIGURE_SIZE))" in figure_module
     assert scaling.__name__ == "scalargrad.scaling"
 
@@ -268,8 +268,8 @@ def test_the_built_chapter_cites_the_data_and_its_notebook_draws_it(site: Path) 
     published = site / "_data" / DATA.name  # the chapter links the file it cites
     assert published.read_bytes() == DATA.read_bytes()
     assert f'href="../../_data/{DATA.name}"' in html
-    module = load_module(ROOT / "docs" / "_figures" / "ch17.py", "_test_ch17_site")
-    assert (site / "figures" / "ch17-gpu.svg").read_text(encoding="utf-8") == module.gpu()
+    module = load_module(ROOT / "docs" / "_figures" / "tensors.py", "_test_ch17_site")
+    assert (site / "figures" / "tensors-gpu.svg").read_text(encoding="utf-8") == module.gpu()
     nb = json.loads((site / "notebooks" / "tensors.ipynb").read_text(encoding="utf-8"))
     drawn = [c for c in nb["cells"] if "plot_scaling(rows, new_figure" in "".join(c["source"])]
     assert len(drawn) == 1

@@ -100,7 +100,7 @@ def test_the_numbers_chapter_14_quotes_from_its_figure():
 
     from repotools import ROOT, load_module
 
-    module = load_module(ROOT / "docs" / "_figures" / "ch14.py")
+    module = load_module(ROOT / "docs" / "_figures" / "testing.py")
 
     right = module.disagreements(lambda a: a.tanh())
     assert len(right) == 188

@@ -28,31 +28,31 @@ def _files(*names: str):
 
 
 def test_a_figure_with_a_phone_variant_is_offered_in_a_picture() -> None:
-    files = _files("figures/ch01-a.svg", "figures/ch01-a-phone.svg", "figures/ch01-b.svg")
+    files = _files("figures/slope-a.svg", "figures/slope-a-phone.svg", "figures/slope-b.svg")
     html = (
-        '<p><a class="sg-figure" href="../figures/ch01-a.svg">'
-        '<img alt="a" src="../figures/ch01-a.svg" /></a></p>'
-        '<p><a class="sg-figure" href="../figures/ch01-b.svg">'
-        '<img alt="b" src="../figures/ch01-b.svg" /></a></p>'
-        '<p><img alt="the variant itself" src="../figures/ch01-a-phone.svg" /></p>'
+        '<p><a class="sg-figure" href="../figures/slope-a.svg">'
+        '<img alt="a" src="../figures/slope-a.svg" /></a></p>'
+        '<p><a class="sg-figure" href="../figures/slope-b.svg">'
+        '<img alt="b" src="../figures/slope-b.svg" /></a></p>'
+        '<p><img alt="the variant itself" src="../figures/slope-a-phone.svg" /></p>'
     )
     out = phone_figures.on_page_content(html, page=None, config=None, files=files)
     assert out.count("<picture>") == 1
     assert (
-        '<a class="sg-figure" href="../figures/ch01-a.svg"><picture>'
-        f'<source media="{phone_figures.PHONE_MEDIA}" srcset="../figures/ch01-a-phone.svg" '
-        'type="image/svg+xml"><img alt="a" src="../figures/ch01-a.svg" /></picture></a>'
+        '<a class="sg-figure" href="../figures/slope-a.svg"><picture>'
+        f'<source media="{phone_figures.PHONE_MEDIA}" srcset="../figures/slope-a-phone.svg" '
+        'type="image/svg+xml"><img alt="a" src="../figures/slope-a.svg" /></picture></a>'
     ) in out
-    assert '<img alt="b" src="../figures/ch01-b.svg" /></a>' in out
-    assert '<p><img alt="the variant itself" src="../figures/ch01-a-phone.svg" /></p>' in out
+    assert '<img alt="b" src="../figures/slope-b.svg" /></a>' in out
+    assert '<p><img alt="the variant itself" src="../figures/slope-a-phone.svg" /></p>' in out
 
 
 def test_a_phone_variant_without_its_figure_fails_the_build() -> None:
-    files = _files("figures/ch01-a.svg", "figures/ch01-b-phone.svg")
-    said = r"ch01-b-phone\.svg is a phone variant of figures/ch01-b\.svg"
+    files = _files("figures/slope-a.svg", "figures/slope-b-phone.svg")
+    said = r"slope-b-phone\.svg is a phone variant of figures/slope-b\.svg"
     with pytest.raises(PluginError, match=said):
         phone_figures.on_files(files, config=None)
-    assert phone_figures.on_files(_files("figures/ch01-a.svg", "figures/ch01-a-phone.svg"),
+    assert phone_figures.on_files(_files("figures/slope-a.svg", "figures/slope-a-phone.svg"),
                                   config=None)
 
 

@@ -94,27 +94,32 @@ def test_figure_hook_fails_on_duplicates_and_errors(tmp_path: Path) -> None:
     from mkdocs.exceptions import PluginError
 
     figures = load_hook("figures")
-    (tmp_path / "ch01.py").write_text(
-        'FIGURES = {"ch01-a.svg": lambda: "<svg></svg>", "ch01-b.svg": lambda: 1 / 0}\n'
+    (tmp_path / "slope.py").write_text(
+        'FIGURES = {"slope-a.svg": lambda: "<svg></svg>", "slope-b.svg": lambda: 1 / 0}\n'
     )
     found = figures.collect_figures(tmp_path)
-    assert sorted(found) == ["ch01-a.svg", "ch01-b.svg"]
-    assert figures.render("ch01-a.svg", *found["ch01-a.svg"]) == "<svg></svg>"
-    with pytest.raises(PluginError, match=r"drawing 'ch01-b\.svg' failed"):
-        figures.render("ch01-b.svg", *found["ch01-b.svg"])
-    (tmp_path / "ch02.py").write_text('FIGURES = {"ch01-a.svg": lambda: "<svg></svg>"}\n')
-    with pytest.raises(PluginError, match=r"defined in both ch01\.py and ch02\.py"):
+    assert sorted(found) == ["slope-a.svg", "slope-b.svg"]
+    assert figures.render("slope-a.svg", *found["slope-a.svg"]) == "<svg></svg>"
+    with pytest.raises(PluginError, match=r"drawing 'slope-b\.svg' failed"):
+        figures.render("slope-b.svg", *found["slope-b.svg"])
+    (tmp_path / "many-inputs.py").write_text('FIGURES = {"slope-c.svg": lambda: "<svg></svg>"}\n')
+    with pytest.raises(PluginError, match=r"many-inputs\.py: figure name 'slope-c\.svg' must "
+                       r"start with the chapter's slug"):
+        figures.collect_figures(tmp_path)
+    (tmp_path / "many-inputs.py").unlink()
+    (tmp_path / "ch01.py").write_text('FIGURES = {}\n')
+    with pytest.raises(PluginError, match=r"_figures/ch01\.py is not named after a chapter"):
         figures.collect_figures(tmp_path)
 
 
 def test_figure_links_open_full_size() -> None:
     figures = load_hook("figures")
     html = (
-        '<p><img alt="x" src="../figures/ch01-a.svg" /></p>'
+        '<p><img alt="x" src="../figures/slope-a.svg" /></p>'
         '<a href="y"><img src="../figures/b.svg"></a>'
     )
     out = figures.on_page_content(html, page=None, config=None, files=None)
-    assert '<a class="sg-figure" href="../figures/ch01-a.svg"' in out
+    assert '<a class="sg-figure" href="../figures/slope-a.svg"' in out
     assert out.count("sg-figure") == 1, "an image the author linked is left alone"
 
 

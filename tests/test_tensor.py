@@ -24,7 +24,7 @@ from scalargrad.training import sum_of_squares as scalar_sum_of_squares
 from tests.test_nn import seeded
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMINGS = ROOT / "docs" / "_data" / "ch17-timings.json"
+TIMINGS = ROOT / "docs" / "_data" / "tensors-timings.json"
 
 CASES = [
     (3, [4, 4, 1], "tanh", None),

@@ -1,12 +1,13 @@
 """Drawing the book's figures: each figure module in a fresh interpreter, several at a time.
 
-Used by ``docs/hooks/figures.py``. A module ``docs/_figures/chNN.py`` defines
-``FIGURES``, a dict mapping a file name such as ``"ch01-parabola.svg"`` to a function
-that takes no arguments and returns the SVG text. :func:`draw` runs the modules in worker
+Used by ``docs/hooks/figures.py``. A module ``docs/_figures/SLUG.py``, named after its
+chapter, defines ``FIGURES``, a dict mapping a file name that starts with the slug, such
+as ``"slope-parabola.svg"``, to a function that takes no arguments and returns the SVG
+text. :func:`draw` runs the modules in worker
 processes (as many as there are cores), each a new interpreter that imports the package
 from the repository as it is on disk, so a figure always shows the code it is keyed on.
-A figure function that raises, returns something that is not SVG text, or a bad name
-fails the build.
+A figure function that raises, returns something that is not SVG text, a bad name, or
+a module not named after a chapter fails the build.
 """
 
 from __future__ import annotations
@@ -49,19 +50,35 @@ def module_figures(path: Path) -> dict[str, Callable[[], str]]:
     if not isinstance(figures, dict):
         raise PluginError(f"figures: {path} must define FIGURES as a dict of name -> function")
     for name, func in figures.items():
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.match(name) \
+                or not name.startswith(f"{path.stem}-"):
             raise PluginError(
-                f"figures: {path}: figure name {name!r} must look like 'ch01-parabola.svg'"
+                f"figures: {path.name}: figure name {name!r} must start with the chapter's "
+                f"slug and end in .svg, like '{path.stem}-parabola.svg'"
             )
         if not callable(func):
             raise PluginError(f"figures: {path}: FIGURES[{name!r}] is not callable")
     return figures
 
 
+def figure_modules(figures_dir: Path) -> list[Path]:
+    """The figure modules, ``docs/_figures/SLUG.py``, one per chapter that draws figures."""
+    # Not imported at the top: a worker imports this module before the package it draws.
+    from scalargrad.chapters import CHAPTERS
+
+    modules = sorted(figures_dir.glob("*.py"))
+    strays = [p.name for p in modules if p.stem not in CHAPTERS]
+    if strays:
+        raise PluginError(
+            f"figures: docs/_figures/{strays[0]} is not named after a chapter: a figure "
+            "module is docs/_figures/SLUG.py, SLUG a chapter of scalargrad/chapters.py")
+    return modules
+
+
 def collect_figures(figures_dir: Path) -> dict[str, tuple[Path, Callable[[], str]]]:
     """Map every figure name to (module path, function); duplicates and bad names fail."""
     found: dict[str, tuple[Path, Callable[[], str]]] = {}
-    for path in sorted(figures_dir.glob("ch*.py")):
+    for path in figure_modules(figures_dir):
         for name, func in module_figures(path).items():
             if name in found:
                 raise PluginError(

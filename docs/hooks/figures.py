@@ -1,7 +1,7 @@
 """MkDocs hook: draw the book's figures from the package at build time, or take them from the cache.
 
-Every ``docs/_figures/ch*.py`` module defines ``FIGURES``, a dict mapping a file name
-such as ``"ch01-parabola.svg"`` to a function that takes no arguments and returns
+Every ``docs/_figures/SLUG.py`` module defines ``FIGURES``, a dict mapping a file name
+such as ``"slope-parabola.svg"`` to a function that takes no arguments and returns
 the SVG text (docs/hooks/figure_drawing.py draws them). Each figure is published at
 ``figures/<name>``; nothing is written into ``docs/``. A figure function that raises,
 returns something that is not SVG text, or a name defined twice fails the build.
@@ -105,7 +105,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if not figures_dir.is_dir():
         return files
     root = Path(config.config_file_path).resolve().parent
-    modules = sorted(figures_dir.glob("ch*.py"))
+    modules = figure_drawing.figure_modules(figures_dir)
     where: dict[str, Path] = {}
     found = figures_of(root, Path(config.docs_dir), modules)
     for module in modules:

@@ -1,7 +1,7 @@
 """MkDocs hook: on a phone, a figure shows the variant drawn for a phone.
 
-A figure module may draw a figure twice: ``ch10-mlp.svg`` for the page's column, and
-``ch10-mlp-phone.svg`` for a phone's, narrower and taller, whose text stays at least 9 px
+A figure module may draw a figure twice: ``mlp-mlp.svg`` for the page's column, and
+``mlp-mlp-phone.svg`` for a phone's, narrower and taller, whose text stays at least 9 px
 on a 390-px screen (tests/browser/test_phone.py measures it in the page). Every content
 image of a figure that has one becomes a ``<picture>`` whose source is the phone variant
 at :data:`PHONE_MEDIA`, Material's breakpoint below which the page is one column; the
@@ -29,7 +29,7 @@ _IMG = re.compile(r'<img\b[^>]*\bsrc="(?P<base>(?:\.\./)*figures/[^"]+?)\.svg"[^
 
 
 def phone_variant(name: str) -> str:
-    """``ch10-mlp.svg`` -> ``ch10-mlp-phone.svg``."""
+    """``mlp-mlp.svg`` -> ``mlp-mlp-phone.svg``."""
     return name.removesuffix(".svg") + SUFFIX
 
 

@@ -327,7 +327,7 @@ def test_a_tap_opens_a_figure_full_size(phone, base_url: str) -> None:
     page.goto(url, wait_until="load")
     link = page.locator(".md-content a.sg-figure").nth(1)
     link.scroll_into_view_if_needed()
-    assert link.locator("img").evaluate("i => i.currentSrc").endswith("ch03-graph-l-phone.svg")
+    assert link.locator("img").evaluate("i => i.currentSrc").endswith("value-graph-l-phone.svg")
     dialog = page.locator("dialog.sg-zoom")
     for close in ("Escape", "Close"):
         link.tap()
@@ -338,7 +338,7 @@ def test_a_tap_opens_a_figure_full_size(phone, base_url: str) -> None:
                         width: i.getBoundingClientRect().width}; }"""
         )
         assert full["src"] == link.evaluate("a => a.href") and full["src"].endswith(
-            "figures/ch03-graph-l.svg")
+            "figures/value-graph-l.svg")
         assert full["natural"] > PHONE["width"] and abs(full["width"] - full["natural"]) < 1
         assert full["scrolls"], "the whole drawing is wider than a phone: the dialog scrolls"
         assert page.url.split("#")[0] == url

@@ -1,4 +1,4 @@
-"""Figures of chapter 5: the neuron model; tanh and its slope; the neuron's graph with the
+"""The chapter's figures: the neuron model; tanh and its slope; the neuron's graph with the
 grads found by hand. The first two are drawn twice: for the page's column and, narrower,
 for a phone's (``*-phone.svg``); the graph, top to bottom, fits a phone as it is."""
 
@@ -106,9 +106,9 @@ def neuron_grads() -> str:
 
 
 FIGURES = {
-    "ch05-neuron-model.svg": neuron_model,
-    "ch05-neuron-model-phone.svg": functools.partial(neuron_model, phone=True),
-    "ch05-tanh.svg": tanh_plot,
-    "ch05-tanh-phone.svg": functools.partial(tanh_plot, phone=True),
-    "ch05-neuron-grads.svg": neuron_grads,
+    "neuron-neuron-model.svg": neuron_model,
+    "neuron-neuron-model-phone.svg": functools.partial(neuron_model, phone=True),
+    "neuron-tanh.svg": tanh_plot,
+    "neuron-tanh-phone.svg": functools.partial(tanh_plot, phone=True),
+    "neuron-neuron-grads.svg": neuron_grads,
 }

@@ -1,4 +1,4 @@
-"""Figures of chapter 7: f = (a·b)·(a + b) after backward, in the buggy engine and in ours."""
+"""The chapter's figures: f = (a·b)·(a + b) after backward, in the buggy engine and in ours."""
 
 from __future__ import annotations
 
@@ -37,4 +37,4 @@ def fixed() -> str:
     return draw(Value)
 
 
-FIGURES = {"ch07-buggy.svg": buggy, "ch07-fixed.svg": fixed}
+FIGURES = {"accumulation-bug-buggy.svg": buggy, "accumulation-bug-fixed.svg": fixed}

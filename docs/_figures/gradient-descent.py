@@ -1,4 +1,4 @@
-"""Figures of chapter 11: the loss curve of the lecture's loop, and four learning rates.
+"""The chapter's figures: the loss curve of the lecture's loop, and four learning rates.
 
 Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
 """
@@ -50,8 +50,8 @@ def learning_rates(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch11-loss.svg": loss_curve,
-    "ch11-loss-phone.svg": functools.partial(loss_curve, phone=True),
-    "ch11-learning-rates.svg": learning_rates,
-    "ch11-learning-rates-phone.svg": functools.partial(learning_rates, phone=True),
+    "gradient-descent-loss.svg": loss_curve,
+    "gradient-descent-loss-phone.svg": functools.partial(loss_curve, phone=True),
+    "gradient-descent-learning-rates.svg": learning_rates,
+    "gradient-descent-learning-rates-phone.svg": functools.partial(learning_rates, phone=True),
 }

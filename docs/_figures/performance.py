@@ -1,4 +1,4 @@
-"""Figures of chapter 15: what one training step builds, and what one node costs.
+"""The chapter's figures: what one training step builds, and what one node costs.
 
 Both are counted, not timed: the same numbers come out on every build. Each is drawn twice:
 for the page's column and, narrower, for a phone's (``*-phone.svg``), whose row names take
@@ -148,8 +148,8 @@ def bytes_per_node(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch15-nodes-per-step.svg": nodes_per_step,
-    "ch15-nodes-per-step-phone.svg": functools.partial(nodes_per_step, phone=True),
-    "ch15-bytes-per-node.svg": bytes_per_node,
-    "ch15-bytes-per-node-phone.svg": functools.partial(bytes_per_node, phone=True),
+    "performance-nodes-per-step.svg": nodes_per_step,
+    "performance-nodes-per-step-phone.svg": functools.partial(nodes_per_step, phone=True),
+    "performance-bytes-per-node.svg": bytes_per_node,
+    "performance-bytes-per-node-phone.svg": functools.partial(bytes_per_node, phone=True),
 }

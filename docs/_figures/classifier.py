@@ -1,4 +1,4 @@
-"""Figures of chapter 13: the two moons, the trained network's decision boundary, and the
+"""The chapter's figures: the two moons, the trained network's decision boundary, and the
 training curves of full-batch and mini-batch gradient descent. Each is drawn twice: for the
 page's column and, narrower and taller, for a phone's (``*-phone.svg``).
 
@@ -103,10 +103,10 @@ def training(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch13-moons.svg": moons,
-    "ch13-moons-phone.svg": functools.partial(moons, phone=True),
-    "ch13-boundary.svg": boundary,
-    "ch13-boundary-phone.svg": functools.partial(boundary, phone=True),
-    "ch13-training.svg": training,
-    "ch13-training-phone.svg": functools.partial(training, phone=True),
+    "classifier-moons.svg": moons,
+    "classifier-moons-phone.svg": functools.partial(moons, phone=True),
+    "classifier-boundary.svg": boundary,
+    "classifier-boundary-phone.svg": functools.partial(boundary, phone=True),
+    "classifier-training.svg": training,
+    "classifier-training-phone.svg": functools.partial(training, phone=True),
 }

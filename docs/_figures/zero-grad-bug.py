@@ -1,4 +1,4 @@
-"""Figures of chapter 12: the loop with zero_grad against the loop without it, three times.
+"""The chapter's figures: the loop with zero_grad against the loop without it, three times.
 
 Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``),
 whose title takes two lines.
@@ -80,10 +80,10 @@ def dies(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch12-lecture.svg": lecture,
-    "ch12-lecture-phone.svg": functools.partial(lecture, phone=True),
-    "ch12-half-targets.svg": half_targets,
-    "ch12-half-targets-phone.svg": functools.partial(half_targets, phone=True),
-    "ch12-dies.svg": dies,
-    "ch12-dies-phone.svg": functools.partial(dies, phone=True),
+    "zero-grad-bug-lecture.svg": lecture,
+    "zero-grad-bug-lecture-phone.svg": functools.partial(lecture, phone=True),
+    "zero-grad-bug-half-targets.svg": half_targets,
+    "zero-grad-bug-half-targets-phone.svg": functools.partial(half_targets, phone=True),
+    "zero-grad-bug-dies.svg": dies,
+    "zero-grad-bug-dies-phone.svg": functools.partial(dies, phone=True),
 }

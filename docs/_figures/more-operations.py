@@ -1,10 +1,10 @@
-"""Figures of chapter 8: tanh rebuilt from exp, with single-operation - and / and composed."""
+"""The chapter's figures: tanh rebuilt from exp, with single-operation - and / and composed."""
 
 from __future__ import annotations
 
 from scalargrad import Value
 
-N = 0.8813735870195432  # the neuron's n from chapter 5
+N = 0.8813735870195432  # the neuron's n from the chapter "neuron"
 
 
 def exp_of_2n() -> tuple[Value, Value]:
@@ -52,6 +52,6 @@ def draw(o: Value) -> str:
 
 
 FIGURES = {
-    "ch08-tanh-single-ops.svg": lambda: draw(single_ops()),
-    "ch08-tanh-composed.svg": lambda: draw(composed()),
+    "more-operations-tanh-single-ops.svg": lambda: draw(single_ops()),
+    "more-operations-tanh-composed.svg": lambda: draw(composed()),
 }

@@ -1,4 +1,4 @@
-"""Figure of chapter 6: the neuron's graph, each Value numbered by its place in build_topo."""
+"""The chapter's figure: the neuron's graph, each Value numbered by its place in build_topo."""
 
 from __future__ import annotations
 
@@ -17,4 +17,4 @@ def topo_order() -> str:
     return dot.pipe(format="svg").decode()
 
 
-FIGURES = {"ch06-topo.svg": topo_order}
+FIGURES = {"automating-backward-topo.svg": topo_order}

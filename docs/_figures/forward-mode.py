@@ -1,4 +1,4 @@
-"""Figure of chapter 16: the work of forward and reverse mode, counted with the package.
+"""The chapter's figure: the work of forward and reverse mode, counted with the package.
 
 The two functions are the chapter's: a neuron with n inputs and one output, and the
 powers x, x², ..., xᵐ of one input. Counted, not timed: the same on every build. Drawn
@@ -89,6 +89,6 @@ def work(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch16-work.svg": work,
-    "ch16-work-phone.svg": functools.partial(work, phone=True),
+    "forward-mode-work.svg": work,
+    "forward-mode-work-phone.svg": functools.partial(work, phone=True),
 }

@@ -1,11 +1,11 @@
-"""Figure of chapter 4: the graph of L with every grad filled in by hand (the chain rule)."""
+"""The chapter's figure: the graph of L with every grad filled in by hand (the chain rule)."""
 
 from __future__ import annotations
 
 from scalargrad import build_topo
 from scalargrad.datasets import lecture_expression
 
-RANKDIR = "TB"  # inputs on top, L at the bottom (as in chapter 5): narrow enough to read
+RANKDIR = "TB"  # inputs on top, L at the bottom (as in the chapter "neuron"): narrow enough to read
 
 
 def graph_L_grads() -> str:
@@ -26,4 +26,4 @@ def graph_L_grads() -> str:
     return draw_dot(L, rankdir=RANKDIR).pipe(format="svg").decode()
 
 
-FIGURES = {"ch04-graph-grads.svg": graph_L_grads}
+FIGURES = {"backprop-by-hand-graph-grads.svg": graph_L_grads}

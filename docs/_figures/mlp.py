@@ -1,4 +1,4 @@
-"""Figures of chapter 10: the lecture's MLP, and the expression graph of a small one.
+"""The chapter's figures: the lecture's MLP, and the expression graph of a small one.
 
 Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
 """
@@ -60,8 +60,8 @@ def small_graph(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch10-mlp.svg": mlp,
-    "ch10-mlp-phone.svg": functools.partial(mlp, phone=True),
-    "ch10-small-graph.svg": small_graph,
-    "ch10-small-graph-phone.svg": functools.partial(small_graph, phone=True),
+    "mlp-mlp.svg": mlp,
+    "mlp-mlp-phone.svg": functools.partial(mlp, phone=True),
+    "mlp-small-graph.svg": small_graph,
+    "mlp-small-graph-phone.svg": functools.partial(small_graph, phone=True),
 }

@@ -1,8 +1,8 @@
-"""Figures of chapter 17: time per training step against layer width.
+"""The chapter's figures: time per training step against layer width.
 
 Wall-clock times cannot be measured while the book builds (two builds must be byte
-for byte the same). ``ch17-timings.svg`` draws ``docs/_data/ch17-timings.json``, which
-``make bench`` measures on the build machine; ``ch17-gpu.svg`` draws the measurements
+for byte the same). ``tensors-timings.svg`` draws ``docs/_data/tensors-timings.json``, which
+``make bench`` measures on the build machine; ``tensors-gpu.svg`` draws the measurements
 made once on a machine with a GPU, which ship with the package
 (``scalargrad/data/tensor-scaling-h200.jsonl``) so that the chapter's notebook draws the
 same figure with the same function. Each figure says when and where it was measured.
@@ -19,7 +19,7 @@ import json
 import textwrap
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "_data" / "ch17-timings.json"
+DATA = Path(__file__).resolve().parents[1] / "_data" / "tensors-timings.json"
 ENGINES = (
     ("scalargrad", "scalargrad (one Value per number)", "o"),
     ("numpy", "scalargrad.tensor (NumPy)", "s"),
@@ -106,8 +106,8 @@ def gpu(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch17-timings.svg": timings,
-    "ch17-timings-phone.svg": functools.partial(timings, phone=True),
-    "ch17-gpu.svg": gpu,
-    "ch17-gpu-phone.svg": functools.partial(gpu, phone=True),
+    "tensors-timings.svg": timings,
+    "tensors-timings-phone.svg": functools.partial(timings, phone=True),
+    "tensors-gpu.svg": gpu,
+    "tensors-gpu-phone.svg": functools.partial(gpu, phone=True),
 }

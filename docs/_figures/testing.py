@@ -1,4 +1,4 @@
-"""Figure of chapter 14: how far backward() is from central differences over random
+"""The chapter's figure: how far backward() is from central differences over random
 expressions, for the real engine and for one with a wrong tanh derivative. Drawn twice: for
 the page's column and, narrower and taller, for a phone's (``*-phone.svg``)."""
 
@@ -121,6 +121,6 @@ def gradient_check_errors(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch14-gradient-check-errors.svg": gradient_check_errors,
-    "ch14-gradient-check-errors-phone.svg": functools.partial(gradient_check_errors, phone=True),
+    "testing-gradient-check-errors.svg": gradient_check_errors,
+    "testing-gradient-check-errors-phone.svg": functools.partial(gradient_check_errors, phone=True),
 }

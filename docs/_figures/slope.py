@@ -1,4 +1,4 @@
-"""Figures of chapter 1: the parabola with three tangents, and the step-size error plot.
+"""The chapter's figures: the parabola with three tangents, and the step-size error plot.
 
 Each is drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
 """
@@ -106,8 +106,8 @@ def step_error(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch01-parabola.svg": parabola,
-    "ch01-parabola-phone.svg": functools.partial(parabola, phone=True),
-    "ch01-step-error.svg": step_error,
-    "ch01-step-error-phone.svg": functools.partial(step_error, phone=True),
+    "slope-parabola.svg": parabola,
+    "slope-parabola-phone.svg": functools.partial(parabola, phone=True),
+    "slope-step-error.svg": step_error,
+    "slope-step-error-phone.svg": functools.partial(step_error, phone=True),
 }

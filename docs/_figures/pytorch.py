@@ -1,4 +1,4 @@
-"""Figure of chapter 9: the backward graph PyTorch records for the neuron, drawn from grad_fn.
+"""The chapter's figure: the backward graph PyTorch records for the neuron, drawn from grad_fn.
 
 Needs PyTorch at build time (it is in the project's test and dev extras). Drawn twice: for
 the page's column and, with the nodes closer together, for a phone's (``*-phone.svg``).
@@ -57,6 +57,6 @@ def torch_graph(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch09-torch-graph.svg": torch_graph,
-    "ch09-torch-graph-phone.svg": functools.partial(torch_graph, phone=True),
+    "pytorch-torch-graph.svg": torch_graph,
+    "pytorch-torch-graph-phone.svg": functools.partial(torch_graph, phone=True),
 }

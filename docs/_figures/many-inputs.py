@@ -1,4 +1,4 @@
-"""Figure of chapter 2: d = a*b + c as each input moves alone.
+"""The chapter's figure: d = a*b + c as each input moves alone.
 
 Drawn twice: for the page's column and, narrower, for a phone's (``*-phone.svg``).
 """
@@ -49,6 +49,6 @@ def nudges(phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch02-nudges.svg": nudges,
-    "ch02-nudges-phone.svg": functools.partial(nudges, phone=True),
+    "many-inputs-nudges.svg": nudges,
+    "many-inputs-nudges-phone.svg": functools.partial(nudges, phone=True),
 }

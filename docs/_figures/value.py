@@ -1,4 +1,4 @@
-"""Figures of chapter 3: the expression graphs of d = a*b + c and L = (a*b + c) * f.
+"""The chapter's figures: the expression graphs of d = a*b + c and L = (a*b + c) * f.
 
 Each is drawn twice: for the page's column and for a phone's (``*-phone.svg``). The
 chapter reads the graphs from left to right, so the phone's stay left to right; they are
@@ -37,8 +37,8 @@ def draw(root: Value, phone: bool = False) -> str:
 
 
 FIGURES = {
-    "ch03-graph-d.svg": lambda: draw(build_d()),
-    "ch03-graph-d-phone.svg": lambda: draw(build_d(), phone=True),
-    "ch03-graph-l.svg": lambda: draw(lecture_expression()),
-    "ch03-graph-l-phone.svg": lambda: draw(lecture_expression(), phone=True),
+    "value-graph-d.svg": lambda: draw(build_d()),
+    "value-graph-d-phone.svg": lambda: draw(build_d(), phone=True),
+    "value-graph-l.svg": lambda: draw(lecture_expression()),
+    "value-graph-l-phone.svg": lambda: draw(lecture_expression(), phone=True),
 }
