@@ -3,7 +3,8 @@
 The prose names chapters by slug (``{{ chapter mlp }}``, docs/hooks/chapter_refs.py) and
 the build writes the number and the link. These tests fail on a chapter number typed by
 hand: in the pages' prose (code blocks and inline code are output of the code, checked
-by the doctests), in the package, in the hooks and in the page's JavaScript.
+by the doctests), in the package, the hooks, the figure modules, the lecture's notebook
+and the page's JavaScript.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md")
                if p.relative_to(ROOT / "docs").parts[0] not in {"assets", "hooks", "overrides"})
-#: Files that others are changing while issue 27 lands; they keep typed numbers until
-#: they are merged (issue 27: remove each from this set when its owner's branch is in).
 
 
 def prose(markdown: str) -> str:
@@ -69,6 +68,7 @@ def _python_words(path) -> str:
 
 def _sources():
     for folder, pattern in (("scalargrad", "*.py"), ("docs/hooks", "*.py"),
+                            ("docs/_figures", "*.py"), ("docs/notebooks", "*.py"),
                             ("docs/assets/javascripts", "*.js")):
         for path in sorted((ROOT / folder).rglob(pattern)):
             yield path.relative_to(ROOT).as_posix()
@@ -131,8 +131,10 @@ def test_the_built_site_shows_numbers_and_links_never_a_reference(site):
 
 
 def test_every_numbered_url_published_before_slugs_redirects_to_its_chapter(site):
-    """chapters/NN-slug/ (issue 27's frozen list in mkdocs.yml) -> chapters/slug/."""
-    for slug in CHAPTERS:
-        old = site / "chapters" / f"{number(slug):02d}-{slug}" / "index.html"
-        assert f'<meta http-equiv="refresh" content="0; url=../{slug}/">' in old.read_text(
-            encoding="utf-8"), old
+    """chapters/NN-slug/ and notebooks/NN-slug/ (issue 27's frozen list in mkdocs.yml)
+    -> chapters/slug/ and notebooks/slug/."""
+    for folder in ("chapters", "notebooks"):
+        for slug in CHAPTERS:
+            old = site / folder / f"{number(slug):02d}-{slug}" / "index.html"
+            assert f'<meta http-equiv="refresh" content="0; url=../{slug}/">' in old.read_text(
+                encoding="utf-8"), old

@@ -11,7 +11,8 @@ and a link (N being the number of the chapter ``mlp``, M that of ``value``)::
 
 The word (``chapter``, ``Chapter``, ``chapters``, ``Chapters``) is written as given;
 between slugs, only ``to``, ``and``, ``or`` and commas. In a heading or a box's title
-(``???``, ``!!!``), and for a reference of a page to itself, the number is plain text.
+(``???``, ``!!!``), inside a fenced block, and for a reference of a page to itself,
+the number is plain text.
 The links are ordinary relative links to the chapter files, which the strict build
 checks. An unknown slug, or a ``{{ chapter`` that is not a well-formed reference, fails
 the build. ``tests/test_chapter_refs.py`` fails on a chapter number typed by hand.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -37,6 +39,8 @@ _PART = re.compile(r"(?P<slug>[a-z0-9-]+)(?:#(?P<anchor>[a-z0-9_-]+))?$")
 _JOINS = (",", "to", "and", "or")
 #: Lines whose inline links would not work: headings and the titles of boxes.
 _PLAIN_LINE = re.compile(r"^\s*(?:#|\?\?\?|!!!)")
+_FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
+DOCS = Path(__file__).resolve().parents[1]
 
 
 def files_by_slug() -> dict[str, str]:
@@ -54,6 +58,8 @@ def render(word: str, body: str, page_uri: str, targets: dict[str, str], plain: 
     'Chapters [3](chapters/value.md) to [10](chapters/mlp.md)'
     >>> render("chapters", "value, mlp and value", "chapters/mlp.md", targets, True)
     'chapters 3, 10 and 3'
+    >>> render("chapter", "mlp", "notebooks/lecture.py", {"mlp": "https://x.org/mlp/"}, False)
+    '[chapter 10](https://x.org/mlp/)'
     """
     parts = re.findall(r",|[^\s,]+", body)
     slugs, joins = parts[::2], parts[1::2]
@@ -69,7 +75,9 @@ def render(word: str, body: str, page_uri: str, targets: dict[str, str], plain: 
                              f"{', '.join(CHAPTERS)}")
         text = str(number(m["slug"]))
         target = targets[m["slug"]]
-        link = posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
+        # a site's address (a notebook links to the hosted book) as it is, a file relative
+        link = target if "://" in target else posixpath.relpath(
+            target, posixpath.dirname(page_uri) or ".")
         anchor = f"#{m['anchor']}" if m["anchor"] else ""
         if plain or (target == page_uri and not anchor):
             numbers.append(text)
@@ -84,12 +92,25 @@ def render(word: str, body: str, page_uri: str, targets: dict[str, str], plain: 
 
 
 def substitute(markdown: str, page_uri: str, targets: dict[str, str]) -> str:
-    """``markdown`` with every ``{{ chapter SLUG }}`` reference rendered."""
+    """``markdown`` with every ``{{ chapter SLUG }}`` reference rendered.
+
+    Inside a fenced block the number is plain text: a checker's report the book shows
+    (``your code ({{ chapter mlp }}): ...``) shows the number as the checker prints it.
+    """
     if "{{" not in markdown:
         return markdown
-    lines = []
+    lines, fence = [], None
     for line in markdown.split("\n"):
-        plain = bool(_PLAIN_LINE.match(line))
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening["fence"]
+            plain = True
+        elif fence is not None:
+            plain = True
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+        else:
+            plain = bool(_PLAIN_LINE.match(line))
 
         def one(m: re.Match[str], plain: bool = plain) -> str:
             try:
@@ -104,6 +125,16 @@ def substitute(markdown: str, page_uri: str, targets: dict[str, str]) -> str:
                               f"{line[bad.start():][:40]!r}: write {{{{ chapter SLUG }}}}")
         lines.append(line)
     return "\n".join(lines)
+
+
+def read(path: Path, docs: Path = DOCS) -> str:
+    """The page ``path`` (under ``docs``) with its references rendered, as the build has it.
+
+    For readers of a page's examples outside the build (the doctests, the walk's
+    examples, tests): what a block shows is what the page shows.
+    """
+    uri = Path(path).resolve().relative_to(Path(docs).resolve()).as_posix()
+    return substitute(Path(path).read_text(encoding="utf-8"), uri, files_by_slug())
 
 
 @event_priority(90)  # after listings.py has put in the reader's files (which hold none)

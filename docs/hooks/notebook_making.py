@@ -133,9 +133,15 @@ def chapter_notebook(
     return nb
 
 
-def lecture_notebook(path: Path, install: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def lecture_notebook(path: Path, install: nbformat.NotebookNode,
+                     site_url: str) -> nbformat.NotebookNode:
+    """The whole lecture as a notebook: ``{{ chapter SLUG }}`` links to the hosted book."""
     nb = jupytext.read(path, fmt="py:percent")
     nb.metadata.pop("jupytext", None)
+    targets = {slug: f"{site_url}{CHAPTERS_DIR}/{slug}/" for slug in chapter_refs.CHAPTERS}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = chapter_refs.substitute(cell.source, LECTURE, targets)
     first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)
     nb.cells.insert(first_code, copy.deepcopy(install))
     nb.metadata["kernelspec"] = {
@@ -196,7 +202,7 @@ def collect(config: MkDocsConfig) -> list[Notebook]:
                 slug="lecture",
                 title=titles.get("notebooks/lecture/index.ipynb", "The whole lecture"),
                 source_uri=LECTURE,
-                nb=lecture_notebook(lecture, install),
+                nb=lecture_notebook(lecture, install, site_url),
             )
         )
     return items

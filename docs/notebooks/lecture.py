@@ -55,7 +55,7 @@ from scalargrad.viz import (
 # ## 1. The slope of a function
 #
 # A function of one number, and its graph with the tangent at x = 3
-# ([chapter 1](https://scalargrad.github.io/scalargrad/chapters/slope/)).
+# ({{ chapter slope }}).
 # Figures are shown as SVG, the way the book draws them.
 
 
@@ -79,7 +79,7 @@ print(forward_difference(f, 3.0), forward_difference(f, -3.0))
 # ## 2. Many inputs
 #
 # d = a·b + c has three inputs, so three slopes: nudge one input at a time
-# ([chapter 2](https://scalargrad.github.io/scalargrad/chapters/many-inputs/)).
+# ({{ chapter many-inputs }}).
 
 
 # %%
@@ -94,7 +94,7 @@ def d_of(a, b, c):
 #
 # A [`Value`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.engine.Value)
 # holds a number, and remembers the operation and the inputs that made it
-# ([chapter 3](https://scalargrad.github.io/scalargrad/chapters/value/)).
+# ({{ chapter value }}).
 # Here is the lecture's expression L, with every node labelled.
 
 # %%
@@ -118,8 +118,7 @@ draw_dot(L, rankdir="TB")
 #
 # `L.backward()` fills in every node's `grad`, ∂L/∂node,
 # from the output back to the inputs with the chain rule
-# ([chapters 4](https://scalargrad.github.io/scalargrad/chapters/backprop-by-hand/) and
-# [6](https://scalargrad.github.io/scalargrad/chapters/automating-backward/)).
+# ({{ chapters backprop-by-hand and automating-backward }}).
 
 # %%
 L.backward()
@@ -141,7 +140,7 @@ print(L.data, "->", ((a * b + c) * f_).data)
 # ## 5. A neuron
 #
 # Two inputs, two weights, a bias, and tanh
-# ([chapter 5](https://scalargrad.github.io/scalargrad/chapters/neuron/)).
+# ({{ chapter neuron }}).
 # The bias is chosen so that the output is 1/√2.
 
 # %%
@@ -177,7 +176,7 @@ check.ok, [round(g, 4) for g in check.analytic]
 # ## 6. The accumulation bug, fixed
 #
 # A value used twice must collect a gradient from both uses
-# ([chapter 7](https://scalargrad.github.io/scalargrad/chapters/accumulation-bug/)):
+# ({{ chapter accumulation-bug }}):
 # `backward` adds with `+=`.
 
 # %%
@@ -190,7 +189,7 @@ a.grad
 # ## 7. tanh from smaller pieces
 #
 # tanh(n) = (e²ⁿ − 1)/(e²ⁿ + 1), built from `exp`, `-`, `+` and `/`, gives the
-# same output and the same gradient ([chapter 8](https://scalargrad.github.io/scalargrad/chapters/more-operations/)).
+# same output and the same gradient ({{ chapter more-operations }}).
 
 # %%
 n2 = Value(0.8813735870195432)
@@ -205,7 +204,7 @@ round(o2.data, 6), round(n2.grad, 6)
 # The package's [`Neuron`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.Neuron),
 # [`Layer`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.Layer) and
 # [`MLP`](https://scalargrad.github.io/scalargrad/reference/api/#scalargrad.nn.MLP)
-# build such expressions for us ([chapter 10](https://scalargrad.github.io/scalargrad/chapters/mlp/)).
+# build such expressions for us ({{ chapter mlp }}).
 # Their weights come from Python's `random`; `random.seed(0)` first makes them the book's.
 
 # %%
@@ -229,7 +228,7 @@ len(layer(x)), type(single(x)).__name__
 # ## 9. A loss
 #
 # The four samples and their targets; the sum of squared errors says how wrong the
-# network is ([chapter 11](https://scalargrad.github.io/scalargrad/chapters/gradient-descent/)).
+# network is ({{ chapter gradient-descent }}).
 
 # %%
 xs, ys = lecture_dataset()
@@ -275,7 +274,7 @@ SVG(figure_to_svg(plot_loss({"learning rate 0.05": losses})))
 #
 # The lecture's first loop forgot to reset the gradients. On these four samples it
 # even looks faster; with targets ±0.5 it never settles
-# ([chapter 12](https://scalargrad.github.io/scalargrad/chapters/zero-grad-bug/)).
+# ({{ chapter zero-grad-bug }}).
 
 # %%
 def fresh():
@@ -301,8 +300,8 @@ SVG(figure_to_svg(plot_loss({k: [v + 1e-12 for v in losses] for k, losses in run
 #
 # micrograd's demo: two moons, ReLU hidden layers, a linear output score, the hinge
 # loss with L2 regularization and a decaying learning rate
-# ([chapter 13](https://scalargrad.github.io/scalargrad/chapters/classifier/)).
-# As in chapter 13: 50 points, all of them at every step, for 50 steps (micrograd's
+# ({{ chapter classifier }}).
+# As in {{ chapter classifier }}: 50 points, all of them at every step, for 50 steps (micrograd's
 # demo takes 100 points and 100 steps).
 
 # %%
