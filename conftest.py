@@ -7,7 +7,9 @@ example becomes a test named after its line in the Markdown file
 (``docs/chapters/slope.md::line:12,column:1``); the examples of one file run top to
 bottom in one namespace, as a reader's prompt would. They run with the doctest option
 flags of ``[tool.pytest.ini_options] doctest_optionflags`` in pyproject.toml, and with any
-``# doctest: +FLAG`` directive an example carries.
+``# doctest: +FLAG`` directive an example carries. A page under ``docs/`` is read as the
+build shows it: its ``{{ chapter SLUG }}`` references rendered (docs/hooks/chapter_refs.py),
+so an expected checker report says the number the checker prints.
 
 The package's docstrings stay with pytest's own ``--doctest-modules``.
 """
@@ -28,6 +30,23 @@ ROOT = Path(__file__).resolve().parent
 
 
 pycon_blocks = load_module(ROOT / "docs" / "hooks" / "pycon_blocks.py", "scalargrad_pycon_blocks")
+chapter_refs = load_module(ROOT / "docs" / "hooks" / "chapter_refs.py", "scalargrad_chapter_refs")
+DOCS = ROOT / "docs"
+
+
+class BookPage(Document):
+    """A Markdown file; under docs/, with its chapter references rendered as the build does."""
+
+    @classmethod
+    def parse(cls, path: str, *parsers, encoding: str = "utf-8") -> Document:
+        file = Path(path).resolve()
+        text = (chapter_refs.read(file, DOCS) if file.is_relative_to(DOCS)
+                else file.read_text(encoding=encoding))
+        document = cls(text, path)
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
 
 
 def _flag(name: str) -> int:
@@ -93,5 +112,6 @@ pytest_collect_file = Sybil(
     # pytest offers Sybil the files under its testpaths (pyproject.toml): docs/ and README.md
     # among them. Path.match matches from the right, so "*.md" takes them at any depth.
     patterns=["*.md"],
+    document_types={".md": BookPage},
     excludes=["docs/assets/*", "docs/assets/*/*"],
 ).pytest()

@@ -7,10 +7,10 @@ of the README. Each one is of a kind this file runs:
   virtual environment, from the built site's wheel; the installed package then checks
   the reader's files and runs a chapter's examples on them, from its own copy of the
   book's examples;
-* ``mkdir my-scalargrad``, chapter 3's folder for the reader's files;
-* ``python -m scalargrad.check my-scalargrad --chapter N`` (and ``--examples``): on the
-  reader's files after chapter N (``code/NN/``), exit status 0; the teachers' command
-  on a folder of two such learners;
+* ``mkdir my-scalargrad``, the folder for the reader's files;
+* ``python -m scalargrad.check my-scalargrad --chapter SLUG`` (and ``--examples``): on
+  the reader's files after that chapter (``code/NN/``), exit status 0; the teachers'
+  command on a folder of two such learners;
 * ``make TARGET``: a target of the Makefile, which ``make -n`` accepts (``make test``
   is what runs this file);
 * ``python -m pytest docs/chapters/testing.md``: run.
@@ -35,6 +35,8 @@ from pathlib import Path
 import pytest
 from repotools import ROOT, load_module
 
+from scalargrad.chapters import CHAPTERS, number, slug
+from scalargrad.check.chapters import LAST
 from tests.test_walk import write_files
 
 DOCS = ROOT / "docs"
@@ -49,8 +51,9 @@ KINDS = {
     "make": re.compile(r"^make (?P<target>[a-z-]+)(?:\s+#.*)?$"),
     "pytest": re.compile(r"^python -m pytest (?P<file>docs/chapters/[\w.-]+\.md)$"),
 }
-#: The one check command a reader types, with the chapter's number.
-CHECK = re.compile(r"^my-scalargrad --chapter (?P<n>\d+)(?P<examples> --examples)?$")
+#: The one check command a reader types, with the chapter's name (its slug), which never
+#: moves when a chapter is added (the number works too, but the book writes the name).
+CHECK = re.compile(r"^my-scalargrad --chapter (?P<slug>[a-z][a-z0-9-]*)(?P<examples> --examples)?$")
 #: The teachers' command, on the Check page's section for teachers only.
 TEACHERS = "submissions/"
 
@@ -87,9 +90,8 @@ def test_every_command_is_of_a_kind_this_file_runs() -> None:
     assert len(COMMANDS) > 20
 
 
-def _chapter_of(page: Path) -> int | None:
-    m = re.match(r"(\d\d)-", page.name)
-    return int(m.group(1)) if page.parent.name == "chapters" and m else None
+def _chapter_of(page: Path) -> str | None:
+    return page.stem if page.parent.name == "chapters" and page.stem in CHAPTERS else None
 
 
 def test_one_check_command_everywhere() -> None:
@@ -104,7 +106,8 @@ def test_one_check_command_everywhere() -> None:
             continue
         form = CHECK.match(args)
         chapter = _chapter_of(page)
-        if form is None or (chapter is not None and int(form.group("n")) != chapter):
+        if form is None or form.group("slug") not in CHAPTERS \
+                or (chapter is not None and form.group("slug") != chapter):
             problems.append(f"{_name(page)}: {line}")
     # and in the prose of every page and of the README: no other form, no old file name
     for page in PAGES:
@@ -120,7 +123,7 @@ def test_one_check_command_everywhere() -> None:
 
 def test_the_page_and_the_checker_say_the_same_command() -> None:
     runner = (DOCS / "assets" / "javascripts" / "runner.js").read_text(encoding="utf-8")
-    said = re.search(r"python -m scalargrad\.check (\S+) --chapter \$\{this\.chapter\}",
+    said = re.search(r"python -m scalargrad\.check (\S+) --chapter \$\{this\.slug\}",
                      runner)
     assert said and said.group(1) == "my-scalargrad"
     helped = subprocess.run([sys.executable, "-m", "scalargrad.check", "--help"],
@@ -163,10 +166,10 @@ def run_check(line: str, where: Path) -> subprocess.CompletedProcess[str]:
     args = KINDS["check"].match(line).group("args")
     form = CHECK.match(args)
     if form:
-        write_files(int(form.group("n")), where / "my-scalargrad")
-    else:  # the teachers' folder: two learners, each with the files of chapter 13
+        write_files(number(form.group("slug")), where / "my-scalargrad")
+    else:  # the teachers' folder: two learners, each with the files of the last chapter
         for learner in ("alice", "bob"):
-            write_files(13, where / "submissions" / learner)
+            write_files(LAST, where / "submissions" / learner)
     argv = [sys.executable, *shlex.split(line)[1:]]
     return subprocess.run(argv, cwd=where, capture_output=True, text=True, timeout=900,
                           check=False)
@@ -226,8 +229,9 @@ def test_the_install_line_installs_the_built_wheel_and_its_checker_walks(
 ) -> None:
     """The install line in a fresh virtual environment, with the built site's wheel in
     place of the published address (as the offline edition does); then the installed
-    package checks chapter 13's files and runs chapter 6's examples on chapter 6's,
-    from the book's examples inside the wheel."""
+    package checks the last checked chapter's files and runs the examples of
+    automating-backward on that chapter's files, from the book's examples inside the
+    wheel."""
     hook = load_module(DOCS / "hooks" / "install_line.py", "_test_commands_install_line",
                        folder_on_path=True)
     config = type("Config", (), {
@@ -247,15 +251,16 @@ def test_the_install_line_installs_the_built_wheel_and_its_checker_walks(
                           capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     where = tmp_path / "reader"
-    write_files(13, where / "my-scalargrad")
+    write_files(LAST, where / "my-scalargrad")
     check = subprocess.run([str(python), "-m", "scalargrad.check", "my-scalargrad",
-                            "--chapter", "13"], cwd=where, capture_output=True, text=True,
+                            "--chapter", slug(LAST)], cwd=where, capture_output=True, text=True,
                            timeout=600, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     shutil.rmtree(where / "my-scalargrad")
-    write_files(6, where / "my-scalargrad")
+    write_files(number("automating-backward"), where / "my-scalargrad")
     walked = subprocess.run([str(python), "-m", "scalargrad.check", "my-scalargrad",
-                             "--chapter", "6", "--examples", "--json"], cwd=where,
+                             "--chapter", "automating-backward", "--examples", "--json"],
+                            cwd=where,
                             capture_output=True, text=True, timeout=600, check=False)
     assert walked.returncode == 0, walked.stdout + walked.stderr
     result = json.loads(walked.stdout)

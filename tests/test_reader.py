@@ -42,14 +42,20 @@ DOCS = ROOT / "docs"
 WIDTH = 80
 
 reader = load_hook("pycon_blocks")
+chapter_refs = load_hook("chapter_refs")
 QUESTION_CODE = load_hook("questions").RUN_TITLE  # the title of a question's code block
+
+
+def page_text(page: Path) -> str:
+    """A page's Markdown as the build has it: under docs/, its chapter references rendered."""
+    return chapter_refs.read(page) if page.is_relative_to(DOCS) else page.read_text("utf-8")
 
 
 def _markdown_pages() -> list[Path]:
     """Every Markdown page that holds pycon blocks, chapters first."""
     pages = sorted((DOCS / "chapters").glob("*.md"))
     pages += [DOCS / "index.md", *sorted((DOCS / "reference").glob("*.md")), ROOT / "README.md"]
-    return [p for p in pages if reader.pycon_blocks(p.read_text(encoding="utf-8"))]
+    return [p for p in pages if reader.pycon_blocks(page_text(p))]
 
 
 PAGES = _markdown_pages()
@@ -198,7 +204,7 @@ def test_copied_text_is_the_same_from_markdown_and_from_the_built_page(site: Pat
         built = _built(site, page)
         if built is None:
             continue
-        from_markdown = [copied(b) for b in reader.pycon_blocks(page.read_text("utf-8"))]
+        from_markdown = [copied(b) for b in reader.pycon_blocks(page_text(page))]
         # A question's code (docs/hooks/questions.py) is not in the chapter's Markdown.
         from_html = [b["copied"].splitlines() for b in html_blocks(built.read_text("utf-8"))
                      if b["title"] != QUESTION_CODE]
@@ -304,7 +310,7 @@ def test_every_block_pastes_into_a_prompt(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # a block that writes a file writes it here
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    results = paste_page(page.read_text(encoding="utf-8"))
+    results = paste_page(page_text(page))
     problems = paste_problems(results, _name(page))
     assert results and not problems, "\n".join(problems)
 
@@ -314,7 +320,7 @@ def test_the_paste_test_covers_every_page_with_examples() -> None:
     assert {"docs/index.md", "docs/reference/errors.md", "README.md"} <= names
     chapters = sorted(p for p in (DOCS / "chapters").glob("*.md"))
     assert all(_name(p) in names for p in chapters), "a chapter without examples?"
-    blocks = sum(len(reader.pycon_blocks(p.read_text("utf-8"))) for p in PAGES)
+    blocks = sum(len(reader.pycon_blocks(page_text(p))) for p in PAGES)
     assert blocks > 200, blocks
 
 
@@ -325,7 +331,7 @@ def test_a_block_holds_at_most_one_raising_example() -> None:
     problems = [
         f"{_name(page)}:{block.lineno}: {sum(e.raises for e in block.examples)} examples raise"
         for page in PAGES
-        for block in reader.pycon_blocks(page.read_text("utf-8"))
+        for block in reader.pycon_blocks(page_text(page))
         if sum(e.raises for e in block.examples) > 1
     ]
     assert not problems, "split these blocks, one raising example each:\n" + "\n".join(problems)

@@ -11,8 +11,8 @@ and a link (N being the number of the chapter ``mlp``, M that of ``value``)::
 
 The word (``chapter``, ``Chapter``, ``chapters``, ``Chapters``) is written as given;
 between slugs, only ``to``, ``and``, ``or`` and commas. In a heading or a box's title
-(``???``, ``!!!``), inside a fenced block, and for a reference of a page to itself,
-the number is plain text.
+(``???``, ``!!!``), inside a fenced block or inline code, and for a reference of a page
+to itself, the number is plain text.
 The links are ordinary relative links to the chapter files, which the strict build
 checks. An unknown slug, or a ``{{ chapter`` that is not a well-formed reference, fails
 the build. ``tests/test_chapter_refs.py`` fails on a chapter number typed by hand.
@@ -40,6 +40,7 @@ _JOINS = (",", "to", "and", "or")
 #: Lines whose inline links would not work: headings and the titles of boxes.
 _PLAIN_LINE = re.compile(r"^\s*(?:#|\?\?\?|!!!)")
 _FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 DOCS = Path(__file__).resolve().parents[1]
 
 
@@ -118,6 +119,8 @@ def substitute(markdown: str, page_uri: str, targets: dict[str, str]) -> str:
             except ValueError as exc:
                 raise PluginError(f"chapter_refs: {page_uri}: {m[0]}: {exc}") from None
 
+        # inside inline code, as inside a fence, the number is plain: `--chapter ...` output
+        line = _CODE_SPAN.sub(lambda span: TOKEN.sub(lambda m: one(m, True), span[0]), line)
         line = TOKEN.sub(one, line)
         bad = OPENING.search(line)
         if bad:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 from pathlib import Path
+from typing import Any
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
 from mkdocs.config.defaults import MkDocsConfig
@@ -123,13 +124,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def runner_facts(src_uri: str) -> dict[str, int | None]:
+def runner_facts(src_uri: str) -> dict[str, Any]:
     """What runner.js needs to know about chapters: this page's number (its slug's place
-    in scalargrad.chapters), and the chapters the checker knows (scalargrad.check.chapters).
+    in scalargrad.chapters), every chapter's slug, and the chapters the checker knows
+    (scalargrad.check.chapters).
 
     >>> facts = runner_facts("chapters/mlp.md")
-    >>> facts["chapter"], facts["first_checked"] == chapters.FIRST
-    (10, True)
+    >>> facts["slugs"][facts["chapter"] - 1]
+    'mlp'
+    >>> facts["first_checked"] == chapters.FIRST
+    True
     >>> runner_facts("index.md")["chapter"] is None
     True
     """
@@ -139,6 +143,7 @@ def runner_facts(src_uri: str) -> dict[str, int | None]:
         "chapter": book_chapters.number(stem) if inside else None,
         "first_checked": chapters.FIRST,
         "last_checked": chapters.LAST,
+        "slugs": list(book_chapters.CHAPTERS),
     }
 
 

@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 
 # docs/hooks/: MkDocs puts a hook's folder on sys.path while it loads the hook.
+import chapter_refs  # a block's expected output names chapters as the page shows them
 import listings
 import pycon_blocks
 import runnable_blocks  # imports this module too: each uses the other's names at run time
@@ -151,7 +152,7 @@ def chapter_blocks(chapter: int, markdown: str | None = None) -> list[dict]:
     page cannot load, and its examples that can run anyway.
     """
     md = _chapter_file(chapter)
-    text = md.read_text(encoding="utf-8") if markdown is None else markdown
+    text = chapter_refs.read(md) if markdown is None else markdown
     where = f"{md.parent.name}/{md.name}"
     blocks = pycon_blocks.pycon_blocks(text)
     needs = runnable_blocks.block_needs(text)

@@ -85,7 +85,7 @@ class FileResult:
 
 
 def _chapters(numbers: list[int | None]) -> str:
-    """The chapters as runs: [3, 4, 5, 6, 7, 8, 10] is written ``3-8, 10`` after "chapters"."""
+    """The chapters as runs: [3, 4, 5, 6, 7, 8, 10] is written ``3 to 8, 10`` after "chapters"."""
     if numbers == [None]:
         return "all its checks"
     runs: list[list[int]] = []
@@ -94,7 +94,7 @@ def _chapters(numbers: list[int | None]) -> str:
             runs[-1].append(n)
         else:
             runs.append([n])
-    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    parts = [f"{r[0]} to {r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
     return ("chapter " if len(numbers) == 1 else "chapters ") + ", ".join(parts)
 
 

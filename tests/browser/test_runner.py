@@ -106,7 +106,7 @@ def page_results(page) -> list[dict | None]:
 
 def chapter_blocks(chapter: str) -> tuple[list, list[int]]:
     """A chapter's pycon blocks, and the indices of those the page can run."""
-    markdown = (ROOT / "docs/chapters" / f"{chapter}.md").read_text(encoding="utf-8")
+    markdown = load_hook("chapter_refs").read(ROOT / "docs/chapters" / f"{chapter}.md")
     blocks = load_hook("pycon_blocks").pycon_blocks(markdown)
     needs = load_hook("runnable_blocks").block_needs(markdown)
     return blocks, [i for i, n in enumerate(needs) if not n.get("needs")]

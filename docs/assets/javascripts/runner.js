@@ -425,7 +425,8 @@
       // checker checks the last.
       const { chapter, first_checked: firstChecked, last_checked: lastChecked } = facts;
       if (myFiles && chapter !== null && chapter >= firstChecked) {
-        this.engine = new Engine(page, this, Math.min(chapter, lastChecked));
+        const checked = Math.min(chapter, lastChecked);
+        this.engine = new Engine(page, this, checked, facts.slugs[checked - 1]);
       }
       this.restartButton.addEventListener("click", () => {
         page.restart();
@@ -495,10 +496,11 @@
   // --- my engine: the reader's files, Add, Run with, Check, Download, Load ------------------
 
   class Engine {
-    constructor(page, bench, chapter) {
+    constructor(page, bench, chapter, slug) {
       this.page = page;
       this.bench = bench;
       this.chapter = chapter;
+      this.slug = slug; // what the reader types after --chapter: a name that never moves
       const box = element("div", "sg-engine");
       const choice = element("fieldset", "sg-engine__with");
       choice.append(element("legend", "", "Run with:"));
@@ -635,7 +637,7 @@
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
       this.bench.say("Downloaded my-scalargrad.zip. Unzip it, and beside the folder " +
-        `my-scalargrad: python -m scalargrad.check my-scalargrad --chapter ${this.chapter}` +
+        `my-scalargrad: python -m scalargrad.check my-scalargrad --chapter ${this.slug}` +
         " (add --examples to run this chapter's examples on your files).");
     }
 
