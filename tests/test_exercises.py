@@ -28,7 +28,8 @@ CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
 pycon_blocks = load_module(ROOT / "docs" / "hooks" / "pycon_blocks.py", "scalargrad_pycon_blocks")
 
 BOX = re.compile(
-    r'^(?P<indent> *)(?P<marker>\?{3}\+?|!{3})\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$'
+    r'^(?P<indent> *)(?P<marker>\?{3}\+?|!{3})\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?'
+    r'(?:\s+fits="(?P<fits>[^"]*)")?\s*$'  # a hint's tag: docs/hooks/hints.py, tests/test_hints.py
 )
 FENCE = re.compile(r"^ *(?P<fence>`{3,}|~{3,})")
 HINT_TITLES = (["Hint"], ["Hint 1", "Hint 2"])
@@ -49,6 +50,7 @@ class Box:
     title: str
     parent: Box | None
     exercise: bool
+    fits: str | None = None  # the failed checks a hint fits (docs/hooks/hints.py)
     body: list[str] = field(default_factory=list)
     children: list[Box] = field(default_factory=list)
 
@@ -93,6 +95,7 @@ def boxes(markdown: str) -> list[Box]:
                 title=m.group("title") or "",
                 parent=parent,
                 exercise=parent is None and bool(pycon_blocks.EXERCISE.match(line)),
+                fits=m.group("fits"),
             )
             if parent:
                 parent.children.append(box)
@@ -152,6 +155,9 @@ def problems(markdown: str, name: str) -> list[str]:
     exercises = [box for box in found if box.exercise]
     result = [] if exercises else [f"{name}: no exercise found"]
     for box in found:
+        if box.fits is not None and not box.is_hint:
+            result.append(f"{name}:{box.lineno}: fits=\"...\" on {box.title!r}; only a hint "
+                          "says which failed checks it fits")
         if box.is_hint and not (box.parent and box.parent.exercise):
             inside = f" (inside {box.parent.title!r})" if box.parent else ""
             result.append(
@@ -282,6 +288,11 @@ BROKEN = {
         "## Exercises\n",
         '??? tip "Hint"\n    Read the chapter.\n\n## Exercises\n',
         "sample.md:6: a hint outside an exercise, titled 'Hint'",
+    ),
+    "a tag on a box that is not a hint": (
+        '    ??? success "Solution"\n        2.\n',
+        '    ??? success "Solution" fits="values"\n        2.\n',
+        "sample.md:35: fits=\"...\" on 'Solution'; only a hint says which failed checks it fits",
     ),
     "hint inside a solution": (
         "        2.\n",

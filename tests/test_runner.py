@@ -262,7 +262,7 @@ def test_plain_python_runs_as_a_file_runs(core) -> None:
     assert raised["got"].startswith("before\n") and "ZeroDivisionError" in raised["got"]
     report = core.run_block("plain", "print('mine.py (chapter 5): all 6 checks passed')\n")
     assert report["check"] == {"headline": "mine.py (chapter 5): all 6 checks passed",
-                               "passed": True}
+                               "passed": True, "failed": []}
 
 
 def test_an_exercise_is_judged_by_its_check(core) -> None:
@@ -274,11 +274,51 @@ def test_an_exercise_is_judged_by_its_check(core) -> None:
     assert result["examples"][0]["outcome"] == "differs"  # not the book's text ...
     assert result["examples"][0]["report"] is True
     assert result["check"] == {  # ... but the check passed
-        "headline": "your code (chapter 3): all 4 checks passed", "passed": True,
+        "headline": "your code (chapter 3): all 4 checks passed", "passed": True, "failed": [],
     }
     failed = core.run_block("verdict", ">>> print('my.py (chapter 5): 2 of 6 checks failed')\n")
     assert failed["check"]["passed"] is False
     assert core.run_block("verdict", ">>> 1 + 1\n2\n")["check"] is None
+
+
+def test_the_verdict_names_the_checks_that_failed(core) -> None:
+    """``check["failed"]``: the names after FAIL in the last report, as the checker titles
+    its checks, for the page to find the hint that fits (docs/hooks/hints.py)."""
+    from scalargrad.check import Report, Result
+    from scalargrad.check.checks import titles_at
+
+    # every check's name comes back whole, with a long message after it
+    every = titles_at(None)
+    report = Report(chapter=None, results=[
+        Result(title, "failed" if i % 2 else "passed", "it went wrong: " + "word " * 30)
+        for i, title in enumerate(every)])
+    verdict = core.check_verdict([{"got": report.text()}])
+    assert verdict["failed"] == every[1::2]
+    assert verdict["headline"] == report.headline() and verdict["passed"] is False
+    # a real report of a class whose __mul__ forgets a child, with passed=False
+    code = (
+        "from scalargrad.check import check_namespace\n"
+        "class V:\n"
+        "    def __init__(self, data, _children=()):\n"
+        "        self.data, self.grad, self._prev = float(data), 0.0, tuple(_children)\n"
+        "    def __add__(self, other):\n"
+        "        other = other if isinstance(other, V) else V(other)\n"
+        "        return V(self.data + other.data, (self, other))\n"
+        "    def __mul__(self, other):\n"
+        "        other = other if isinstance(other, V) else V(other)\n"
+        "        return V(self.data * other.data, (self,))\n"
+        "print('before')\n"
+        "print(check_namespace({'Value': V}, chapter='value').text(passed=False))\n"
+        "print('after, not a check:')\n"
+        "print('  FAIL  values: a line that is not the report')\n"
+    )
+    result = core.run_block("failed-names", code)
+    assert result["check"]["failed"] == ["children"], result["examples"][0]["got"]
+    # the last report counts: one that passed has no failed check, a headline alone none
+    passed = Report(chapter=None, results=[Result("values", "passed")]).text()
+    assert core.check_verdict([{"got": report.text() + "\n" + passed}])["failed"] == []
+    assert core.check_verdict([{"got": report.headline() + "\n"}])["failed"] == []
+    core.forget("failed-names")
 
 
 def _code_13() -> dict[str, str]:

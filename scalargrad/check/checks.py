@@ -19,7 +19,7 @@ from scalargrad.check.exprs import Expr
 from scalargrad.check.random_check import check_random
 from scalargrad.check.report import Result
 
-__all__ = ["CHECKS", "GRADIENT_TITLES", "WHY", "Check"]
+__all__ = ["CHECKS", "GRADIENT_TITLES", "WHY", "Check", "titles_at"]
 
 SEED, ORDER, GRAPH = "seed", "order", ("identity", "shared")  # keys of Context.wrong
 #: Why a check is not run, for each mistake of an earlier check that leaves it pointless.
@@ -79,3 +79,14 @@ CHECKS: list[Check] = [
 
 #: The checks whose failure means the engine's gradients are wrong.
 GRADIENT_TITLES = frozenset(c.title for c in CHECKS if (c.gradients or c.example) and not c.nn)
+
+
+def titles_at(chapter: int | None) -> list[str]:
+    """The names of the checks a report at ``chapter`` may hold (None: every check).
+
+    A report names each check by its title, after ``FAIL``, ``ok`` or ``skip``.
+
+    >>> titles_at(FIRST)
+    ['Value(data)', 'operations of the chapter', 'values', 'children']
+    """
+    return [c.title for c in CHECKS if chapter is None or c.chapter <= chapter]

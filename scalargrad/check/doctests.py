@@ -159,19 +159,38 @@ _REPORT = re.compile(
 
 
 def check_verdict(examples: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The last checker report the examples printed: its headline and whether it passed.
+    """The last checker report the examples printed: its headline, whether it passed,
+    and the names of the checks it says failed (``FAIL  NAME: ...``), in its order.
 
     >>> check_verdict([{"got": "your code (chapter 3): all 4 checks passed\\n  ok  x\\n"}])
-    {'headline': 'your code (chapter 3): all 4 checks passed', 'passed': True}
+    {'headline': 'your code (chapter 3): all 4 checks passed', 'passed': True, 'failed': []}
+    >>> report = ("your code (chapter 3): 1 of 4 checks failed\\n"
+    ...           "  FAIL  children: `(a * b)._prev` should hold a and b\\n")
+    >>> check_verdict([{"got": report}])["failed"]
+    ['children']
     >>> check_verdict([{"got": "42\\n"}]) is None
     True
     """
     verdict = None
     for example in examples:
-        for found in _REPORT.finditer(example.get("got", "")):
-            verdict = {"headline": found.group(0), "passed": found.group("passed") is not None}
+        got = example.get("got", "")
+        for found in _REPORT.finditer(got):
+            verdict = {"headline": found.group(0), "passed": found.group("passed") is not None,
+                       "failed": _failed(got[found.end():])}
             example["report"] = True
     return verdict
+
+
+# A failed check's line of a report (Report.text): its name, then what it saw.
+_FAILED = re.compile(r"^  FAIL  (?P<name>.+?): ", re.M)
+_REPORT_LINE = re.compile(r"^(?:  .*)?$")  # a report's lines after its headline are indented
+
+
+def _failed(rest: str) -> list[str]:
+    """The names of the failed checks of the report whose lines start ``rest``."""
+    lines = rest.split("\n")[1:]  # rest starts with the end of the headline's line
+    end = next((i for i, line in enumerate(lines) if not _REPORT_LINE.match(line)), len(lines))
+    return [m.group("name") for m in _FAILED.finditer("\n".join(lines[:end]))]
 
 
 _NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")

@@ -17,6 +17,8 @@
 // scalargrad.check.chapters) it also holds the reader's own files (my-files.js):
 // "Run with: the book's scalargrad | my engine", "Check my engine", "Download my files",
 // "Load my files", and "Add to my engine" goes under each listing of a reader's file.
+// When an exercise's check fails, the status names the hint that fits the failed check (the
+// build's data-sg-fits, docs/hooks/hints.py) and a button opens it.
 // In "my engine" mode a block the build labels (docs/hooks/walk.py: it needs what the
 // reader's files do not have yet) says so in its bar before it runs, and runs on the
 // book's scalargrad (scalargrad.check.doctests.on_the_book), saying so after.
@@ -197,7 +199,9 @@
     return view;
   }
 
-  function summary(result, ms) {
+  // ``answering``: the block is an exercise's, edited by the reader; a report that says
+  // "failed" is then "Not yet" even when it is the one the book shows (the exercise's start).
+  function summary(result, ms, answering = false) {
     if (result.error) return { outcome: "error", text: result.error };
     const run = result.examples.filter((e) => e.outcome !== "skipped");
     const differs = run.filter((e) => e.outcome === "differs");
@@ -217,7 +221,7 @@
     }
     if (check && differs.every((e) => e.report)) {
       if (check.passed) return { outcome: "passed", text: `Passed: ${check.headline} (${time}).` };
-      if (differs.length) return { outcome: "failed", text: `Not yet: ${check.headline}; its report is below (${time}).` };
+      if (differs.length || answering) return { outcome: "failed", text: `Not yet: ${check.headline}; its report is below (${time}).` };
     }
     if (differs.length) {
       return { outcome: "differs", text: `${differs.length} of ${run.length} examples gave other output than the book (${time}).` };
@@ -228,6 +232,43 @@
       return { outcome: "match", text: `Ran ${run.length} ${word}: the output is the book's, but for the last digit of ${rounding === 1 ? "a float" : `${rounding} floats`} (${time}).` };
     }
     return { outcome: "match", text: `Ran ${run.length} ${word}: the output is the book's (${time}).` };
+  }
+
+  // --- an exercise's hints: the one that fits a check that failed ---------------------------
+  //
+  // The build (docs/hooks/hints.py) puts on a hint's <details> the names of the failed checks
+  // it fits (data-sg-fits); scalargrad.check.doctests.check_verdict names the checks a report
+  // says failed (result.check.failed).
+
+  const openedHints = new WeakSet(); // the hints the reader has opened on this page
+
+  // The hint of the block's exercise that fits one of the failed checks: the first not yet
+  // opened, else the first (the reader has read them all); and the failed check it fits.
+  function fittingHint(container, failed) {
+    const exercise = container.closest("details.question");
+    if (!exercise || !failed?.length) return null;
+    const found = [];
+    for (const hint of exercise.querySelectorAll(":scope > details[data-sg-fits]")) {
+      const names = JSON.parse(hint.dataset.sgFits);
+      const check = failed.find((name) => names.includes(name));
+      if (check) found.push({ hint, check, title: hint.querySelector(":scope > summary").textContent.trim() });
+    }
+    return found.find((f) => !f.hint.open && !openedHints.has(f.hint)) || found[0] || null;
+  }
+
+  function watchHints(body) {
+    for (const hint of body.querySelectorAll("details[data-sg-fits]")) {
+      hint.addEventListener("toggle", () => { if (hint.open) openedHints.add(hint); });
+    }
+  }
+
+  // Open a hint (and the boxes around it), bring it into view and put the focus on its title.
+  function openHint(hint) {
+    for (let box = hint; box; box = box.parentElement.closest("details")) box.open = true;
+    openedHints.add(hint);
+    const summary = hint.querySelector(":scope > summary");
+    summary.scrollIntoView({ block: "center" });
+    summary.focus({ preventScroll: true });
   }
 
   // --- one block -------------------------------------------------------------------------
@@ -268,6 +309,7 @@
       this.status = element("span", "sg-run__status");
       this.status.setAttribute("role", "status");
       this.labelNote = null;
+      this.pointer = null; // the button to the hint that fits a failed check
       if (this.label) {
         this.labelNote = element("span", "sg-run__label", `With your engine this block ${this.label}.`);
         this.labelNote.hidden = true;
@@ -326,6 +368,20 @@
     say(text, state = "") {
       this.status.textContent = text;
       this.bar.dataset.state = state;
+      this.pointer?.remove();
+      this.pointer = null;
+    }
+
+    // After a failed check: name the hint that fits it, with a button that opens it.
+    pointTo(fit, text) {
+      const seen = fit.hint.open || openedHints.has(fit.hint);
+      const exercise = fit.hint.closest("details.question").querySelector(":scope > summary");
+      this.status.textContent = `${text} ${fit.title}${seen ? ", which you have opened," : ""} ` +
+        `fits the failed check “${fit.check}”.`;
+      this.pointer = button(seen ? `Go to ${fit.title}` : `Open ${fit.title}`, "sg-run__hint",
+        `${seen ? "Go to" : "Open"} ${fit.title} of ${exercise.textContent.trim()}: it fits the failed check ${fit.check}`);
+      this.pointer.addEventListener("click", () => openHint(fit.hint));
+      this.status.after(this.pointer);
     }
 
     // A question under the bar with buttons; each answer clears it and runs its action.
@@ -351,7 +407,7 @@
     }
 
     show(result, ms, primary, again, book) {
-      const summed = summary(result, ms);
+      const summed = summary(result, ms, this.edited && Boolean(this.container.closest("details.question")));
       const outcome = summed.outcome;
       const why = this.label?.replace(/^runs on the book's scalargrad: /, "");
       const text = book ? `Ran on the book's scalargrad, not on your files (${why}). ${summed.text}`
@@ -361,6 +417,8 @@
         ? "Ran the examples of this block that the page can run, before the block you ran."
         : "Ran before the block you ran.";
       this.say(primary ? text : `${before} ${text}`, outcome);
+      const fit = primary && outcome === "failed" && fittingHint(this.container, result.check?.failed);
+      if (fit) this.pointTo(fit, text);
       // An exercise is answered when its check passed, or the reader's own code ran in it.
       const answered = outcome === "passed" || (this.edited && ["match", "ran"].includes(outcome));
       if (primary && answered) window.sgProgress?.exerciseAnswered(this.container);
@@ -693,6 +751,7 @@
       this.body = body;
       const containers = [...body.querySelectorAll(".md-content div.language-pycon")];
       this.blocks = containers.map((c, i) => new Block(this, i, c, infos[i] || {}));
+      watchHints(body);
       if (location.protocol === "file:") {
         for (const block of this.blocks) {
           if (!block.button) continue;
