@@ -118,7 +118,31 @@ def check_parameters(ctx: Context) -> Result:
         hint = (hint + " " if hint else "") + f"See chapter {chapters.NN}."
         return failed(f"{SHOWN}.parameters() has {len(params)} Values, expected "
                       f"{want} = {counted}. {hint}", chapters.NN)
-    return compare_gradients(ctx, model, params)
+    return listed_once(model, params) or compare_gradients(ctx, model, params)
+
+
+def listed_once(model: Any, params: list[Any]) -> Result | None:
+    """A failure if parameters() grows from call to call or lists a Value twice, else None.
+
+    A Value listed twice is found by giving each listed Value its own grad: the later
+    assignment overwrites the earlier one. The grads are set back to 0 afterwards.
+    """
+    again = len(list(model.parameters()))
+    if again != len(params):
+        return failed(f"{SHOWN}.parameters() gave {len(params)} Values, then {again} when "
+                      "called again: build the list afresh on each call (return [...]) "
+                      "rather than add to a list the object keeps. "
+                      f"See chapter {chapters.NN}.", chapters.NN)
+    for i, p in enumerate(params):
+        p.grad = float(i + 1)
+    twice = sum(1 for i, p in enumerate(params) if p.grad != float(i + 1))
+    for p in params:
+        p.grad = 0.0
+    if twice:
+        return failed(f"{SHOWN}.parameters() lists {twice} Value(s) more than once: each "
+                      "weight and each bias should appear once, or training steps it twice "
+                      f"and leaves another out. See chapter {chapters.NN}.", chapters.NN)
+    return None
 
 
 def reference_twin(params: list[Any]) -> Any:
@@ -284,7 +308,14 @@ def check_zero_grad(ctx: Context) -> Result:
                       chapters.ZERO_GRAD)
     grads = []
     for _ in range(2):
+        data = [p.data for p in model.parameters()]
         model.zero_grad()
+        moved = sum(not close(p.data, d) for p, d in zip(model.parameters(), data, strict=True))
+        if moved:
+            return failed(f"zero_grad() changed the data of {moved} of {len(data)} "
+                          "parameters: it must set each grad to 0 and leave the weights "
+                          f"as training made them. See chapter {chapters.ZERO_GRAD}.",
+                          chapters.ZERO_GRAD)
         loss_of(model).backward()
         grads.append([p.grad for p in model.parameters()])
     first, second = grads

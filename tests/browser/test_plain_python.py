@@ -46,3 +46,25 @@ def test_plain_python_runs_in_the_page(browser, base_url: str) -> None:
     assert _output(page, 0).locator(".sg-ex__got").inner_text().strip() == "2"
     assert not page.watch.problems, "\n".join(page.watch.problems)
     context.close()
+
+
+def test_on_a_phone_the_output_keeps_the_width_of_the_page(browser, base_url: str) -> None:
+    """At 390 px a run's output is not squeezed into a column beside its label."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = _watched(context)
+    open_page(page, base_url + CHAPTER)
+    _edit(page, 0, "total = 0\nfor i in range(3):\n    total += i\nprint(total)\n")
+    click_run(page, 0)
+    wait_done(page)
+    out = _output(page, 0)
+    assert out.locator(".sg-ex__source").count() == 0  # the edited block above is the source
+    assert out.locator(".sg-ex__got").inner_text().strip() == "3"
+    _edit(page, 0, ">>> numbers = [1.0, 2.0, 3.0]\n"
+                   ">>> sum(x * x for x in numbers) / len(numbers)\n4.666666666666667\n")
+    click_run(page, 0)
+    wait_done(page)
+    head, source = (_output(page, 0).locator(sel).first.bounding_box()
+                    for sel in (".sg-ex__head", ".sg-ex__source"))
+    assert source["width"] >= 0.6 * head["width"], (source, head)
+    assert not page.watch.problems, "\n".join(page.watch.problems)
+    context.close()

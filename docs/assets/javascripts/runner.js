@@ -170,8 +170,11 @@
     const view = element("div", `sg-ex sg-ex--${example.outcome}`);
     view.dataset.outcome = example.outcome;
     const head = element("div", "sg-ex__head");
-    const source = example.source.trimEnd();
-    head.append(element("code", "sg-ex__source", example.plain ? source : `>>> ${source.replaceAll("\n", "\n... ")}`));
+    // A doctest example shows its source; plain Python is the edited block just above.
+    if (!example.plain) {
+      const source = example.source.trimEnd();
+      head.append(element("code", "sg-ex__source", `>>> ${source.replaceAll("\n", "\n... ")}`));
+    }
     let label = LABELS[example.outcome];
     if (example.outcome === "match" && example.exception) label = `raises ${example.exception}, as in the book`;
     if (report && example.outcome === "differs") {
