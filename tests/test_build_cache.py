@@ -402,7 +402,8 @@ config = full(sys.argv[1])
 serving = config.plugins["docs/hooks/serving.py"]
 chapter = Path("docs/chapters/value.md")
 text = chapter.read_text()
-line = next(x for x in text.splitlines() if x and x[0].isalpha())
+body = text[text.index("\n# "):]  # below the front matter and the title
+line = next(x for x in body.splitlines() if x and x[0].isalpha())
 chapter.write_text(text.replace(line, line + " An edited paragraph.", 1))
 quick = serving._rebuild_pages()
 for step in serving._whole_book_steps(config):  # what make book does when it is asked for
