@@ -8,8 +8,10 @@ browser, where there is no ``mkdocs.yml``; the build writes the book's nav from 
 (``docs/hooks/chapter_table.py``), with each chapter's title from its file,
 ``docs/chapters/SLUG.md``.
 
->>> number("mlp"), slug(10)
-(10, 'mlp')
+>>> number("value"), slug(3)
+(3, 'value')
+>>> slug(number("mlp")), number(slug(10))
+('mlp', 10)
 """
 
 from __future__ import annotations

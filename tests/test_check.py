@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import number
 from scalargrad.check import Report, chapters, check_file, check_folder, check_namespace, table
 from scalargrad.check.learner import LoadError
 
@@ -31,7 +32,7 @@ PASSES_BEFORE = sorted(name for name, m in MISTAKES.items() if m.passes_at)
 # of the message that says why
 BAD_FILES = {
     "syntax_error.py": ["syntax error at line 9", "expected ':'", "def __add__(self, other)"],
-    "no_value.py": ["defines no class named Value", "chapter 3"],
+    "no_value.py": ["defines no class named Value", f"chapter {number('value')}"],
     "import_fails.py": ["could not import", "No module named 'mathz'", "line 3"],
     "raises_on_load.py": ["ZeroDivisionError", "line 13, in <module>", "line 10, in scaled"],
 }
@@ -49,7 +50,7 @@ def reports(tmp_path_factory) -> dict[tuple[str, int | None], Report]:
     jobs = [(write(name, folder), MISTAKES[name].chapter) for name in FAILS]
     jobs += [(write(name, folder), MISTAKES[name].passes_at) for name in PASSES_BEFORE]
     jobs += [(ENGINES / name, None) for name in BAD_FILES]
-    jobs += [(ENGINES / "lecture_style.py", 13), (ENGINES / "lecture_style.py", None)]
+    jobs += [(ENGINES / "lecture_style.py", chapters.LAST), (ENGINES / "lecture_style.py", None)]
     with ThreadPoolExecutor(4) as pool:
         done = pool.map(lambda job: check_file(*job), jobs)
         return {(path.stem, ch): report for (path, ch), report in zip(jobs, done, strict=True)}
@@ -98,12 +99,12 @@ def test_bad_files_say_why_and_exit_2(reports, name):
 
 
 def test_the_lecture_style_engine_passes(reports):
-    for chapter in (13, None):
+    for chapter in (chapters.LAST, None):
         report = reports["lecture_style", chapter]
         assert report.passed, report.text()
         assert len(report.results) == 17
     # its recursive topological sort is a note, not a failure
-    assert "RecursionError" in reports["lecture_style", 13].notes[0]
+    assert "RecursionError" in reports["lecture_style", chapters.LAST].notes[0]
 
 
 def test_the_package_engine_passes_every_chapter():
@@ -115,19 +116,21 @@ def test_the_package_engine_passes_every_chapter():
     assert engine.notes[1].startswith("own engine: the Value of engine.py is, or extends, "
                                       "scalargrad.engine.Value")
     assert "handles a chain of 10,000" in engine.notes[-1]
-    nn = check_file(ROOT / "scalargrad" / "nn.py", 13)
+    nn = check_file(ROOT / "scalargrad" / "nn.py", chapters.LAST)
     assert nn.passed and len(nn.results) == 17, nn.text()
-    for chapter in range(3, 13):  # and in this process, at every other chapter
+    for chapter in range(chapters.FIRST, chapters.LAST):  # and in this process, at every other
         report = check_namespace(vars(__import__("scalargrad.nn").nn), chapter)
         assert report.passed, report.text()
 
 
 def test_micrograd_passes_the_chapters_before_tanh():
     folder = micrograd_dir()
-    assert check_file(folder / "engine.py", 4).passed
+    neuron = number("neuron")
+    assert check_file(folder / "engine.py", neuron - 1).passed
     assert check_file(folder / "nn.py").passed  # everything it defines
-    at5 = check_file(folder / "nn.py", 5)
-    assert at5.failures[0].message.startswith("Value has no `tanh` (a.tanh()): chapter 5")
+    at_neuron = check_file(folder / "nn.py", neuron)
+    assert at_neuron.failures[0].message.startswith(
+        f"Value has no `tanh` (a.tanh()): chapter {neuron}")
 
 
 @pytest.mark.parametrize("name", [n for n in MISTAKES if MISTAKES[n].stopped])
@@ -143,7 +146,7 @@ def test_an_endless_loop_names_the_check_that_took_too_long(tmp_path, name):
 def test_a_file_can_import_its_value_from_a_file_next_to_it(tmp_path):
     shutil.copy(ENGINES / "lecture_style.py", tmp_path / "engine.py")
     (tmp_path / "nn.py").write_text("from engine import MLP, Layer, Neuron, Value\n")
-    report = check_file(tmp_path / "nn.py", 12)
+    report = check_file(tmp_path / "nn.py", number("zero-grad-bug"))
     assert report.passed and len(report.results) == 17, report.text()
 
 
@@ -171,7 +174,7 @@ def test_the_file_runs_in_a_fresh_folder_with_a_minimal_environment(tmp_path):
         "'PYTHONHASHSEED'}, sorted(os.environ)\n"
         "assert os.listdir('.') == ['spy.py'], os.listdir('.')[:3]\n"
     )
-    report = check_file(spy, 3)
+    report = check_file(spy, number("value"))
     assert report.passed, report.text()
 
 
@@ -187,7 +190,7 @@ def test_a_random_expression_is_shrunk_before_it_is_reported():
                 out._local = (1.0, 1.0)
             return out
 
-    report = check_namespace({"Value": NegativeProducts}, chapter=8)
+    report = check_namespace({"Value": NegativeProducts}, chapter=number("more-operations"))
     failure = report.failures[0]
     assert failure.check == "random expressions", report.text()
     assert failure.example.startswith(("`a * b` with", "`a * a` with")), failure.example
@@ -199,21 +202,23 @@ def test_the_command_line_exit_statuses_and_json(tmp_path):
         return subprocess.run([sys.executable, "-m", "scalargrad.check", *map(str, args)],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
 
-    ok = run(ENGINES / "lecture_style.py", "--chapter", 8, "--json")
+    extras = number("more-operations")
+    ok = run(ENGINES / "lecture_style.py", "--chapter", extras, "--json")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     data = json.loads(ok.stdout)
     assert set(data) == {"file", "chapter", "status", "exit_status", "error", "checks", "notes"}
-    assert data["file"] == "lecture_style.py" and data["chapter"] == 8
+    assert data["file"] == "lecture_style.py" and data["chapter"] == extras
     assert data["status"] == "passed" and data["exit_status"] == 0
     assert set(data["checks"][0]) == {"check", "status", "message", "example", "chapter"}
-    assert run(write("overwrite", tmp_path), "--chapter", 7).returncode == 1
+    assert run(write("overwrite", tmp_path), "--chapter", "accumulation-bug").returncode == 1
     bad = run(ENGINES / "syntax_error.py")
     assert bad.returncode == 2 and "syntax error at line 9" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
     helped = run("--help")
     assert helped.returncode == 0 and "EXECUTES" in helped.stdout
-    wrong = run(ENGINES / "lecture_style.py", "--chapter", 2)
-    assert wrong.returncode == 2 and "invalid choice: 2" in wrong.stderr
+    before = chapters.FIRST - 1  # a chapter without a Value to check
+    wrong = run(ENGINES / "lecture_style.py", "--chapter", before)
+    assert wrong.returncode == 2 and f"invalid choice: {before}" in wrong.stderr
     missing = run(tmp_path / "nothing.py")
     assert missing.returncode == 2 and "neither a file nor a folder" in missing.stderr
 
@@ -226,24 +231,35 @@ def test_folder_mode_table_and_json(tmp_path):
     results = check_folder(tmp_path)
     assert [r.file for r in results] == ["lecture_style.py", "overwrite.py", "syntax_error.py"]
     assert [r.exit_status for r in results] == [0, 1, 2]
-    assert results[0].row() == "lecture_style.py: passes chapters 3-13"
-    assert results[1].row().startswith("overwrite.py: passes chapters 3-5; fails at chapter 6: "
-                                       "a node used twice: a node used twice got half")
+    first, last = chapters.FIRST, chapters.LAST
+    neuron, backward = number("neuron"), number("automating-backward")
+    assert results[0].row() == f"lecture_style.py: passes chapters {first}-{last}"
+    assert results[1].row().startswith(f"overwrite.py: passes chapters {first}-{neuron}; "
+                                       f"fails at chapter {backward}: a node used twice: a "
+                                       "node used twice got half")
     assert results[2].row().startswith("syntax_error.py: could not be checked: syntax_error.py "
                                        "has a syntax error at line 9")
+
+    def row(name: str, marks: list[str]) -> str:
+        """A line of the table: the name in 16 columns, then one mark per chapter in 4."""
+        return f"{name:<16}" + "".join(f"{mark:>4}" for mark in marks)
+
+    known = range(first, last + 1)
     assert table(results).splitlines()[:4] == [
-        "file               3   4   5   6   7   8   9  10  11  12  13",
-        "lecture_style.py  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
-        "overwrite.py      ok  ok  ok   F   F   F   F   F   F   F   F",
-        "syntax_error.py    E   E   E   E   E   E   E   E   E   E   E",
+        row("file", [str(n) for n in known]),
+        row("lecture_style.py", ["ok" for _ in known]),
+        row("overwrite.py", ["ok" if n < backward else "F" for n in known]),
+        row("syntax_error.py", ["E" for _ in known]),
     ]
     cli = subprocess.run([sys.executable, "-m", "scalargrad.check", str(tmp_path), "--json",
-                          "--chapter", "6"], capture_output=True, text=True, timeout=120)
+                          "--chapter", str(backward)], capture_output=True, text=True,
+                         timeout=120)
     assert cli.returncode == 2
     rows = [json.loads(line) for line in cli.stdout.splitlines()]
+    at = str(backward)
     assert [(r["file"], r["chapters"]) for r in rows] == [
-        ("lecture_style.py", {"6": "passed"}), ("overwrite.py", {"6": "failed"}),
-        ("syntax_error.py", {"6": "error"})]
+        ("lecture_style.py", {at: "passed"}), ("overwrite.py", {at: "failed"}),
+        ("syntax_error.py", {at: "error"})]
 
 
 OUT_OF_RANGE = f"chapter must be a whole number from {chapters.FIRST} to {chapters.LAST}"
@@ -254,11 +270,12 @@ def test_check_namespace_needs_a_value_class_and_a_real_chapter():
 
     with pytest.raises(LoadError, match="defines no class named Value"):
         check_namespace({"Scalar": Value})
-    for bad in (2, 14, "8", True):
+    # before the first, after the last, a number in a string, a bool
+    for bad in (chapters.FIRST - 1, chapters.LAST + 1, str(number("more-operations")), True):
         with pytest.raises(ValueError, match=OUT_OF_RANGE):
             check_namespace({"Value": Value}, bad)
     with pytest.raises(ValueError, match=OUT_OF_RANGE):
-        check_file(ENGINES / "lecture_style.py", 1)
+        check_file(ENGINES / "lecture_style.py", number("slope"))
 
 
 def test_import_scalargrad_does_not_import_the_checker():

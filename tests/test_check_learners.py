@@ -5,8 +5,9 @@ tests/engines/learners/ holds 33 micrograd-style submissions written for these t
 micrograd.engine import Value``, a single ``micrograd.py``, ``value.py`` + ``mlp.py``,
 relative imports, a ``src/`` layout, helper modules, dataclasses, ``__slots__``, recursive
 and iterative topological sorts, extra operations. Each folder's ``expected.txt`` says
-its layout, its real bug (or none) and the verdict at chapter 13, where every check
-runs: ``ok``, or ``F``/``E`` and the words its row must hold. The whole set is checked
+its layout, its real bug (or none) and the verdict at the checker's last chapter
+(:data:`scalargrad.check.chapters.LAST`, the classifier), where every check runs:
+``ok``, or ``F``/``E`` and the words its row must hold. The whole set is checked
 in ONE class run (folder mode, two at a time), which takes about 30 s on two busy cores.
 """
 
@@ -17,13 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import number
 from scalargrad.check import check_folder
+from scalargrad.check.chapters import LAST
 from scalargrad.check.folder import table
 from scalargrad.check.sandbox import run_submission
 from scalargrad.check.submission import python_files, submission_of
 
 LEARNERS = Path(__file__).parent / "engines" / "learners"
-CHAPTER = 13
+CHAPTER = LAST  # every check runs
 MARK = {"ok": "passed", "F": "failed", "E": "error"}
 
 
@@ -42,7 +45,7 @@ def wanted_rows() -> dict[str, tuple[str, list[str], str]]:
     for folder in sorted(p for p in LEARNERS.iterdir() if p.is_dir()):
         facts = expected(folder)
         assert facts["layout"] and facts["bug"], folder.name
-        for verdict in facts[f"chapter {CHAPTER}"]:
+        for verdict in facts["verdict"]:
             head, *words = [w.strip() for w in verdict.split("|")]
             parts = head.split()
             name = folder.name if len(parts) == 1 else f"{folder.name}/{parts[0]}"
@@ -52,7 +55,7 @@ def wanted_rows() -> dict[str, tuple[str, list[str], str]]:
 
 @pytest.fixture(scope="module")
 def class_run():
-    """The whole set, checked once at chapter 13 as a teacher's folder."""
+    """The whole set, checked once at the last chapter as a teacher's folder."""
     return check_folder(LEARNERS, CHAPTER)
 
 
@@ -98,7 +101,7 @@ def test_a_learners_micrograd_beats_the_installed_one(class_run):
 def test_a_delegating_value_fails_when_graded():
     folder = LEARNERS / "wraps_scalargrad"
     sub = submission_of(folder, python_files(folder))
-    report = run_submission(sub, [6], graded=True)[0]
+    report = run_submission(sub, [number("automating-backward")], graded=True)[0]
     assert report.results[0].check == "own engine" and report.results[0].failed
     assert report.results[0].message.startswith("the Value of engine.py delegates to "
                                                 "scalargrad.engine.Value"), report.text()
@@ -108,7 +111,7 @@ def test_a_delegating_value_fails_when_graded():
 def test_a_learners_folder_in_micrograds_layout_is_one_submission(tmp_path):
     shutil.copytree(LEARNERS / "pkg_micrograd", tmp_path / "alice")
     (tmp_path / "alice" / "micrograd" / "utils.py").write_text("X = 1\n")
-    rows = check_folder(tmp_path / "alice", 6)
+    rows = check_folder(tmp_path / "alice", number("automating-backward"))
     assert [(r.file, r.exit_status) for r in rows] == [("alice", 0)], [
         r.row() for r in rows]
 
@@ -126,5 +129,5 @@ def test_an_mlp_unlike_scalargrads_is_not_compared_gradient_by_gradient(tmp_path
     nn = nn.replace("act.tanh() if self.nonlin", "act.relu() if self.nonlin")
     nn = nn.replace("random.uniform(-1, 1)", "random.uniform(-0.01, 0.01)")
     (tmp_path / "tiny.py").write_text(engine + "\n" + nn)
-    report = check_namespace(load_file(tmp_path / "tiny.py"), 10)
+    report = check_namespace(load_file(tmp_path / "tiny.py"), number("mlp"))
     assert report.passed, report.text()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from scalargrad.chapters import number
 from scalargrad.check import check_file, check_folder, check_namespace
 from scalargrad.check.chapters import FIRST, LAST
 from scalargrad.check.folder import as_csv
@@ -34,8 +35,8 @@ def cli(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
 def test_a_dataclass_engine_with_slots_and_type_hints_passes_every_chapter():
     report = check_file(ENGINES / "stored_locals.py")
     assert report.passed and len(report.results) == 17, report.text()
-    at6 = check_file(ENGINES / "stored_locals.py", 6)
-    assert at6.passed, at6.text()
+    at_backward = check_file(ENGINES / "stored_locals.py", number("automating-backward"))
+    assert at_backward.passed, at_backward.text()
 
 
 def test_the_file_runs_as_a_module_with_its_own_compiler_flags(tmp_path):
@@ -47,14 +48,14 @@ def test_the_file_runs_as_a_module_with_its_own_compiler_flags(tmp_path):
                       "import sys\nassert sys.modules[__name__].Later is Later, 'module'\n"
                       "try:\n    def f(a: Undefined): pass\nexcept NameError:\n"
                       "    pass\nelse:\n    raise RuntimeError('inherited flags')\n")
-    report = check_file(engine, 5)
+    report = check_file(engine, number("neuron"))
     assert report.passed, report.text()
 
 
 @pytest.mark.parametrize("name", ["breadth_first", "set_with_locals", "no_visited"])
 def test_the_same_file_gets_the_same_report_every_run(tmp_path, name):
     path = write(name, tmp_path)
-    runs = [check_file(path, 12).to_dict() for _ in range(3)]
+    runs = [check_file(path, number("zero-grad-bug")).to_dict() for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
     assert runs[0]["status"] == "failed"
 
@@ -63,8 +64,9 @@ def test_in_process_reports_are_the_same_every_run():
     from scalargrad.check.learner import load_file
 
     namespace = load_file(ENGINES / "stored_locals.py")
-    first = check_namespace(namespace, 12).to_dict()
-    assert check_namespace(namespace, 12).to_dict() == first
+    zero_grad = number("zero-grad-bug")
+    first = check_namespace(namespace, zero_grad).to_dict()
+    assert check_namespace(namespace, zero_grad).to_dict() == first
     assert first["status"] == "passed"
 
 
@@ -72,7 +74,7 @@ def test_a_value_without_data_is_told_what_init_takes():
     class Empty:
         pass
 
-    report = check_namespace({"Value": Empty}, 3)
+    report = check_namespace({"Value": Empty}, number("value"))
     failure = report.failures[0]
     assert failure.check == "Value(data)"
     assert failure.message.startswith("Value(2.0) raised TypeError: Empty() takes no "
@@ -108,19 +110,24 @@ def test_a_classroom_folder_table_csv_and_json(tmp_path):
     results = check_folder(tmp_path)
     assert [(r.file, r.exit_status) for r in results] == [("alice", 0), ("bob", 1),
                                                           ("carol.py", 0)]
-    assert results[1].row().startswith("bob: passes chapters 3-5; fails at chapter 6: "
-                                       "a node used twice")
+    # bob passes up to the neuron and fails where backward() comes in
+    value, neuron = number("value"), number("neuron")
+    backward, accumulate = number("automating-backward"), number("accumulation-bug")
+    assert results[1].row().startswith(f"bob: passes chapters {value}-{neuron}; fails at "
+                                       f"chapter {backward}: a node used twice")
     rows = list(csv.reader(io.StringIO(as_csv(results))))
     assert rows[0] == ["submission", *map(str, range(FIRST, LAST + 1)), "exit_status",
                        "first_problem"]
-    assert rows[2][:5] == ["bob", "passed", "passed", "passed", "failed"]
-    assert rows[2][-2] == "1" and rows[2][-1].startswith("passes chapters 3-5; fails at")
-    out = cli(tmp_path, "--chapter", 7, "--csv")
+    assert value == FIRST
+    assert rows[2][:backward - FIRST + 2] == ["bob", *["passed"] * (backward - FIRST), "failed"]
+    assert rows[2][-2] == "1"
+    assert rows[2][-1].startswith(f"passes chapters {value}-{neuron}; fails at")
+    out = cli(tmp_path, "--chapter", accumulate, "--csv")
     assert out.returncode == 1 and list(csv.reader(io.StringIO(out.stdout)))[1:] == [
         ["alice", "passed", "0", ""],
-        ["bob", "failed", "1", "fails at chapter 7: a node used twice: a node used twice got "
-         "half its gradient: a.grad is 1.0, expected 2.0. Does the _backward of `__add__` "
-         "use `=` where it should use `+=`? See chapter 7."],
+        ["bob", "failed", "1", f"fails at chapter {accumulate}: a node used twice: a node "
+         "used twice got half its gradient: a.grad is 1.0, expected 2.0. Does the _backward "
+         f"of `__add__` use `=` where it should use `+=`? See chapter {accumulate}."],
         ["carol.py", "passed", "0", ""]]
 
 
@@ -144,7 +151,7 @@ def test_time_limits_that_are_not_positive_numbers(limit):
 
 def test_a_closed_pipe_is_quiet():
     shell = (f"{sys.executable} -m scalargrad.check {ROOT / 'tests' / 'engines'} "
-             "--chapter 3 | head -1")
+             f"--chapter {number('value')} | head -1")
     out = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True,
                          text=True, timeout=300)
     assert out.stdout.count("\n") == 1
@@ -152,7 +159,8 @@ def test_a_closed_pipe_is_quiet():
 
 
 def test_the_checkers_training_resets_gradients_before_every_backward_pass():
-    """Before chapter 12 the checker resets the gradients itself, as the book's loop does."""
+    """Before the zero_grad bug's chapter the checker resets the gradients itself, as the
+    book's loop does."""
     namespace: dict[str, Any] = {"__name__": "lecture_strict"}
     source = (ENGINES / "lecture_style.py").read_text()
     exec(compile(source, "lecture_style.py", "exec"), namespace)
@@ -172,13 +180,14 @@ def test_the_checkers_training_resets_gradients_before_every_backward_pass():
             super().backward()
 
     namespace["Value"] = Strict  # the lecture's operations now make Strict nodes
-    report = check_namespace(namespace, 11)
+    report = check_namespace(namespace, number("gradient-descent"))
     assert report.passed, report.text()
     assert report.results[-1].check == "training lowers the loss"
 
 
 def test_random_expressions_use_every_operation_and_powers_of_both_signs():
-    """The seeded expressions of chapter 8 use all of its operations, shared ones included."""
+    """The seeded expressions of more-operations use all of its operations, shared ones
+    included."""
     from scalargrad.check import chapters, exprs, random_check
 
     used: dict[str, set[object]] = {}
@@ -191,10 +200,11 @@ def test_random_expressions_use_every_operation_and_powers_of_both_signs():
             if isinstance(a, tuple):
                 walk(a)
 
-    samples = random_check.samples(chapters.checked_ops(8))
+    ops = chapters.checked_ops(number("more-operations"))
+    samples = random_check.samples(ops)
     for expr, _ in samples:
         walk(expr)
-    assert set(used) == set(chapters.checked_ops(8))
+    assert set(used) == set(ops)
     powers = used["pow"]
     assert len(powers) >= 2 and any(n < 0 for n in powers) and any(n > 1 for n in powers)
     assert sum(bool(exprs.shared(e)) for e, _ in samples) >= 3  # inner nodes used twice
@@ -205,5 +215,5 @@ def test_one_learners_folder_in_a_layout_of_their_own_gets_a_report():
     out = cli(ROOT / "tests" / "engines" / "learners" / "value_and_mlp", "--chapter", "mlp")
     assert out.returncode == 0, out.stdout + out.stderr
     first = out.stdout.splitlines()[0]
-    assert first.startswith("value.py (chapter 10): all "), first
+    assert first.startswith(f"value.py (chapter {number('mlp')}): all "), first
     assert "checks passed" in first and "| chapter" not in out.stdout

@@ -1,7 +1,7 @@
 """scalargrad/closures.py, the lecture's shape of Value, against the book's engine.
 
 Chapter 6 shows both and says they compute the same gradients. Only a graph that uses
-a node twice can tell ``+=`` from ``=`` in a closure (chapter 7's bug), so every
+a node twice can tell ``+=`` from ``=`` in a closure (the accumulation bug), so every
 comparison here reuses nodes: each operation the closure Value has, applied to a node
 and itself, and a neuron whose input feeds two of its terms.
 """

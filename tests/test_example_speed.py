@@ -1,4 +1,4 @@
-"""Every example block of chapters 3-13 runs in a few seconds.
+"""Every example block of the chapters of the reader's files runs in a few seconds.
 
 A reader pastes each block into a prompt, or presses Run in the page, whose Python
 (Pyodide) is about 1.4 times slower than CPython: the book's promise is at most 3 s
@@ -6,7 +6,7 @@ per block in CPython (under 5 s in the page). This test runs each chapter's bloc
 order, in one namespace as a prompt would, in a subprocess, and measures the CPU time
 of each block (CPU time, not wall time, so that other work on a shared machine does
 not count). Its limit, :data:`LIMIT`, leaves a margin for slower machines, yet a
-block like chapter 13's former full-batch training (about 11 s) fails it.
+block like the classifier chapter's former full-batch training (about 11 s) fails it.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def block_times(chapter: int) -> list[dict]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=slug)
 def test_every_example_block_runs_in_a_few_seconds(chapter: int) -> None:
     times = block_times(chapter)
     assert times, f"chapter {chapter} has no examples"
@@ -79,7 +79,7 @@ def test_every_example_block_runs_in_a_few_seconds(chapter: int) -> None:
 
 
 def test_the_limit_catches_a_slow_block(tmp_path: Path) -> None:
-    """The measurement is real: an 11 s block (chapter 13's old training) would fail."""
+    """The measurement is real: an 11 s block (the classifier's old training) would fail."""
     md = tmp_path / "99-slow.md"
     md.write_text(
         "```pycon\n>>> import time\n>>> t = time.process_time()\n"

@@ -102,7 +102,8 @@ def test_operations_counts_the_inner_nodes_once():
 
 
 def test_a_dual_pass_does_one_operation_per_node_of_the_value_graph():
-    """What chapter 16 relies on: the same program, on Duals, runs the same operations."""
+    """What the forward-mode chapter relies on: the same program, on Duals, runs the same
+    operations."""
     methods = {
         getattr(Dual, name).__code__
         for name in dir(Dual)

@@ -1,9 +1,10 @@
-"""Chapter 17's GPU measurements: the data file, the numbers the prose cites, the figure.
+"""The tensors chapter's GPU measurements: the data file, the numbers the prose cites, the figure.
 
 The data was measured once on another machine and ships with the package
 (scalargrad/data/tensor-scaling-h200.jsonl, its provenance beside it). These tests check
-that the file is the one recorded, that every number chapter 17 (and chapter 15) cites
-is a token read from it, and that the figure draws exactly its numbers.
+that the file is the one recorded, that every number the tensors chapter (and the
+performance chapter) cites is a token read from it, and that the figure draws exactly its
+numbers.
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def test_gradient_check_catches_a_wrong_local_derivative():
     assert "MISMATCH" in str(check)
 
 
-def test_the_numbers_chapter_14_quotes_from_its_figure():
+def test_the_numbers_the_testing_chapter_quotes_from_its_figure():
     """docs/chapters/testing.md describes its figure in numbers; they must stay true."""
 
     from repotools import ROOT, load_module

@@ -2,7 +2,7 @@
 
 Titles are derived from the source; a missing region fails; listed regions show the
 idea (one-line docstrings, no doctests, at most 80 columns); and every published
-snapshot ``code/NN/*.py`` imports on its own and (after chapter 13) trains the moons
+snapshot ``code/NN/*.py`` imports on its own and (after the classifier) trains the moons
 classifier, in a subprocess where ``scalargrad`` cannot be imported. That every
 chapter's examples run on its snapshot is the reader's walk, tests/test_walk.py.
 """
@@ -10,6 +10,7 @@ chapter's examples run on its snapshot is the reader's walk, tests/test_walk.py.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
 import re
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
+
+from scalargrad.chapters import number
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / "docs" / "hooks"
@@ -55,6 +58,7 @@ sys.path.insert(0, ".")
 # --- titles and regions ---------------------------------------------------------------
 
 
+@functools.cache
 def _titles() -> dict[tuple[int, str], str]:
     out, seen = {}, []
     for listing in BOOK:
@@ -63,36 +67,41 @@ def _titles() -> dict[tuple[int, str], str]:
     return out
 
 
+def _title(chapter: str, region: str) -> str:
+    """The title of ``region``'s listing in the chapter whose slug is ``chapter``."""
+    return _titles()[(number(chapter), region)]
+
+
 def test_titles_say_where_each_listing_goes() -> None:
-    titles = _titles()
-    assert titles[(3, "imports")] == "engine.py — a new file"
-    assert titles[(3, "add-mul")] == "engine.py — in class Value, after __repr__"
-    assert titles[(5, "tanh")] == "engine.py — in class Value, after __mul__"
-    assert titles[(6, "topo")] == "engine.py — after class Value"
-    assert titles[(7, "backward-step")] == "engine.py — as shown in chapter 6"
-    assert titles[(10, "module")] == "nn.py — after the imports"
-    assert titles[(10, "neuron")] == "nn.py — after class Module"
-    assert titles[(13, "train-classifier")] == "training.py — after linear_decay"
-    assert titles[(13, "train-minibatches")] == (
+    assert _title("value", "imports") == "engine.py — a new file"
+    assert _title("value", "add-mul") == "engine.py — in class Value, after __repr__"
+    assert _title("neuron", "tanh") == "engine.py — in class Value, after __mul__"
+    assert _title("automating-backward", "topo") == "engine.py — after class Value"
+    assert _title("accumulation-bug", "backward-step") == (
+        f"engine.py — as shown in chapter {number('automating-backward')}")
+    assert _title("mlp", "module") == "nn.py — after the imports"
+    assert _title("mlp", "neuron") == "nn.py — after class Module"
+    assert _title("classifier", "train-classifier") == "training.py — after linear_decay"
+    assert _title("classifier", "train-minibatches") == (
         "training.py — optional: adds train_minibatches to your training, "
         "after train_classifier"
     )
-    assert titles[(15, "collector-paused")] == (
+    assert _title("performance", "collector-paused") == (
         "scalargrad/training.py — the package's guard rails (not in your files)"
     )
-    assert titles[(6, "backward-step")] == (
+    assert _title("automating-backward", "backward-step") == (
         "engine.py — in class Value, after __repr__, before __add__"
     )
-    assert titles[(12, "train-without-zero-grad")] == (
+    assert _title("zero-grad-bug", "train-without-zero-grad") == (
         "scalargrad/pitfalls.py — after class OverwritingValue "
         "(the book's code, not one of your files)"
     )
-    # sigmoid is only in a chapter-8 exercise: no main-text title names it
-    assert titles[(13, "relu")] == "engine.py — in class Value, after log"
-    assert titles[(8, "sigmoid")] == (
+    # sigmoid is only in a more-operations exercise: no main-text title names it
+    assert _title("classifier", "relu") == "engine.py — in class Value, after log"
+    assert _title("more-operations", "sigmoid") == (
         "engine.py — optional: adds sigmoid to your engine, in class Value, after log"
     )
-    assert titles[(7, "overwriting-value")] == (
+    assert _title("accumulation-bug", "overwriting-value") == (
         "scalargrad/pitfalls.py — in class OverwritingValue "
         "(the book's code, not one of your files)"
     )
@@ -113,23 +122,24 @@ def test_a_missing_region_or_file_fails_the_build() -> None:
         listings.region("scalargrad/no_such_file.py", "x")
     text = '```python\n--8<-- "scalargrad/engine.py:renamed"\n```\n'
     with pytest.raises(PluginError, match="renamed"):
-        listings.expand(text, 3, [])
+        listings.expand(text, number("value"), [])
 
 
 def test_an_author_title_is_refused() -> None:
     text = '```python title="engine.py"\n--8<-- "scalargrad/engine.py:tanh"\n```\n'
     with pytest.raises(PluginError, match="derived"):
-        listings.expand(text, 5, [])
+        listings.expand(text, number("neuron"), [])
 
 
 def test_expanded_listing_keeps_class_indentation_and_drops_markers() -> None:
     text = '    ```python\n    --8<-- "scalargrad/engine.py:add-mul"\n    ```\n'
-    at = next(i for i, e in enumerate(BOOK) if (e.chapter, e.region.name) == (3, "add-mul"))
-    out = listings.expand(text, 3, BOOK[:at])
+    value = number("value")
+    at = next(i for i, e in enumerate(BOOK) if (e.chapter, e.region.name) == (value, "add-mul"))
+    out = listings.expand(text, value, BOOK[:at])
     lines = out.splitlines()
     assert lines[0] == (
         '    ```{ .python title="engine.py — in class Value, after __repr__"'
-        ' data-reader-file="engine.py" data-region="add-mul" data-chapter="3" }'
+        f' data-reader-file="engine.py" data-region="add-mul" data-chapter="{value}" }}'
     )
     assert lines[1] == "        def __add__(self, other: Value | float) -> Value:"
     assert "--8<--" not in out
@@ -204,7 +214,7 @@ def test_optional_regions_stay_out_of_every_snapshot() -> None:
     data = listings.regions_json(BOOK)
     optional = [(f, r) for f, e in data["files"].items() for r in e["regions"]
                 if r["optional"]]
-    assert optional, "the chapter-8 exercise's sigmoid is optional"
+    assert optional, "the more-operations exercise's sigmoid is optional"
     for _file, r in optional:
         body = r["text"].strip()
         for name, text in SNAPSHOTS.items():
@@ -216,15 +226,15 @@ def _attributes(html_fence: str) -> dict[str, str]:
 
 
 def test_every_reader_listing_carries_the_page_attributes() -> None:
-    for number, md in listings.chapter_files():
+    for n, md in listings.chapter_files():
         text = md.read_text(encoding="utf-8")
-        earlier = [e for e in BOOK if e.chapter < number]
-        out = listings.expand(text, number, earlier, BOOK)
-        ours = [e for e in BOOK if e.chapter == number]
+        earlier = [e for e in BOOK if e.chapter < n]
+        out = listings.expand(text, n, earlier, BOOK)
+        ours = [e for e in BOOK if e.chapter == n]
         fences = [line for line in out.splitlines()
                   if re.match(r"\s*`{3,}\{ \.python title=", line)
                   and "the same code, guards" not in line]
-        assert len(fences) == len(ours), number
+        assert len(fences) == len(ours), n
         for listing, fence in zip(ours, fences, strict=True):
             got = _attributes(fence)
             if not listing.region.reader:
@@ -305,9 +315,9 @@ def test_snapshot_imports_on_its_own(chapter: int, tmp_path: Path) -> None:
 
 
 @pytest.mark.replay
-def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
+def test_the_classifiers_files_train_the_moons_classifier(tmp_path: Path) -> None:
     for name, text in SNAPSHOTS.items():
-        if name.startswith("13/"):
+        if name.startswith(f"{number('classifier'):02d}/"):
             (tmp_path / name[3:]).write_text(text, encoding="utf-8")
     code = textwrap.dedent("""
         import json, random
@@ -332,7 +342,7 @@ def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
     from scalargrad.nn import MLP
     from scalargrad.training import linear_decay, train_classifier
 
-    # the book's full-batch training of chapter 13, with its numbers
+    # the book's full-batch training of the classifier chapter, with its numbers
     X, y = make_moons(n_samples=50, noise=0.1, seed=0)
     random.seed(0)
     model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear")
@@ -344,7 +354,7 @@ def test_chapter_13_files_train_the_moons_classifier(tmp_path: Path) -> None:
 
 def test_lecture_interface_in_the_reader_files(tmp_path: Path) -> None:
     for name, text in SNAPSHOTS.items():
-        if name.startswith("10/"):
+        if name.startswith(f"{number('mlp'):02d}/"):
             (tmp_path / name[3:]).write_text(text, encoding="utf-8")
     code = textwrap.dedent("""
         from engine import Value
@@ -374,7 +384,7 @@ def test_the_published_files_pass_the_checker_at_their_chapter(
     report = check_file(tmp_path / "engine.py", chapter)
     assert report.passed, report.text()
     beside = "Neuron, Layer, MLP come from nn.py, beside engine.py."
-    assert (beside in report.notes) == (chapter >= 10)
+    assert (beside in report.notes) == (chapter >= number("mlp"))
     assert not (tmp_path / "__pycache__").exists(), "the checker wrote into the reader's folder"
 
 
@@ -412,7 +422,7 @@ def test_the_main_text_listings_alone_build_every_snapshot() -> None:
     main = [e for e in BOOK if not e.optional]
     assert listings.snapshots(main) == SNAPSHOTS
     # and the snapshots do not change if every collapsed box is dropped from the book
-    for number, md in listings.chapter_files():
+    for n, md in listings.chapter_files():
         text = md.read_text(encoding="utf-8")
         for m in listings._LISTING.finditer(text):
             inside = listings.collapsed(text, m.start(), m.group("indent"))
@@ -420,8 +430,8 @@ def test_the_main_text_listings_alone_build_every_snapshot() -> None:
             if inside and reg.reader:
                 first = next(e for e in main if e.region == reg) if any(
                     e.region == reg for e in main) else None
-                assert first is None or first.chapter <= number, (
-                    f"chapter {number}: {reg.name} is in a collapsed box before the main "
+                assert first is None or first.chapter <= n, (
+                    f"chapter {n}: {reg.name} is in a collapsed box before the main "
                     "text lists it"
                 )
 
@@ -431,7 +441,7 @@ def test_a_listing_in_a_collapsed_box_is_optional() -> None:
             '    --8<-- "scalargrad/engine.py:sigmoid"\n    ```\n\n'
             '!!! note "Open"\n    ```python\n'
             '    --8<-- "scalargrad/engine.py:relu"\n    ```\n')
-    found = listings.listings_in(text, 8)
+    found = listings.listings_in(text, number("more-operations"))
     assert [(e.region.name, e.optional) for e in found] == [("sigmoid", True), ("relu", False)]
 
 
@@ -466,13 +476,13 @@ def test_prose_that_says_where_code_goes_agrees_with_the_title() -> None:
     words must agree with the derived title ("follows it" = after the last listing
     of that file), and no prose points at code "further down"."""
     problems = []
-    for number, md in listings.chapter_files():
-        if number not in listings.SNAPSHOT_CHAPTERS:
+    for n, md in listings.chapter_files():
+        if n not in listings.SNAPSHOT_CHAPTERS:
             continue
         text = md.read_text(encoding="utf-8")
         if "further down" in text:
-            problems.append(f"chapter {number}: 'further down'")
-        earlier = [e for e in BOOK if e.chapter < number]
+            problems.append(f"chapter {n}: 'further down'")
+        earlier = [e for e in BOOK if e.chapter < n]
         seen = list(earlier)
         last_of: dict[str, str] = {}
         for e in earlier:
@@ -480,7 +490,7 @@ def test_prose_that_says_where_code_goes_agrees_with_the_title() -> None:
                 last_of[e.region.file] = (listings._defined(e.region) or [""])[-1]
         end = 0
         for m in listings._LISTING.finditer(text):
-            listing = listings.Listing(number, listings.region(m.group("path"), m.group("name")),
+            listing = listings.Listing(n, listings.region(m.group("path"), m.group("name")),
                                        listings.collapsed(text, m.start(), m.group("indent")))
             head = listings.title(listing, seen)
             seen.append(listing)
@@ -491,13 +501,13 @@ def test_prose_that_says_where_code_goes_agrees_with_the_title() -> None:
                 continue
             for p in _PLACE.finditer(paragraph):
                 if p["after"] and f"after {p['after']}" not in head:
-                    problems.append(f"chapter {number}: 'after {p['after']}' vs {head!r}")
+                    problems.append(f"chapter {n}: 'after {p['after']}' vs {head!r}")
                 if p["before"] and f"before {p['before']}" not in head:
-                    problems.append(f"chapter {number}: 'before {p['before']}' vs {head!r}")
+                    problems.append(f"chapter {n}: 'before {p['before']}' vs {head!r}")
                 if p["end"] and "before" in head:
-                    problems.append(f"chapter {number}: 'at the end' vs {head!r}")
+                    problems.append(f"chapter {n}: 'at the end' vs {head!r}")
                 if p["follows"] and f"after {last_of.get(reg.file)}" not in head:
-                    problems.append(f"chapter {number}: 'follows it' vs {head!r}")
+                    problems.append(f"chapter {n}: 'follows it' vs {head!r}")
             if not listing.optional:
                 last_of[reg.file] = (listings._defined(reg) or [""])[-1]
     assert not problems, "\n".join(problems)

@@ -187,7 +187,8 @@ def test_grads_pile_up_across_steps():
 
 
 def test_the_bug_hurts_seed_9_at_the_lectures_learning_rate():
-    # the case chapter 12 shows: the fixed loop trains, the buggy one ends stuck at 8
+    # the case the zero_grad bug's chapter shows: the fixed loop trains, the buggy one ends
+    # stuck at 8
     xs, ys = lecture_dataset()
     fixed_model = seeded(9, 3, [4, 4, 1])
     fixed = train(fixed_model, xs, ys, steps=50, lr=0.05)

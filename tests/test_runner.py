@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from scalargrad.chapters import number
 from tests.test_site import ROOT, load_hook
 
 
@@ -141,8 +142,9 @@ def test_the_book_counts_of_blocks_that_cannot_run() -> None:
     for path in sorted((ROOT / "docs/chapters").glob("*.md")):
         needs = blocks.block_needs(path.read_text(encoding="utf-8"))
         counts[path.stem] = sum(1 for n in needs if n.get("needs"))
-    # Only chapters 9 (PyTorch), 13 (one matplotlib plot), 14 (Hypothesis, PyTorch),
-    # 15 (micrograd) and 17 (numpy, PyTorch) have blocks the page cannot run.
+    # Only these chapters have blocks the page cannot run: pytorch (PyTorch), classifier
+    # (one matplotlib plot), testing (Hypothesis, PyTorch), performance (micrograd) and
+    # tensors (numpy, PyTorch).
     assert {k for k, v in counts.items() if v} == {
         "pytorch", "classifier", "testing", "performance", "tensors"
     }
@@ -321,11 +323,13 @@ def test_the_verdict_names_the_checks_that_failed(core) -> None:
     core.forget("failed-names")
 
 
-def _code_13() -> dict[str, str]:
-    """The reader's files after chapter 13, as the build publishes them under code/13/."""
+def _code_last() -> dict[str, str]:
+    """The reader's files after the classifier, the last chapter of the reader's files, as
+    the build publishes them under code/NN/."""
     listings = load_hook("listings")
-    files = {name: listings.snapshot(name, 13) for name in ("engine.py", "nn.py",
-                                                             "training.py", "datasets.py")}
+    last = number("classifier")
+    files = {name: listings.snapshot(name, last) for name in ("engine.py", "nn.py",
+                                                               "training.py", "datasets.py")}
     assert all(files.values())
     return files
 
@@ -342,14 +346,14 @@ def test_my_files_replace_the_package_modules(tmp_path: Path) -> None:
         "print(json.dumps([info, Value.__module__, MLP.__module__, train.__module__,\n"
         "                  scalargrad.engine.__file__]))\n"
     )
-    files = _code_13()
+    files = _code_last()
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], input=json.dumps(files),
                          cwd=ROOT, capture_output=True, text=True, check=True)
     info, value, mlp, train, where = json.loads(run.stdout)
     assert info == {"mine": ["engine.py", "nn.py", "training.py", "datasets.py"], "book": []}
     assert (value, mlp, train) == ("engine", "nn", "training")
     assert where == str(tmp_path / "engine.py")
-    # only engine.py so far (chapter 5): nn and the rest stay the book's
+    # only engine.py so far (as in the neuron chapter): nn and the rest stay the book's
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b")],
                          input=json.dumps({"engine.py": files["engine.py"]}),
                          cwd=ROOT, capture_output=True, text=True, check=True)
@@ -369,22 +373,24 @@ def test_a_broken_file_and_a_foreign_name_are_refused(core, tmp_path: Path) -> N
 
 
 def test_check_in_the_page_is_the_terminals(core, tmp_path: Path) -> None:
-    files = _code_13()
-    page = core.check_my_files(str(tmp_path / "page"), files, 13)
+    files, last = _code_last(), number("classifier")
+    page = core.check_my_files(str(tmp_path / "page"), files, last)
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     terminal = subprocess.run(
         [sys.executable, "-m", "scalargrad.check", str(tmp_path / "engine.py"),
-         "--chapter", "13"], capture_output=True, text=True, check=True,
+         "--chapter", str(last)], capture_output=True, text=True, check=True,
     ).stdout
     checks = [line for line in terminal.splitlines() if not line.startswith(("  note", "      "))]
     assert [line for line in page.splitlines()
             if not line.startswith(("  note", "      "))] == checks
-    assert page.startswith("engine.py (chapter 13): all ")
+    assert page.startswith(f"engine.py (chapter {last}): all ")
     # a broken file: the checker's own message
-    broken = core.check_my_files(str(tmp_path), {"engine.py": "class Value:\n    x = 1/0\n"}, 3)
-    assert broken.startswith("engine.py (chapter 3): could not be checked")
+    value = number("value")
+    broken = core.check_my_files(str(tmp_path), {"engine.py": "class Value:\n    x = 1/0\n"},
+                                 value)
+    assert broken.startswith(f"engine.py (chapter {value}): could not be checked")
     assert "ZeroDivisionError" in broken
-    assert "no engine.py yet" in core.check_my_files(str(tmp_path), {}, 3)
+    assert "no engine.py yet" in core.check_my_files(str(tmp_path), {}, value)
     for stem in ("engine", "nn", "training", "datasets"):
         sys.modules.pop(stem, None)

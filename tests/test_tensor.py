@@ -1,5 +1,5 @@
 """The NumPy MLP (scalargrad/tensor.py) against scalargrad, PyTorch and nudging;
-its shape errors; and the shape of chapter 17's timings file."""
+its shape errors; and the shape of the tensors chapter's timings file."""
 
 from __future__ import annotations
 
@@ -171,7 +171,7 @@ def test_import_scalargrad_does_not_import_numpy():
     assert out.stdout.strip() == "False"
 
 
-# --- chapter 17's timings ----------------------------------------------------------------
+# --- the tensors chapter's timings ------------------------------------------------------
 
 
 def test_the_timings_file_has_the_shape_the_chapter_draws():

@@ -3,7 +3,8 @@
 * After every main-text listing, in reading order, the reader's files as they stand
   (docs/hooks/listings.py: the same regions and join rule as ``code/NN/``) import on
   their own, and after every chapter no file uses a name that a later chapter adds.
-* After every chapter from 3 to 13, ``python -m scalargrad.check DIR --chapter N
+* After every chapter the checker knows (its first Value to the classifier),
+  ``python -m scalargrad.check DIR --chapter N
   --examples`` on that chapter's files (``code/NN/``) gives the book's output for every
   example. The blocks that need the book's package carry a label (docs/hooks/walk.py);
   they are counted here, per chapter, and each one is shown to be needed: run on the
@@ -25,6 +26,8 @@ from pathlib import Path
 import pytest
 from repotools import ROOT, load_module
 
+from scalargrad.chapters import number
+
 listings = load_module(ROOT / "docs" / "hooks" / "listings.py", "_test_walk_listings",
                        folder_on_path=True)
 walk = load_module(ROOT / "docs" / "hooks" / "walk.py", "_test_walk_walk",
@@ -38,10 +41,13 @@ CHAPTERS = list(listings.SNAPSHOT_CHAPTERS)
 #: by kind of label. Exact: a label added or one made unnecessary fails the test until
 #: this table (and the closing note of issue 24) says so.
 LABELLED = {
-    3: {"guard": 1},  # exercise 3: Value("3") and the guard's message
-    4: {"later": 1},  # "A glimpse ahead": backward(), which chapter 6 adds
-    8: {"guard": 1, "optional": 1},  # a Value exponent's message; exercise 1's sigmoid
-    13: {"optional": 2},  # the optional train_minibatches, in the box and exercise 2
+    number("value"): {"guard": 1},  # exercise 3: Value("3") and the guard's message
+    # "A glimpse ahead": backward(), which automating-backward adds
+    number("backprop-by-hand"): {"later": 1},
+    # a Value exponent's message; exercise 1's sigmoid
+    number("more-operations"): {"guard": 1, "optional": 1},
+    # the optional train_minibatches, in the box and exercise 2
+    number("classifier"): {"optional": 2},
 }
 
 
@@ -97,8 +103,9 @@ def test_every_file_imports_after_every_main_text_listing(tmp_path: Path) -> Non
                              if int(n[:2]) == listing.chapter}
 
 
-def test_chapter_10_lists_module_before_the_classes_that_extend_it() -> None:
-    names = [e.region.name for e in BOOK if e.chapter == 10 and e.region.file == "nn.py"]
+def test_mlp_lists_module_before_the_classes_that_extend_it() -> None:
+    names = [e.region.name for e in BOOK
+             if e.chapter == number("mlp") and e.region.file == "nn.py"]
     assert names == ["imports", "module", "neuron", "layer", "mlp"]
 
 
@@ -112,17 +119,19 @@ def test_no_listing_uses_a_name_that_a_later_chapter_adds() -> None:
 
 def test_no_listing_is_empty() -> None:
     shown = 0
-    for number, md in listings.chapter_files():
-        earlier = [e for e in BOOK if e.chapter < number]
-        out = listings.expand(md.read_text(encoding="utf-8"), number, earlier, BOOK)
+    for n, md in listings.chapter_files():
+        earlier = [e for e in BOOK if e.chapter < n]
+        out = listings.expand(md.read_text(encoding="utf-8"), n, earlier, BOOK)
         for fence in _python_fences(out):
-            assert any(line.strip() for line in fence), f"chapter {number}: an empty listing"
+            assert any(line.strip() for line in fence), f"chapter {n}: an empty listing"
             shown += 1
     assert shown > 60
-    # chapter 15's all-guard region shows its code, titled as not one of the reader's
-    [md15] = [md for n, md in listings.chapter_files() if n == 15]
-    out = listings.expand(md15.read_text(encoding="utf-8"), 15,
-                          [e for e in BOOK if e.chapter < 15], BOOK)
+    # the performance chapter's all-guard region shows its code, titled as not one of
+    # the reader's
+    performance = number("performance")
+    [md] = [md for n, md in listings.chapter_files() if n == performance]
+    out = listings.expand(md.read_text(encoding="utf-8"), performance,
+                          [e for e in BOOK if e.chapter < performance], BOOK)
     assert "the package's guard rails (not in your files)" in out
     assert "def _collector_paused(" in out
 
@@ -161,10 +170,10 @@ def examples(chapter: int, where: Path) -> dict:
 
 
 @pytest.mark.replay
-def test_every_example_of_chapters_3_to_13_runs_on_that_chapters_files(
+def test_every_example_of_the_checkers_chapters_runs_on_that_chapters_files(
     tmp_path: Path,
 ) -> None:
-    pytest.importorskip("torch")  # chapter 9 compares with PyTorch
+    pytest.importorskip("torch")  # the pytorch chapter compares with PyTorch
     dirs = {n: tmp_path / f"ch{n:02d}" for n in CHAPTERS}
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip(CHAPTERS, pool.map(lambda n: examples(n, dirs[n]), CHAPTERS),
@@ -186,8 +195,8 @@ def test_every_example_of_chapters_3_to_13_runs_on_that_chapters_files(
     assert not problems, "\n".join(problems)
     assert labelled == LABELLED
     assert all(r["mine"][0] == "engine.py" for r in results.values())
-    print(f"\n{counted} examples of chapters 3-13 gave the book's output with the reader's "
-          f"files; labelled blocks per chapter: {labelled}")
+    print(f"\n{counted} examples of chapters {CHAPTERS[0]}-{CHAPTERS[-1]} gave the book's "
+          f"output with the reader's files; labelled blocks per chapter: {labelled}")
     assert counted > 600
 
 
@@ -249,16 +258,16 @@ def run_on(chapter: int, code: str, tmp_path: Path) -> str:
     return run.stdout
 
 
-def test_chapter_8_the_corner_cases_at_zero_are_the_packages_not_the_readers(
+def test_more_operations_the_corner_cases_at_zero_are_the_packages_not_the_readers(
     tmp_path: Path,
 ) -> None:
-    """Chapter 8: the guard lines of _pow_local settle a = 0; the reader's file stops."""
+    """More operations: the guard lines of _pow_local settle a = 0; the reader's file stops."""
     import math
 
     from scalargrad import Value
 
     assert (Value(0.0) ** 0.5)._local == (math.inf,)
-    out = run_on(8, """
+    out = run_on(number("more-operations"), """
         from engine import Value
         try:
             Value(0.0) ** 0.5
@@ -268,22 +277,23 @@ def test_chapter_8_the_corner_cases_at_zero_are_the_packages_not_the_readers(
     assert out.split() == ["ZeroDivisionError"]
 
 
-def test_chapter_3_your_value_keeps_what_it_is_given(tmp_path: Path) -> None:
-    """Chapter 3: the guards are the package's; the reader's Value keeps an int, and a
+def test_value_your_value_keeps_what_it_is_given(tmp_path: Path) -> None:
+    """The value chapter: the guards are the package's; the reader's Value keeps an int, and a
     string (exercise 3), as it is."""
-    out = run_on(3, """
+    out = run_on(number("value"), """
         from engine import Value
         print(repr(Value(2).data), repr(Value("3").data), (Value(2) * 3).data)
     """, tmp_path)
     assert out.split() == ["2", "'3'", "6"]
 
 
-def test_chapter_6_every_operation_makes_one_local_derivative_per_child(
+def test_automating_backward_every_operation_makes_one_local_derivative_per_child(
     tmp_path: Path,
 ) -> None:
-    """Chapter 6: every operation of the reader's file pairs its children with local
-    derivatives, so _backward's zip needs no check."""
-    out = run_on(13, """
+    """Automating backward: every operation of the reader's file (as it stands after the
+    classifier, the last) pairs its children with local derivatives, so _backward's zip
+    needs no check."""
+    out = run_on(number("classifier"), """
         from engine import Value
         a, b = Value(2.0), Value(0.5)
         made = [a + b, a * b, a - b, a / b, -a, a ** 3, 1 + a, 2 * a, 1 - a, 2 / a,
@@ -293,9 +303,12 @@ def test_chapter_6_every_operation_makes_one_local_derivative_per_child(
     assert out.split() == ["True", "14"]
 
 
-def test_chapter_8_a_value_exponent_fails_with_pythons_own_type_error(tmp_path: Path) -> None:
-    """Chapter 8: without the guard, a Value exponent fails one step later, in Python."""
-    out = run_on(8, """
+def test_more_operations_a_value_exponent_fails_with_pythons_own_type_error(
+    tmp_path: Path,
+) -> None:
+    """More operations: without the guard, a Value exponent fails one step later, in
+    Python."""
+    out = run_on(number("more-operations"), """
         from engine import Value
         try:
             Value(2.0) ** Value(2.0)
@@ -305,12 +318,12 @@ def test_chapter_8_a_value_exponent_fails_with_pythons_own_type_error(tmp_path: 
     assert out.startswith("unsupported operand type(s) for ** or pow(): 'float' and 'Value'")
 
 
-def test_chapter_12_backward_resets_inner_nodes_and_sets_the_seed_only(
+def test_zero_grad_bug_backward_resets_inner_nodes_and_sets_the_seed_only(
     tmp_path: Path,
 ) -> None:
-    """Chapter 12: _backward adds; backward() zeroes the inner nodes and sets the seed,
+    """The zero_grad bug: _backward adds; backward() zeroes the inner nodes and sets the seed,
     and leaves the leaves (the parameters) alone."""
-    out = run_on(12, """
+    out = run_on(number("zero-grad-bug"), """
         from engine import Value
         a, b = Value(2.0), Value(-3.0)
         inner = a * b
@@ -322,9 +335,9 @@ def test_chapter_12_backward_resets_inner_nodes_and_sets_the_seed_only(
     assert out.split() == ["8.0", "12.0", "1.0", "1.0"]  # 10 + 1 - 3, 10 + 2
 
 
-def test_chapter_6_sort_handles_a_million_deep_chain(tmp_path: Path) -> None:
-    """Chapter 6: the reader's build_topo walks a chain of a million additions."""
-    out = run_on(6, """
+def test_automating_backward_sort_handles_a_million_deep_chain(tmp_path: Path) -> None:
+    """Automating backward: the reader's build_topo walks a chain of a million additions."""
+    out = run_on(number("automating-backward"), """
         from engine import Value, build_topo
         x = Value(1.0)
         y = x
@@ -337,28 +350,30 @@ def test_chapter_6_sort_handles_a_million_deep_chain(tmp_path: Path) -> None:
     assert out.split() == ["2000001", "1.0"]
 
 
-def test_chapter_11_the_checker_resets_the_gradients_itself_until_chapter_12(
+def test_gradient_descent_the_checker_resets_the_gradients_itself_until_zero_grad_bug(
     tmp_path: Path,
 ) -> None:
-    """Chapter 11's check section: the checker's loop sets every grad to 0 itself; the
-    reader's zero_grad() is checked at chapter 12."""
+    """Gradient descent's check section: the checker's loop sets every grad to 0 itself;
+    the reader's zero_grad() is checked at the zero_grad bug's chapter."""
     from scalargrad.check import check_file
 
-    folder = write_files(12, tmp_path / "my-scalargrad")
+    training, zero_grad = number("gradient-descent"), number("zero-grad-bug")
+    folder = write_files(zero_grad, tmp_path / "my-scalargrad")
     nn = (folder / "nn.py").read_text(encoding="utf-8")
     broken = nn.replace("            p.grad = 0.0", "            pass")
     assert broken != nn
     (folder / "nn.py").write_text(broken, encoding="utf-8")
-    assert check_file(folder / "engine.py", 11).passed
-    at_12 = check_file(folder / "engine.py", 12)
-    assert [r.check for r in at_12.failures] == ["zero_grad()"]
+    assert check_file(folder / "engine.py", training).passed
+    at_zero_grad = check_file(folder / "engine.py", zero_grad)
+    assert [r.check for r in at_zero_grad.failures] == ["zero_grad()"]
 
 
-def test_the_reader_files_after_chapter_13_hold_at_most_200_lines_of_code() -> None:
+def test_the_reader_files_after_the_classifier_hold_at_most_200_lines_of_code() -> None:
     tests = load_module(ROOT / "tests" / "test_listings.py", "_test_walk_test_listings",
                         folder_on_path=True)
-    counts = {f: tests.lines_of_code(SNAPSHOTS[f"13/{f}"]) for f in listings.READER_FILES}
-    print("lines of code of code/13/:", counts, "total", sum(counts.values()))
+    last = f"{number('classifier'):02d}"
+    counts = {f: tests.lines_of_code(SNAPSHOTS[f"{last}/{f}"]) for f in listings.READER_FILES}
+    print(f"lines of code of code/{last}/:", counts, "total", sum(counts.values()))
     assert sum(counts.values()) <= 200, counts
 
 
@@ -395,13 +410,13 @@ print(json.dumps(out))
 def test_your_files_stand_in_for_the_packages_and_the_rest_stays_the_books(
     tmp_path: Path,
 ) -> None:
-    folder = write_files(5, tmp_path / "my-scalargrad")
+    folder = write_files(number("neuron"), tmp_path / "my-scalargrad")
     run = subprocess.run([sys.executable, "-c", SWAP], cwd=folder, capture_output=True,
                          text=True, timeout=300, check=True)
     info, value, missing, graphs, nodes, labelled, after, error = json.loads(run.stdout)
     assert info == {"mine": ["engine.py"], "book": ["nn.py", "training.py", "datasets.py"]}
     assert value == "engine"  # the reader's class
-    assert missing == "ImportError"  # build_topo comes in chapter 6, not from the book
+    assert missing == "ImportError"  # build_topo comes in automating-backward, not the book's
     assert graphs == "scalargrad.engine"  # the book's own modules keep the book's engine
     assert nodes == 7  # and draw the reader's Values
     assert labelled == ["match", "match"]  # a labelled block runs on the book's

@@ -5,8 +5,10 @@ constants below are their numbers, derived. The operations and the chapter that 
 each come from :mod:`scalargrad.ops`, the registry of the engine's operations; the
 other pieces of the engine are named here.
 
->>> LAST == number("classifier"), validate("mlp"), validate(10), validate(None)
-(True, 10, 10, None)
+>>> LAST == number("classifier"), validate("accumulation-bug"), validate(7), validate(None)
+(True, 7, 7, None)
+>>> validate("mlp") == NN == number("mlp")
+True
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Accessibility of the workbench, in headless Chromium (issue 20, point 5).
 
 axe-core (npm, pinned in package-lock.json, installed by ``npm ci``; never copied into
-the site) finds no serious or critical violation of WCAG 2 A/AA on chapters 1, 6 and 13
-and the Check page, light and dark, with the runner's bars in place and, on chapter 1,
+the site) finds no serious or critical violation of WCAG 2 A/AA on the chapters slope,
+automating-backward and classifier and the Check page, light and dark, with the runner's
+bars in place and, on the slope chapter,
 after a Run (its output, the note of a second run). The runner's controls work from the
 keyboard and have names that say what they do. Needs the built site and Chromium.
 """

@@ -1,8 +1,9 @@
 """My engine, in the page, in headless Chromium: the reader's walk (issue 24).
 
-A reader goes through chapters 3 to 13 in one browser: on each page they press "Add to
-my engine" under every main-text listing (their files are then byte for byte the
-build's ``code/NN/``), choose "Run with: my engine" and run every block of the chapter.
+A reader goes through the chapters of their files (value to classifier) in one
+browser: on each page they press "Add to my engine" under every main-text listing
+(their files are then byte for byte the build's ``code/NN/``), choose "Run with: my
+engine" and run every block of the chapter.
 No example raises an exception the book does not show, and every one gives the book's
 output (a float's last digit aside, which the browser's maths library may round
 otherwise). A block the build labels (docs/hooks/walk.py) says so in its bar before it
@@ -74,7 +75,9 @@ def _labels(chapter: str) -> list[dict | None]:
     return [b["label"] for b in data["chapters"][str(book_number(chapter))]["blocks"]]
 
 
-def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: Path) -> None:
+def test_the_readers_walk_through_the_chapters_of_their_files(
+    reader, base_url: str, site: Path,
+) -> None:
     page = _watched(reader)
     problems, exceptions, labelled, added = [], 0, {}, 0
     for chapter in READER:
@@ -82,7 +85,7 @@ def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: 
         added += _add_everything(page)
         number = book_number(chapter)
         # the files are code/NN/; their first line names the last chapter that added
-        # to them (chapters 4 and 9 add nothing)
+        # to them (backprop-by-hand and pytorch add nothing)
         files = {n: text.split("\n", 1)[1] for n, text in page.evaluate(FILES).items()}
         expected = {p.name: p.read_text(encoding="utf-8").split("\n", 1)[1]
                     for p in (site / f"code/{number:02d}").glob("*.py")}
@@ -122,7 +125,7 @@ def test_the_readers_walk_through_chapters_3_to_13(reader, base_url: str, site: 
                     "Ran on the book's scalargrad, not on your files" not in status[i]):
                 problems.append(f"{where}: labelled, but its bar says {status[i]!r}")
     assert exceptions == 0 and not problems, "\n".join(problems)
-    print(f"\nmy engine in the page, chapters 3-13: pressed Add {added} times; 0 "
+    print(f"\nmy engine in the page, chapters {FIRST}-{LAST}: pressed Add {added} times; 0 "
           f"exceptions; labelled blocks per chapter: {labelled}")
     # the examples really used the reader's modules
     probe = ">>> import scalargrad\n>>> scalargrad.Value.__module__\n'engine'\n"
@@ -164,33 +167,34 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
         "r => !r.textContent.startsWith('Checking') && !r.textContent.startsWith('Starting')",
         arg=report.element_handle(), timeout=120_000,
     )
+    last = f"{LAST:02d}"  # the classifier's files, code/NN/
     mine = tmp_path / "terminal" / "my-scalargrad"
     mine.mkdir(parents=True)
-    for f in (site / "code/13").glob("*.py"):
+    for f in (site / "code" / last).glob("*.py"):
         (mine / f.name).write_bytes(f.read_bytes())
     terminal = subprocess.run(  # the one check command, on the same files
-        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", "13"],
+        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", str(LAST)],
         cwd=mine.parent, capture_output=True, text=True, check=True,
     ).stdout
     assert _without_notes(report.text_content()) == _without_notes(terminal)
-    assert report.text_content().startswith("engine.py (chapter 13): all ")
+    assert report.text_content().startswith(f"engine.py (chapter {LAST}): all ")
     # Download: a zip the one check command and a plain python accept; the page says it
     with page.expect_download() as info:
         page.get_by_role("button", name="Download my files").click()
     archive = tmp_path / info.value.suggested_filename
     info.value.save_as(archive)
     said = page.locator(".sg-bench__state").inner_text()
-    assert "python -m scalargrad.check my-scalargrad --chapter 13" in said, said
+    assert f"python -m scalargrad.check my-scalargrad --chapter {LAST}" in said, said
     with zipfile.ZipFile(archive) as z:
         assert z.testzip() is None
         z.extractall(tmp_path)
     folder = tmp_path / "my-scalargrad"
     for name in ("engine.py", "nn.py", "training.py", "datasets.py"):
         assert (folder / name).read_text(encoding="utf-8") == (
-            site / "code/13" / name
+            site / "code" / last / name
         ).read_text(encoding="utf-8")
     checked = subprocess.run(
-        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", "13"],
+        [sys.executable, "-m", "scalargrad.check", "my-scalargrad", "--chapter", str(LAST)],
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -208,7 +212,7 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
     page.locator(".sg-engine input[type=file]").set_input_files(str(archive))
     page.wait_for_function("() => Object.keys(window.sgMyFiles.files()).length === 4")
     files = page.evaluate(FILES)
-    assert files["engine.py"] == (site / "code/13/engine.py").read_text(encoding="utf-8")
+    assert files["engine.py"] == (site / "code" / last / "engine.py").read_text(encoding="utf-8")
     assert "Loaded your engine.py" in page.locator(".sg-bench__state").inner_text()
     assert not page.watch.problems, "\n".join(page.watch.problems)
 
