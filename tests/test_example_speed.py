@@ -20,6 +20,7 @@ import pytest
 
 from scalargrad.chapters import slug
 from scalargrad.check.chapters import FIRST, LAST
+from tests.test_site import load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 5.0  # CPU seconds per block
@@ -31,7 +32,7 @@ spec = importlib.util.spec_from_file_location("blocks", sys.argv[1])
 blocks = importlib.util.module_from_spec(spec)
 sys.modules["blocks"] = blocks
 spec.loader.exec_module(blocks)
-text = open(sys.argv[2], encoding="utf-8").read()
+text = sys.stdin.read()  # the page as the build shows it
 globs = {"__name__": "__main__"}
 parser = doctest.DocTestParser()
 runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)  # as pyproject
@@ -60,7 +61,8 @@ def block_times(chapter: int) -> list[dict]:
     result = subprocess.run(
         [sys.executable, "-c", RUN, str(ROOT / "docs" / "hooks" / "pycon_blocks.py"),
          str(md)],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        input=load_hook("chapter_refs").read(md), capture_output=True, text=True,
+        timeout=600, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -80,16 +82,12 @@ def test_every_example_block_runs_in_a_few_seconds(chapter: int) -> None:
 
 def test_the_limit_catches_a_slow_block(tmp_path: Path) -> None:
     """The measurement is real: an 11 s block (the classifier's old training) would fail."""
-    md = tmp_path / "99-slow.md"
-    md.write_text(
-        "```pycon\n>>> import time\n>>> t = time.process_time()\n"
-        ">>> while time.process_time() - t < 5.5:\n...     pass\n...\n\n```\n",
-        encoding="utf-8",
-    )
+    slow = ("```pycon\n>>> import time\n>>> t = time.process_time()\n"
+            ">>> while time.process_time() - t < 5.5:\n...     pass\n...\n\n```\n")
     result = subprocess.run(
         [sys.executable, "-c", RUN, str(ROOT / "docs" / "hooks" / "pycon_blocks.py"),
-         str(md)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+         str(tmp_path / "slow.md")],
+        input=slow, capture_output=True, text=True, timeout=60, cwd=ROOT,
     )
     [block] = json.loads(result.stdout.strip().splitlines()[-1])
     assert block["failed"] == 0 and block["cpu"] > LIMIT

@@ -87,7 +87,8 @@ def test_the_facts_come_from_the_chapters_and_the_checker() -> None:
     facts = load_hook("page_runtime").runner_facts
     for number, slug in enumerate(CHAPTERS, start=1):
         assert facts(f"chapters/{slug}.md") == {
-            "chapter": number, "first_checked": chapters.FIRST, "last_checked": chapters.LAST}
+            "chapter": number, "first_checked": chapters.FIRST, "last_checked": chapters.LAST,
+            "slugs": list(CHAPTERS)}
     assert facts("index.md")["chapter"] is None
     assert facts("chapters/not-a-chapter.md")["chapter"] is None
 
