@@ -92,10 +92,12 @@ def test_a_reference_becomes_the_chapters_number_and_a_link():
     text = ("From {{ chapter mlp }} on; {{ Chapters value to more-operations }};\n"
             "## As in {{ chapter neuron }}\n"
             "{{ chapter value }} and {{ chapter value#check-your-engine }}")
+    mlp, value, ops, neuron = (number(s) for s in ("mlp", "value", "more-operations",
+                                                    "neuron"))
     assert hook.substitute(text, page, TARGETS).splitlines() == [
-        "From [chapter 10](mlp.md) on; Chapters 3 to [8](more-operations.md);",
-        "## As in chapter 5",
-        "chapter 3 and [chapter 3](value.md#check-your-engine)",
+        f"From [chapter {mlp}](mlp.md) on; Chapters {value} to [{ops}](more-operations.md);",
+        f"## As in chapter {neuron}",
+        f"chapter {value} and [chapter {value}](value.md#check-your-engine)",
     ]
 
 

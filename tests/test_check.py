@@ -233,8 +233,8 @@ def test_folder_mode_table_and_json(tmp_path):
     assert [r.exit_status for r in results] == [0, 1, 2]
     first, last = chapters.FIRST, chapters.LAST
     neuron, backward = number("neuron"), number("automating-backward")
-    assert results[0].row() == f"lecture_style.py: passes chapters {first}-{last}"
-    assert results[1].row().startswith(f"overwrite.py: passes chapters {first}-{neuron}; "
+    assert results[0].row() == f"lecture_style.py: passes chapters {first} to {last}"
+    assert results[1].row().startswith(f"overwrite.py: passes chapters {first} to {neuron}; "
                                        f"fails at chapter {backward}: a node used twice: a "
                                        "node used twice got half")
     assert results[2].row().startswith("syntax_error.py: could not be checked: syntax_error.py "
@@ -298,8 +298,8 @@ def test_the_checker_uses_only_the_standard_library():
 # doctest output): each must still be in the checker's source, word for word.
 QUOTED = [
     "a node that reaches the output along two paths must collect the sum of both.",
-    "Value has no backward() method: chapter 6 adds it.",
-    "chapter 10 builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
+    f"Value has no backward() method: chapter {chapters.BACKWARD} adds it.",
+    f"chapter {chapters.NN} builds Neuron(nin), Layer(nin, nout) and MLP(nin, nouts).",
     "it should list the weights and the bias b.",
     "expected a list of 4 Values, one per neuron.",
     "a layer of one neuron returns that Value itself",

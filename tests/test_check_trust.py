@@ -113,7 +113,7 @@ def test_a_classroom_folder_table_csv_and_json(tmp_path):
     # bob passes up to the neuron and fails where backward() comes in
     value, neuron = number("value"), number("neuron")
     backward, accumulate = number("automating-backward"), number("accumulation-bug")
-    assert results[1].row().startswith(f"bob: passes chapters {value}-{neuron}; fails at "
+    assert results[1].row().startswith(f"bob: passes chapters {value} to {neuron}; fails at "
                                        f"chapter {backward}: a node used twice")
     rows = list(csv.reader(io.StringIO(as_csv(results))))
     assert rows[0] == ["submission", *map(str, range(FIRST, LAST + 1)), "exit_status",
@@ -121,7 +121,7 @@ def test_a_classroom_folder_table_csv_and_json(tmp_path):
     assert value == FIRST
     assert rows[2][:backward - FIRST + 2] == ["bob", *["passed"] * (backward - FIRST), "failed"]
     assert rows[2][-2] == "1"
-    assert rows[2][-1].startswith(f"passes chapters {value}-{neuron}; fails at")
+    assert rows[2][-1].startswith(f"passes chapters {value} to {neuron}; fails at")
     out = cli(tmp_path, "--chapter", accumulate, "--csv")
     assert out.returncode == 1 and list(csv.reader(io.StringIO(out.stdout)))[1:] == [
         ["alice", "passed", "0", ""],

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scalargrad.chapters import CHAPTERS
+from scalargrad.chapters import CHAPTERS, slug
 from scalargrad.chapters import number as book_number
 from scalargrad.check.chapters import FIRST, LAST
 from tests.browser.conftest import BOOK_BLOCK
@@ -184,7 +184,7 @@ def test_check_download_and_load(reader, base_url: str, site: Path, tmp_path: Pa
     archive = tmp_path / info.value.suggested_filename
     info.value.save_as(archive)
     said = page.locator(".sg-bench__state").inner_text()
-    assert f"python -m scalargrad.check my-scalargrad --chapter {LAST}" in said, said
+    assert f"python -m scalargrad.check my-scalargrad --chapter {slug(LAST)}" in said, said
     with zipfile.ZipFile(archive) as z:
         assert z.testzip() is None
         z.extractall(tmp_path)
