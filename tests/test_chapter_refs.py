@@ -31,7 +31,17 @@ PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md")
 
 def prose(markdown: str) -> str:
     """``markdown`` without its fenced blocks and inline code: the words a writer typed."""
-    kept, fence = [], None
+    return _CODE_SPAN.sub("", without_fences(markdown))
+
+
+def without_fences(markdown: str) -> str:
+    """``markdown`` without its fenced blocks."""
+    return split_fences(markdown)[0]
+
+
+def split_fences(markdown: str) -> tuple[str, str]:
+    """``markdown``'s lines outside fenced blocks, and the lines inside them."""
+    outside, inside, fence = [], [], None
     for line in markdown.splitlines():
         m = _FENCE.match(line)
         if fence is None and m:
@@ -39,9 +49,9 @@ def prose(markdown: str) -> str:
         elif fence is not None and line.strip().startswith(fence) \
                 and not line.strip().strip(fence[0]):
             fence = None
-        elif fence is None:
-            kept.append(line)
-    return _CODE_SPAN.sub("", "\n".join(kept))
+        else:
+            (outside if fence is None else inside).append(line)
+    return "\n".join(outside), "\n".join(inside)
 
 
 def test_prose_shows_code_and_hides_it():
@@ -140,3 +150,31 @@ def test_every_numbered_url_published_before_slugs_redirects_to_its_chapter(site
             old = site / folder / f"{number(slug):02d}-{slug}" / "index.html"
             assert f'<meta http-equiv="refresh" content="0; url=../{slug}/">' in old.read_text(
                 encoding="utf-8"), old
+
+
+def code_of(markdown: str) -> str:
+    """The code of ``markdown``: its fenced blocks' lines and its inline code spans."""
+    outside, inside = split_fences(markdown)
+    return "\n".join([inside, *(m[0] for m in _CODE_SPAN.finditer(outside))])
+
+
+def test_code_names_chapters_by_reference_or_slug():
+    """A checker's report in a block says ``{{ chapter mlp }}``, a command says
+    ``--chapter mlp``: a number typed in code would go stale when a chapter is added."""
+    assert HAND_TYPED.findall(code_of("`a\nchapter 3 b`\n```\nchapter 4\n```\n")) == [
+        "chapter 4", "chapter 3"]
+    for page in PAGES:
+        code = code_of(page.read_text(encoding="utf-8"))
+        typed = HAND_TYPED.findall(code) + re.findall(r"--chapter \d+|chapter=\d+", code)
+        assert not typed, f"{page.name} types chapter numbers in code: {typed}"
+
+
+def test_no_reference_becomes_a_link_inside_inline_code():
+    """Inline code shows a reference as its plain number (a span on one line)."""
+    assert hook.substitute("`a {{ chapter mlp }}`", "index.md", TARGETS) == (
+        f"`a chapter {number('mlp')}`")
+    for page in PAGES:
+        text = without_fences(hook.read(page, ROOT / "docs"))
+        linked = [m[0] for m in _CODE_SPAN.finditer(text)
+                  if re.search(r"\[[Cc]hapters? \d+\]\(", m[0])]
+        assert not linked, f"{page.name}: {linked}"
