@@ -107,6 +107,25 @@ MISTAKES: dict[str, Mistake] = {
           "                    w.grad = 0.0\n"),),
         "zero-grad-bug", "zero_grad()", ("piled up", chapter("zero-grad-bug")),
         passes_at="gradient-descent"),
+    "weight_twice": Mistake(
+        f"A weight listed twice ({chapter('mlp')}): parameters() repeats the last weight "
+        "and leaves the bias out.",
+        (("return self.w + [self.b]", "return self.w + [self.w[-1]]"),),
+        "mlp", "parameters()", ("lists 9 Value(s) more than once", chapter("mlp")),
+        passes_at="automating-backward"),
+    "appends_to_w": Mistake(
+        f"parameters() grows ({chapter('mlp')}): it appends the bias to self.w itself, so "
+        "every call adds one more.",
+        (("return self.w + [self.b]",
+          "params = self.w\n        params.append(self.b)\n        return params"),),
+        "mlp", "parameters()", ("gave 41 Values, then 50 when called again", chapter("mlp")),
+        passes_at="automating-backward"),
+    "zero_grad_resets_data": Mistake(
+        f"zero_grad() resets the weights too ({chapter('zero-grad-bug')}).",
+        (("            p.grad = 0.0\n", "            p.grad = 0.0\n            p.data = 0.0\n"),),
+        "zero-grad-bug", "zero_grad()",
+        ("changed the data of 41 of 41 parameters", chapter("zero-grad-bug")),
+        passes_at="gradient-descent"),
     "raises_in_tanh": Mistake(
         "An exception in the learner's code: tanh uses `maths`, which is not defined.",
         (("t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)",
